@@ -1,0 +1,259 @@
+// Package config reads tintot's settings from the environment (and an optional YAML file
+// for policies and rules). It is the only package that reads the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of a tintot process.
+type Config struct {
+	DatabaseURL string // sqlite://PATH or mongodb://…
+	Addr        string // listen address
+	Timezone    string // IANA zone, default Asia/Ho_Chi_Minh
+	Location    *time.Location
+	ConfigFile  string // optional YAML with policy and rules
+	BaseURL     string // public URL used in e-mail links
+	LogLevel    string
+	AdminToken  string // optional fixed admin bearer token (else generated once)
+
+	// Bootstrap admin account (first run).
+	AdminEmail    string
+	AdminPassword string
+
+	// Feeds.
+	AllowPrivateFeeds bool
+	PollInterval      time.Duration
+	PollMaxInterval   time.Duration // cap for Retry-After / max-age / backoff
+	PollWorkers       int
+	PollPerHost       int
+	FetchTimeout      time.Duration
+	ConnectTimeout    time.Duration
+	MaxBodyBytes      int64
+	BrokenAfterFails  int
+	BrokenAfter       time.Duration
+
+	// Scheduler (cron specs in local time).
+	CronPoll        string
+	CronBoost       string
+	CronAtRisk      string
+	CronDailyClose  string
+	CronWeeklyClose string
+	CronHealth      string
+	InstanceID      string
+
+	// Mail.
+	SMTPURL       string // smtp://user:pass@host:587 (STARTTLS) or smtps://…:465
+	MailFrom      string
+	QuietStart    int // hour, local; mail deferred in [QuietStart, QuietEnd)
+	QuietEnd      int
+	EscalateDays  int
+	EscalateWeeks int
+
+	// HTTP.
+	SecureCookies bool // set Secure on cookies (behind TLS)
+}
+
+// Backend names the store chosen by DatabaseURL.
+func (c Config) Backend() string {
+	if strings.HasPrefix(c.DatabaseURL, "mongodb://") || strings.HasPrefix(c.DatabaseURL, "mongodb+srv://") {
+		return "mongo"
+	}
+	return "sqlite"
+}
+
+// SQLitePath returns the file path of a sqlite:// URL.
+func (c Config) SQLitePath() string {
+	return strings.TrimPrefix(c.DatabaseURL, "sqlite://")
+}
+
+// Load reads the environment through getenv (os.Getenv in production) and validates it.
+func Load(getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var errs []error
+	str := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	integer := func(name string, def int) int {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", name, v))
+			return def
+		}
+		return n
+	}
+	boolean := func(name string, def bool) bool {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", name, v))
+			return def
+		}
+		return b
+	}
+	duration := func(name string, def time.Duration) time.Duration {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration (e.g. 30m, 2h)", name, v))
+			return def
+		}
+		return d
+	}
+	hostname, _ := os.Hostname()
+	c := Config{
+		DatabaseURL:       str("TINTOT_DATABASE_URL", "sqlite://./data/tintot.db"),
+		Addr:              str("TINTOT_ADDR", ":8080"),
+		Timezone:          str("TINTOT_TIMEZONE", "Asia/Ho_Chi_Minh"),
+		ConfigFile:        str("TINTOT_CONFIG", ""),
+		BaseURL:           strings.TrimRight(str("TINTOT_BASE_URL", "http://localhost:8080"), "/"),
+		LogLevel:          str("TINTOT_LOG_LEVEL", "info"),
+		AdminToken:        str("TINTOT_ADMIN_TOKEN", ""),
+		AdminEmail:        str("TINTOT_ADMIN_EMAIL", "admin@tintot.local"),
+		AdminPassword:     str("TINTOT_ADMIN_PASSWORD", ""),
+		AllowPrivateFeeds: boolean("TINTOT_ALLOW_PRIVATE_FEEDS", false),
+		PollInterval:      duration("TINTOT_POLL_INTERVAL", 30*time.Minute),
+		PollMaxInterval:   duration("TINTOT_POLL_MAX_INTERVAL", 6*time.Hour),
+		PollWorkers:       integer("TINTOT_POLL_WORKERS", 16),
+		PollPerHost:       integer("TINTOT_POLL_PER_HOST", 2),
+		FetchTimeout:      duration("TINTOT_FETCH_TIMEOUT", 30*time.Second),
+		ConnectTimeout:    duration("TINTOT_CONNECT_TIMEOUT", 10*time.Second),
+		MaxBodyBytes:      int64(integer("TINTOT_MAX_BODY_BYTES", 10<<20)),
+		BrokenAfterFails:  integer("TINTOT_BROKEN_AFTER_FAILURES", 6),
+		BrokenAfter:       duration("TINTOT_BROKEN_AFTER", 12*time.Hour),
+		CronPoll:          str("TINTOT_CRON_POLL", "@every 1m"),
+		CronBoost:         str("TINTOT_CRON_BOOST", "*/15 16-23 * * *"),
+		CronAtRisk:        str("TINTOT_CRON_AT_RISK", "0 16 * * *"),
+		CronDailyClose:    str("TINTOT_CRON_DAILY_CLOSE", "10 0 * * *"),
+		CronWeeklyClose:   str("TINTOT_CRON_WEEKLY_CLOSE", "0 7 * * 1"),
+		CronHealth:        str("TINTOT_CRON_HEALTH", "*/30 * * * *"),
+		InstanceID:        str("TINTOT_INSTANCE_ID", hostname+"-"+strconv.Itoa(os.Getpid())),
+		SMTPURL:           str("TINTOT_SMTP_URL", ""),
+		MailFrom:          str("TINTOT_MAIL_FROM", "tintot <no-reply@tintot.local>"),
+		QuietStart:        integer("TINTOT_QUIET_START", 21),
+		QuietEnd:          integer("TINTOT_QUIET_END", 7),
+		EscalateDays:      integer("TINTOT_ESCALATE_DAYS", 3),
+		EscalateWeeks:     integer("TINTOT_ESCALATE_WEEKS", 2),
+		SecureCookies:     boolean("TINTOT_SECURE_COOKIES", false),
+	}
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// Validate checks the settings and names the bad variable. It opens nothing.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	switch {
+	case strings.HasPrefix(c.DatabaseURL, "sqlite://"):
+		if c.SQLitePath() == "" {
+			bad("TINTOT_DATABASE_URL", "sqlite:// needs a file path, e.g. sqlite://./data/tintot.db")
+		}
+	case strings.HasPrefix(c.DatabaseURL, "mongodb://"), strings.HasPrefix(c.DatabaseURL, "mongodb+srv://"):
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || u.Host == "" {
+			bad("TINTOT_DATABASE_URL", "cannot parse MongoDB URL")
+		}
+	default:
+		bad("TINTOT_DATABASE_URL", "unknown scheme in %q: use sqlite://PATH or mongodb://HOST/DB", redact(c.DatabaseURL))
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		bad("TINTOT_TIMEZONE", "unknown time zone %q", c.Timezone)
+	} else {
+		c.Location = loc
+	}
+	if c.Addr == "" || !strings.Contains(c.Addr, ":") {
+		bad("TINTOT_ADDR", "%q is not host:port (e.g. :8080)", c.Addr)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("TINTOT_BASE_URL", "%q is not an http(s) URL", c.BaseURL)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("TINTOT_LOG_LEVEL", "%q is not debug, info, warn or error", c.LogLevel)
+	}
+	if c.ConfigFile != "" {
+		if _, err := os.Stat(c.ConfigFile); err != nil {
+			bad("TINTOT_CONFIG", "cannot read %q: %v", c.ConfigFile, err)
+		}
+	}
+	if c.PollInterval < time.Minute {
+		bad("TINTOT_POLL_INTERVAL", "must be at least 1m")
+	}
+	if c.PollMaxInterval < c.PollInterval {
+		bad("TINTOT_POLL_MAX_INTERVAL", "must be at least TINTOT_POLL_INTERVAL")
+	}
+	if c.PollWorkers < 1 || c.PollWorkers > 512 {
+		bad("TINTOT_POLL_WORKERS", "must be between 1 and 512")
+	}
+	if c.PollPerHost < 1 {
+		bad("TINTOT_POLL_PER_HOST", "must be at least 1")
+	}
+	if c.FetchTimeout <= 0 || c.ConnectTimeout <= 0 {
+		bad("TINTOT_FETCH_TIMEOUT", "timeouts must be positive")
+	}
+	if c.MaxBodyBytes < 1024 {
+		bad("TINTOT_MAX_BODY_BYTES", "must be at least 1024")
+	}
+	if c.BrokenAfterFails < 1 {
+		bad("TINTOT_BROKEN_AFTER_FAILURES", "must be at least 1")
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			bad("TINTOT_SMTP_URL", "must be smtp://[user:pass@]host[:port] or smtps://…")
+		}
+	}
+	if c.QuietStart < 0 || c.QuietStart > 23 {
+		bad("TINTOT_QUIET_START", "must be an hour 0..23")
+	}
+	if c.QuietEnd < 0 || c.QuietEnd > 23 {
+		bad("TINTOT_QUIET_END", "must be an hour 0..23")
+	}
+	if c.EscalateDays < 1 || c.EscalateWeeks < 1 {
+		bad("TINTOT_ESCALATE_DAYS", "escalation thresholds must be at least 1")
+	}
+	return errors.Join(errs...)
+}
+
+// redact hides a password in a URL for messages.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,83 @@
+package models
+
+import "time"
+
+// FeedState is a feed's health as users see it.
+type FeedState string
+
+// Feed health states. "broken" comes after a configurable number of failures or hours.
+const (
+	FeedOK      FeedState = "ok"
+	FeedFailing FeedState = "failing"
+	FeedBroken  FeedState = "broken"
+)
+
+// Label returns the Vietnamese name of the state.
+func (s FeedState) Label() string {
+	switch s {
+	case FeedOK:
+		return "Hoạt động tốt"
+	case FeedFailing:
+		return "Đang lỗi"
+	case FeedBroken:
+		return "Hỏng"
+	}
+	return "Chưa kiểm tra"
+}
+
+// Feed is one RSS/Atom/JSON feed of a unit's page, with its polling and health state.
+type Feed struct {
+	ID          string `json:"id"`
+	UnitCode    string `json:"unit_code"`
+	URL         string `json:"url"`
+	Title       string `json:"title,omitempty"`
+	DefaultKind Kind   `json:"default_kind,omitempty"` // "" : classify each post by rules
+
+	// Conditional GET validators, kept only after a successful parse.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+
+	// Scheduling state.
+	NextCheckAt time.Time  `json:"next_check_at"`
+	LastCheckAt *time.Time `json:"last_check_at,omitempty"`
+	LeaseHolder string     `json:"-"`
+	LeaseUntil  *time.Time `json:"-"`
+
+	// Health.
+	State               FeedState  `json:"state"`
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	LastSuccessAt       *time.Time `json:"last_success_at,omitempty"`
+	FailingSince        *time.Time `json:"failing_since,omitempty"`
+	LastError           string     `json:"last_error,omitempty"`        // short Vietnamese message
+	LastErrorDetail     string     `json:"last_error_detail,omitempty"` // technical detail
+	LastStatus          int        `json:"last_status,omitempty"`       // last HTTP status code
+
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// FeedOutage is an interval during which a feed could not be read. To is nil while it lasts.
+// The quota engine uses outages to tell "no posts" from "we could not see".
+type FeedOutage struct {
+	FeedID   string     `json:"feed_id"`
+	UnitCode string     `json:"unit_code"`
+	From     time.Time  `json:"from"`
+	To       *time.Time `json:"to,omitempty"`
+	Reason   string     `json:"reason,omitempty"`
+}
+
+// Covers reports whether the outage covers the whole interval [from, to).
+func (o FeedOutage) Covers(from, to time.Time) bool {
+	if o.From.After(from) {
+		return false
+	}
+	return o.To == nil || !o.To.Before(to)
+}
+
+// Overlaps reports whether the outage overlaps [from, to).
+func (o FeedOutage) Overlaps(from, to time.Time) bool {
+	if !o.From.Before(to) {
+		return false
+	}
+	return o.To == nil || o.To.After(from)
+}
