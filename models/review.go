@@ -1,0 +1,85 @@
+package models
+
+import "time"
+
+// PeriodStatus is the outcome of one unit × target × period × level, as the quota engine
+// computes it and every page, export and e-mail shows it.
+type PeriodStatus struct {
+	Target     string        `json:"target"`
+	Kinds      []Kind        `json:"kinds"`
+	PeriodKind PeriodKind    `json:"period_kind"`
+	Period     string        `json:"period"` // "2026-11-27", "2026-W48"
+	Level      Level         `json:"level"`
+	Obligatory bool          `json:"obligatory"` // false for a target level not yet in force
+	Required   int           `json:"required"`
+	Actual     int           `json:"actual"`
+	Status     Status        `json:"status"`
+	Missing    int           `json:"missing,omitempty"`   // for at_risk/short: posts still needed
+	TimeLeft   time.Duration `json:"time_left,omitempty"` // for at_risk: until the period closes
+	Note       string        `json:"note,omitempty"`      // Vietnamese: peak week name, exemption reason, outage…
+}
+
+// UnitStatusReport is what GET /api/v1/units/{code}/status returns: the day and the week
+// containing a date, per level, and the streak.
+type UnitStatusReport struct {
+	Unit   Unit           `json:"unit"`
+	Date   string         `json:"date"`
+	Week   string         `json:"week"`
+	Day    []PeriodStatus `json:"day"`
+	WeekSt []PeriodStatus `json:"week_status"`
+	Streak int            `json:"streak"` // consecutive met days (baseline daily quota) up to Date
+	Now    time.Time      `json:"now"`
+}
+
+// ReviewRow is one unit in a weekly review.
+type ReviewRow struct {
+	Unit        Unit              `json:"unit"`
+	DailyCounts [7]int            `json:"daily_counts"` // Monday..Sunday, posts counting toward the daily quota
+	DailyStatus [7]Status         `json:"daily_status"` // Monday..Sunday, baseline daily status
+	WeekCounts  map[Kind]int      `json:"week_counts"`  // per effective kind, whole week
+	Statuses    []PeriodStatus    `json:"statuses"`     // weekly targets and the daily ones summarised, per level
+	DaysMet     map[Level]int     `json:"days_met"`     // days met, per level
+	Streak      int               `json:"streak"`
+	PrevDaysMet int               `json:"prev_days_met"` // baseline days met in the previous week
+	FeedState   FeedState         `json:"feed_state"`    // worst state among the unit's feeds ("" if none)
+	Rank        int               `json:"rank"`
+	Extra       map[string]int    `json:"extra,omitempty"`
+	Corrections []Correction      `json:"corrections,omitempty"`
+	StatusByKey map[string]Status `json:"-"`
+}
+
+// DaySummary counts commune-level units by baseline daily status on one day.
+type DaySummary struct {
+	Day      string  `json:"day"`
+	Met      int     `json:"met"`
+	Short    int     `json:"short"`
+	AtRisk   int     `json:"at_risk"`
+	Unknown  int     `json:"unknown"`
+	Excused  int     `json:"excused"`
+	NA       int     `json:"na"`
+	ShareMet float64 `json:"share_met"` // met / (units the quota applied to)
+}
+
+// TargetSummary counts units by status for one weekly target and level.
+type TargetSummary struct {
+	Target   string  `json:"target"`
+	Level    Level   `json:"level"`
+	Met      int     `json:"met"`
+	Short    int     `json:"short"`
+	AtRisk   int     `json:"at_risk"`
+	Unknown  int     `json:"unknown"`
+	Excused  int     `json:"excused"`
+	ShareMet float64 `json:"share_met"`
+}
+
+// Review is the weekly review of a parent unit's subtree.
+type Review struct {
+	Week        string          `json:"week"`
+	Parent      string          `json:"parent,omitempty"`
+	Days        []string        `json:"days"` // Monday..Sunday day keys
+	GeneratedAt time.Time       `json:"generated_at"`
+	DaySummary  []DaySummary    `json:"day_summary"`
+	WeekSummary []TargetSummary `json:"week_summary"`
+	Rows        []ReviewRow     `json:"rows"`
+	Corrections []Correction    `json:"corrections,omitempty"`
+}
