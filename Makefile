@@ -1,0 +1,29 @@
+# tintot developer targets.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: build test lint bench run demo ci
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/tintot ./cmd/tintot
+
+test:
+	$(GO) test ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+# Benchmarks: ingestion, classification, store counts, quota review, registry import.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m ./feeds/ ./classify/ ./store/sqlite/ ./campaign/ ./registry/
+
+run:
+	$(GO) run ./cmd/tintot serve
+
+demo:
+	$(GO) run ./cmd/tintot serve --demo
+
+ci:
+	CI=true bash .ci/run
