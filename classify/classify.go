@@ -1,0 +1,447 @@
+package classify
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"tintot/models"
+)
+
+// maxTextBytes caps how much of a title or summary is examined; Facebook bridges can send
+// whole posts and some CMS send a full HTML page as content.
+const maxTextBytes = 32 << 10
+
+// rule is one compiled pattern.
+type rule struct {
+	kind    models.Kind
+	display string // as written in the rules, shown in reasons
+	key     string // normalised form used for matching
+	unit    bool   // from the unit's own rules
+}
+
+// feedRule is a compiled per-feed default.
+type feedRule struct {
+	prefix string
+	kind   models.Kind
+	unit   bool
+}
+
+// matcher is the compiled form of the rules that apply to one unit (or to all units).
+type matcher struct {
+	tags    map[string]*rule   // hashtag key (letters and digits only) → rule
+	tagMax  int                // length of the longest hashtag key
+	cats    map[string]*rule   // category key → rule
+	urls    []*rule            // URL substrings, longest first
+	kwFirst map[string][]*rule // first word of a keyword → keywords, longest first
+	feeds   []feedRule         // unit rules first
+}
+
+// Classifier assigns a Kind and a Vietnamese reason to posts. It is immutable after New
+// and safe for concurrent use.
+type Classifier struct {
+	base  *matcher
+	units map[string]*matcher
+	pool  sync.Pool
+}
+
+// New validates the rules and compiles them once (normalised patterns, lookup tables).
+func New(r Rules) (*Classifier, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Classifier{base: compile(r.RuleSet, nil), units: make(map[string]*matcher, len(r.Units))}
+	for code, extra := range r.Units {
+		c.units[strings.TrimSpace(code)] = compile(r.RuleSet, &extra)
+	}
+	c.pool.New = func() any { b := make([]byte, 0, 1024); return &b }
+	return c, nil
+}
+
+// compile builds a matcher from the global set plus, optionally, one unit's extra rules;
+// a unit pattern replaces the global one with the same key.
+func compile(global RuleSet, unit *RuleSet) *matcher {
+	m := &matcher{tags: map[string]*rule{}, cats: map[string]*rule{}, kwFirst: map[string][]*rule{}}
+	urls := map[string]*rule{}
+	kws := map[string]*rule{}
+	add := func(set RuleSet, isUnit bool) {
+		for _, k := range models.Kinds {
+			for _, p := range set.Hashtags[k] {
+				key := NormalizeTag(p)
+				m.tags[key] = &rule{kind: k, display: "#" + key, key: key, unit: isUnit}
+				m.tagMax = max(m.tagMax, len(key))
+			}
+			for _, p := range set.Categories[k] {
+				key := NormalizeTag(p)
+				m.cats[key] = &rule{kind: k, display: strings.TrimSpace(p), key: key, unit: isUnit}
+			}
+			for _, p := range set.URLs[k] {
+				key := urlKey(p)
+				urls[key] = &rule{kind: k, display: strings.TrimSpace(p), key: key, unit: isUnit}
+			}
+			for _, p := range set.Keywords[k] {
+				key := string(appendWords(nil, Normalize(p)))
+				kws[key] = &rule{kind: k, display: strings.TrimSpace(p), key: key, unit: isUnit}
+			}
+		}
+		var feeds []feedRule
+		for _, f := range set.Feeds {
+			feeds = append(feeds, feedRule{prefix: strings.ToLower(strings.TrimSpace(f.URL)), kind: f.Kind, unit: isUnit})
+		}
+		m.feeds = append(feeds, m.feeds...) // unit rules are consulted first
+	}
+	add(global, false)
+	if unit != nil {
+		add(*unit, true)
+	}
+	for _, r := range urls {
+		m.urls = append(m.urls, r)
+	}
+	slices.SortFunc(m.urls, func(a, b *rule) int { return longestFirst(a.key, b.key) })
+	for _, r := range kws {
+		first := strings.Fields(r.key)[0]
+		m.kwFirst[first] = append(m.kwFirst[first], r)
+	}
+	for _, list := range m.kwFirst {
+		slices.SortFunc(list, func(a, b *rule) int { return longestFirst(a.key, b.key) })
+	}
+	return m
+}
+
+// longestFirst orders keys by decreasing length, then alphabetically, for determinism.
+func longestFirst(a, b string) int {
+	if len(a) != len(b) {
+		return len(b) - len(a)
+	}
+	return strings.Compare(a, b)
+}
+
+// urlKey is the comparable form of a URL or URL pattern.
+func urlKey(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "%") {
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
+	}
+	return Normalize(s)
+}
+
+// rank orders kinds when several rules of the same level match: the more specific kind wins.
+func rank(k models.Kind) int {
+	switch k {
+	case models.KindIdeology:
+		return 3
+	case models.KindStory:
+		return 2
+	case models.KindGoodNews:
+		return 1
+	}
+	return 0
+}
+
+// better reports whether candidate r should replace the current best.
+func better(r, best *rule) bool {
+	return best == nil || rank(r.kind) > rank(best.kind)
+}
+
+// Reason prefixes; the wording is what reviewers read on the dashboard.
+const (
+	reasonNone      = "không khớp quy tắc nào"
+	reasonUnit      = " (quy tắc riêng của đơn vị)"
+	reasonFeed      = "mặc định của nguồn tin: "
+	reasonHashtag   = "hashtag "
+	reasonCategory  = "chuyên mục "
+	reasonURL       = "đường dẫn chứa "
+	reasonTitleKW   = "từ khoá tiêu đề "
+	reasonSummaryKW = "từ khoá nội dung "
+)
+
+// explain formats the reason for a matched rule.
+func explain(prefix string, r *rule, quote bool) string {
+	s := r.display
+	if quote {
+		s = fmt.Sprintf("%q", s)
+	}
+	s = prefix + s
+	if r.unit {
+		s += reasonUnit
+	}
+	return s
+}
+
+// Classify returns the kind of a post and a Vietnamese reason naming the rule that
+// decided it. Precedence is described in the package documentation.
+func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	m := c.base
+	if um, ok := c.units[p.UnitCode]; ok {
+		m = um
+	}
+	bp := c.pool.Get().(*[]byte)
+	defer c.pool.Put(bp)
+	buf := (*bp)[:0]
+
+	// Normalised title and summary share one buffer.
+	buf = appendNormalized(buf, cleanText(p.Title))
+	nt := len(buf)
+	buf = appendNormalized(buf, cleanText(p.Summary))
+	ns := len(buf)
+	title, summary := buf[:nt], buf[nt:ns]
+
+	// 1. Hashtags in title, summary and hashtag-like categories.
+	var best *rule
+	for _, text := range [][]byte{title, summary} {
+		if r := m.scanTags(text); r != nil && better(r, best) {
+			best = r
+		}
+	}
+	for _, cat := range p.Categories {
+		if t := strings.TrimSpace(cat); strings.HasPrefix(t, "#") || strings.HasPrefix(t, "＃") {
+			if r := m.tags[NormalizeTag(strings.TrimLeft(t, "#＃"))]; r != nil && better(r, best) {
+				best = r
+			}
+		}
+	}
+	if best != nil {
+		*bp = buf
+		return best.kind, explain(reasonHashtag, best, false)
+	}
+
+	// 2. Feed categories.
+	for _, cat := range p.Categories {
+		if r := m.cats[NormalizeTag(cat)]; r != nil && better(r, best) {
+			best = r
+		}
+	}
+	if best != nil {
+		*bp = buf
+		return best.kind, explain(reasonCategory, best, true)
+	}
+
+	// 3. URL patterns.
+	if p.URL != "" && len(m.urls) > 0 {
+		u := urlKey(p.URL)
+		for _, r := range m.urls {
+			if containsSegment(u, r.key) && better(r, best) {
+				best = r
+			}
+		}
+		if best != nil {
+			*bp = buf
+			return best.kind, explain(reasonURL, best, true)
+		}
+	}
+
+	// 4. and 5. Keywords in the title, then in the summary.
+	buf = appendWords(buf, string(title))
+	wt := len(buf)
+	if r := m.matchKeywords(buf[ns:wt]); r != nil {
+		*bp = buf
+		return r.kind, explain(reasonTitleKW, r, true)
+	}
+	buf = appendWords(buf, string(summary))
+	if r := m.matchKeywords(buf[wt:]); r != nil {
+		*bp = buf
+		return r.kind, explain(reasonSummaryKW, r, true)
+	}
+	*bp = buf
+
+	// 6. The feed's default kind: set on the feed itself, else by the rules' feed list.
+	if f.DefaultKind.Valid() {
+		return f.DefaultKind, reasonFeed + f.DefaultKind.Label()
+	}
+	if f.URL != "" {
+		fu := strings.ToLower(strings.TrimSpace(f.URL))
+		for _, fr := range m.feeds {
+			if strings.HasPrefix(fu, fr.prefix) {
+				s := reasonFeed + fr.kind.Label()
+				if fr.unit {
+					s += reasonUnit
+				}
+				return fr.kind, s
+			}
+		}
+	}
+	return models.KindOther, reasonNone
+}
+
+// cleanText strips HTML tags, decodes entities and caps the length.
+func cleanText(s string) string {
+	if len(s) > maxTextBytes {
+		cut := maxTextBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = stripTags(s)
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	return s
+}
+
+// stripTags replaces each <…> tag with a space.
+func stripTags(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	in := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '<':
+			in = true
+			b.WriteByte(' ')
+		case c == '>' && in:
+			in = false
+		case !in:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// containsSegment reports whether key occurs in u not followed by a letter, digit or
+// '-', so "/tin-tot" matches "/tin-tot/…" but not "/tin-tot-nghiep".
+func containsSegment(u, key string) bool {
+	for from := 0; ; {
+		i := strings.Index(u[from:], key)
+		if i < 0 {
+			return false
+		}
+		end := from + i + len(key)
+		if end == len(u) || !isSlugByte(u[end]) || !isSlugByte(key[len(key)-1]) {
+			return true
+		}
+		from += i + 1
+	}
+}
+
+func isSlugByte(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '-' || c >= utf8.RuneSelf
+}
+
+// scanTags finds the hashtags of a normalised text and returns the best matching rule.
+// A hashtag runs over letters and digits; '_', '-', and spaces between words are
+// separators. A tag may end at a separator, at a letter→digit change ("#tintot2026") or at
+// the end of the hashtag. A match spanning spaces must span at least three words, so
+// "#Mỗi ngày một tin tốt" matches but "#tin tốt nghiệp" does not make "#tintot".
+func (m *matcher) scanTags(text []byte) *rule {
+	if m.tagMax == 0 {
+		return nil
+	}
+	var best *rule
+	var compact [96]byte
+	limit := min(m.tagMax, len(compact))
+	type boundary struct{ at, spaces int }
+	var bounds [24]boundary
+	for i := 0; i < len(text); i++ {
+		if text[i] != '#' {
+			continue
+		}
+		n, nb, spaces := 0, 0, 0
+		prevDigit := false
+		j := i + 1
+	walk:
+		for j < len(text) && n <= limit {
+			c := text[j]
+			if c < utf8.RuneSelf {
+				switch {
+				case ('a' <= c && c <= 'z') || ('0' <= c && c <= '9'):
+					isDigit := c <= '9'
+					if isDigit && !prevDigit && n > 0 && nb < len(bounds) {
+						bounds[nb] = boundary{n, spaces}
+						nb++
+					}
+					prevDigit = isDigit
+					if n < len(compact) {
+						compact[n] = c
+					}
+					n++
+					j++
+				case c == '_' || c == '-' || c == ' ':
+					if n > 0 && nb < len(bounds) && (nb == 0 || bounds[nb-1].at != n) {
+						bounds[nb] = boundary{n, spaces}
+						nb++
+					}
+					if c == ' ' {
+						spaces++
+					}
+					j++
+				default:
+					break walk
+				}
+				continue
+			}
+			r, w := utf8.DecodeRune(text[j:])
+			if !isWordRune(r) {
+				break
+			}
+			for k := 0; k < w; k++ {
+				if n < len(compact) {
+					compact[n] = text[j+k]
+				}
+				n++
+			}
+			prevDigit = false
+			j += w
+		}
+		if n <= len(compact) && nb < len(bounds) && (nb == 0 || bounds[nb-1].at != n) {
+			bounds[nb] = boundary{n, spaces}
+			nb++
+		}
+		// Longest acceptable tag at this '#'.
+		for b := nb - 1; b >= 0; b-- {
+			at := bounds[b]
+			if at.at > len(compact) || (at.spaces > 0 && at.spaces < 2) {
+				continue
+			}
+			if r := m.tags[string(compact[:at.at])]; r != nil {
+				if better(r, best) {
+					best = r
+				}
+				break
+			}
+		}
+		i = j - 1
+	}
+	return best
+}
+
+// matchKeywords finds keywords in a word-form text (" w1 w2 … "), leftmost-longest: a
+// keyword inside a longer matched one does not count, so the campaign phrase "mỗi ngày
+// một tin tốt, mỗi tuần một câu chuyện đẹp" is one good-news match, not also a story.
+// Among the matches the most specific kind wins.
+func (m *matcher) matchKeywords(w []byte) *rule {
+	var best *rule
+	for i := 1; i < len(w); {
+		j := i
+		for j < len(w) && w[j] != ' ' {
+			j++
+		}
+		next := j + 1
+		if list := m.kwFirst[string(w[i:j])]; list != nil {
+			for _, r := range list {
+				if hasPrefixAt(w, i-1, r.key) {
+					if better(r, best) {
+						best = r
+					}
+					next = i - 1 + len(r.key) // skip the words of the match
+					break
+				}
+			}
+		}
+		i = next
+	}
+	return best
+}
+
+func hasPrefixAt(w []byte, at int, key string) bool {
+	return len(w)-at >= len(key) && string(w[at:at+len(key)]) == key
+}
