@@ -1,0 +1,331 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// unitInput is what a user may set on a unit.
+type unitInput struct {
+	Code       string          `json:"code"`
+	Name       string          `json:"name"`
+	Kind       models.UnitKind `json:"kind"`
+	ParentCode string          `json:"parent_code"`
+	Emails     []string        `json:"emails"`
+	ActiveFrom *time.Time      `json:"active_from"`
+	ActiveTo   *time.Time      `json:"active_to"`
+}
+
+func (in unitInput) unit() models.Unit {
+	emails := make([]string, 0, len(in.Emails))
+	for _, e := range in.Emails {
+		if e = strings.TrimSpace(e); e != "" {
+			emails = append(emails, e)
+		}
+	}
+	return models.Unit{
+		Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), Kind: in.Kind,
+		ParentCode: strings.TrimSpace(in.ParentCode), Emails: emails,
+		ActiveFrom: in.ActiveFrom, ActiveTo: in.ActiveTo,
+	}
+}
+
+// audit appends an audit entry; a failure is logged, never shown to the user as a
+// failure of the change that already happened.
+func (s *server) audit(ctx context.Context, actor, action, target, unit string, before, after any, note string) {
+	e := models.AuditEntry{At: s.now().UTC(), Actor: actor, Action: action, Target: target, UnitCode: unit, Note: note}
+	if before != nil {
+		b, _ := json.Marshal(before)
+		e.Before = string(b)
+	}
+	if after != nil {
+		b, _ := json.Marshal(after)
+		e.After = string(b)
+	}
+	if err := s.Store.AddAudit(ctx, e); err != nil {
+		s.Log.Error("unable to write audit entry", slog.String("action", action), slog.String("target", target), slog.Any("error", err))
+	}
+}
+
+// actor names the caller in audit entries.
+func actor(c *fiber.Ctx) string {
+	if p := principalOf(c); p != nil {
+		return p.User.Email
+	}
+	return ""
+}
+
+// listUnits returns units in scope, filtered by ?kind= and ?parent=.
+func (s *server) listUnits(c *fiber.Ctx) error {
+	sc, err := s.scopeOf(c)
+	if err != nil {
+		return err
+	}
+	f := store.UnitFilter{Kind: models.UnitKind(c.Query("kind")), ParentCode: c.Query("parent")}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return badField("kind", fmt.Sprintf("Loại đơn vị không hợp lệ: %q", f.Kind))
+	}
+	if sc.Empty() {
+		return c.JSON([]models.Unit{})
+	}
+	f.Codes = sc.List()
+	units, err := s.Store.ListUnits(c.UserContext(), f)
+	if err != nil {
+		return errorf("unable to list units: %w", err)
+	}
+	out := make([]models.Unit, 0, len(units))
+	for _, u := range units {
+		if sc.Has(u.Code) {
+			out = append(out, u)
+		}
+	}
+	return c.JSON(out)
+}
+
+// getUnit returns one unit in scope.
+func (s *server) getUnit(c *fiber.Ctx) error {
+	u, err := s.unitInScope(c, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+// createUnit adds a unit (admin).
+func (s *server) createUnit(c *fiber.Ctx) error {
+	var in unitInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u := in.unit()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	u.CreatedAt, u.UpdatedAt = now, now
+	err := s.Store.CreateUnit(c.UserContext(), u)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return &userError{Status: fiber.StatusConflict, Field: "code", Msg: "Mã đơn vị " + u.Code + " đã tồn tại"}
+	case errors.Is(err, store.ErrInvalid):
+		return badField("parent_code", "Không có đơn vị cấp trên mã "+u.ParentCode)
+	case err != nil:
+		return errorf("unable to create unit %s: %w", u.Code, err)
+	}
+	s.audit(c.UserContext(), actor(c), "unit.create", "unit:"+u.Code, u.Code, nil, u, "")
+	created, err := s.Store.GetUnit(c.UserContext(), u.Code)
+	if err != nil {
+		created = u
+	}
+	return c.Status(fiber.StatusCreated).JSON(created)
+}
+
+// updateUnit replaces a unit's editable fields. Only an admin may change a unit's kind
+// or parent (which would move it in or out of someone's scope).
+func (s *server) updateUnit(c *fiber.Ctx) error {
+	code := c.Params("code")
+	before, err := s.unitInScope(c, code)
+	if err != nil {
+		return err
+	}
+	var in unitInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Code != "" && in.Code != code {
+		return badField("code", "Không đổi được mã đơn vị; mã trong dữ liệu phải trùng với đường dẫn")
+	}
+	in.Code = code
+	u := in.unit()
+	if principalOf(c).User.Role != models.RoleAdmin {
+		if u.Kind != before.Kind {
+			return &userError{Status: fiber.StatusForbidden, Field: "kind", Msg: "Chỉ quản trị viên được đổi loại đơn vị"}
+		}
+		if u.ParentCode != before.ParentCode {
+			return &userError{Status: fiber.StatusForbidden, Field: "parent_code", Msg: "Chỉ quản trị viên được đổi đơn vị cấp trên"}
+		}
+	}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	u.CreatedAt, u.UpdatedAt = before.CreatedAt, s.now().UTC()
+	err = s.Store.UpdateUnit(c.UserContext(), u)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+code)
+	case errors.Is(err, store.ErrInvalid):
+		return badField("parent_code", "Đơn vị cấp trên không tồn tại hoặc tạo thành vòng lặp")
+	case err != nil:
+		return errorf("unable to update unit %s: %w", code, err)
+	}
+	s.audit(c.UserContext(), actor(c), "unit.update", "unit:"+code, code, before, u, "")
+	after, err := s.Store.GetUnit(c.UserContext(), code)
+	if err != nil {
+		after = u
+	}
+	return c.JSON(after)
+}
+
+// deleteUnit removes a unit and its feeds (admin).
+func (s *server) deleteUnit(c *fiber.Ctx) error {
+	code := c.Params("code")
+	before, err := s.unitInScope(c, code)
+	if err != nil {
+		return err
+	}
+	err = s.Store.DeleteUnit(c.UserContext(), code)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+code)
+	case errors.Is(err, store.ErrConflict):
+		return httpErr(fiber.StatusConflict, "Đơn vị "+code+" còn đơn vị cấp dưới; hãy chuyển hoặc xoá chúng trước")
+	case err != nil:
+		return errorf("unable to delete unit %s: %w", code, err)
+	}
+	s.audit(c.UserContext(), actor(c), "unit.delete", "unit:"+code, code, before, nil, "")
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// listUnitFeeds returns a unit's feeds.
+func (s *server) listUnitFeeds(c *fiber.Ctx) error {
+	u, err := s.unitInScope(c, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	feeds, err := s.Store.ListFeeds(c.UserContext(), store.FeedFilter{UnitCode: u.Code})
+	if err != nil {
+		return errorf("unable to list feeds of %s: %w", u.Code, err)
+	}
+	return c.JSON(nonNil(feeds))
+}
+
+// feedInput is what a user may set when adding a feed.
+type feedInput struct {
+	URL         string      `json:"url"`
+	Title       string      `json:"title"`
+	DefaultKind models.Kind `json:"default_kind"`
+}
+
+// addFeed validates and stores a feed of a unit the caller may see; pages reuse it.
+func (s *server) addFeed(c *fiber.Ctx, unitCode string, in feedInput) (models.Feed, error) {
+	u, err := s.unitInScope(c, unitCode)
+	if err != nil {
+		return models.Feed{}, err
+	}
+	in.URL = strings.TrimSpace(in.URL)
+	if in.URL == "" {
+		return models.Feed{}, badField("url", "Vui lòng nhập địa chỉ nguồn tin (RSS/Atom/JSON Feed)")
+	}
+	if !models.ValidFeedURL(in.URL) {
+		return models.Feed{}, badField("url", "Địa chỉ nguồn tin phải là URL http(s) đầy đủ, không chứa tên đăng nhập")
+	}
+	if in.DefaultKind != "" && !in.DefaultKind.Valid() {
+		return models.Feed{}, badField("default_kind", fmt.Sprintf("Loại bài mặc định không hợp lệ: %q", in.DefaultKind))
+	}
+	now := s.now().UTC()
+	f, err := s.Store.CreateFeed(c.UserContext(), models.Feed{
+		UnitCode: u.Code, URL: in.URL, Title: strings.TrimSpace(in.Title), DefaultKind: in.DefaultKind,
+		NextCheckAt: now, CreatedAt: now, UpdatedAt: now,
+	})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return models.Feed{}, &userError{Status: fiber.StatusConflict, Field: "url", Msg: "Đơn vị đã có nguồn tin này"}
+	case errors.Is(err, store.ErrInvalid):
+		return models.Feed{}, httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+u.Code)
+	case err != nil:
+		return models.Feed{}, errorf("unable to create feed for %s: %w", u.Code, err)
+	}
+	s.audit(c.UserContext(), actor(c), "feed.create", "feed:"+f.ID, u.Code, nil, f, "")
+	return f, nil
+}
+
+// createFeed adds a feed to a unit.
+func (s *server) createFeed(c *fiber.Ctx) error {
+	var in feedInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	f, err := s.addFeed(c, c.Params("code"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(f)
+}
+
+// removeFeed deletes a feed of a unit in scope (its posts stay); pages reuse it.
+func (s *server) removeFeed(c *fiber.Ctx, id string) error {
+	f, err := s.Store.GetFeed(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return httpErr(fiber.StatusNotFound, "Không tìm thấy nguồn tin")
+	}
+	if err != nil {
+		return errorf("unable to load feed %s: %w", id, err)
+	}
+	if err := s.mustSee(c, f.UnitCode); err != nil {
+		return err
+	}
+	if err := s.Store.DeleteFeed(c.UserContext(), id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return errorf("unable to delete feed %s: %w", id, err)
+	}
+	s.audit(c.UserContext(), actor(c), "feed.delete", "feed:"+id, f.UnitCode, f, nil, "")
+	return nil
+}
+
+// deleteFeed removes a feed.
+func (s *server) deleteFeed(c *fiber.Ctx) error {
+	if err := s.removeFeed(c, c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// listFeeds returns the health of feeds in scope, optionally by ?state=ok|failing|broken.
+func (s *server) listFeeds(c *fiber.Ctx) error {
+	sc, err := s.scopeOf(c)
+	if err != nil {
+		return err
+	}
+	f := store.FeedFilter{}
+	if st := c.Query("state"); st != "" {
+		for _, one := range strings.Split(st, ",") {
+			fs := models.FeedState(strings.TrimSpace(one))
+			if fs != models.FeedOK && fs != models.FeedFailing && fs != models.FeedBroken {
+				return badField("state", fmt.Sprintf("Trạng thái nguồn tin không hợp lệ: %q (ok, failing, broken)", one))
+			}
+			f.States = append(f.States, fs)
+		}
+	}
+	if sc.Empty() {
+		return c.JSON([]models.Feed{})
+	}
+	f.UnitCodes = sc.List()
+	feeds, err := s.Store.ListFeeds(c.UserContext(), f)
+	if err != nil {
+		return errorf("unable to list feeds: %w", err)
+	}
+	out := feeds[:0]
+	for _, fd := range feeds {
+		if sc.Has(fd.UnitCode) {
+			out = append(out, fd)
+		}
+	}
+	return c.JSON(nonNil(out))
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
