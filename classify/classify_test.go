@@ -85,3 +85,19 @@ func TestClassifyConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+var fuzzOnce struct {
+	sync.Once
+	c *Classifier
+}
+
+func fuzzClassifier(t *testing.T) *Classifier {
+	fuzzOnce.Do(func() { fuzzOnce.c = newDefault(t) })
+	return fuzzOnce.c
+}
+
+func postOf(s string) models.Post {
+	return models.Post{Title: s, Summary: s + " " + s, Categories: []string{s, "#" + s}, URL: s, UnitCode: s}
+}
+
+func feedOf(s string) models.Feed { return models.Feed{URL: s, DefaultKind: models.Kind(s)} }
