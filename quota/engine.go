@@ -1,0 +1,373 @@
+package quota
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"tintot/models"
+)
+
+// StreakLookback is how many days back a streak is counted at most; callers load at least
+// this many days of counts before the reference day.
+const StreakLookback = 60
+
+// Engine evaluates a policy in a time zone (Asia/Ho_Chi_Minh when Loc is nil).
+type Engine struct {
+	Policy models.Policy
+	Loc    *time.Location
+}
+
+// NewEngine returns an engine on p in Asia/Ho_Chi_Minh.
+func NewEngine(p models.Policy) Engine { return Engine{Policy: p, Loc: models.Vietnam} }
+
+func (e Engine) loc() *time.Location {
+	if e.Loc == nil {
+		return models.Vietnam
+	}
+	return e.Loc
+}
+
+// period is one day or ISO week as an instant range [start, end).
+type period struct {
+	kind       models.PeriodKind
+	key        string
+	start, end time.Time
+}
+
+// DayPeriod returns the instant range [start, end) of a local day key.
+func (e Engine) DayPeriod(day string) (time.Time, time.Time, error) {
+	p, err := e.dayPeriod(day)
+	return p.start, p.end, err
+}
+
+// WeekPeriod returns the instant range [start, end) of an ISO week key.
+func (e Engine) WeekPeriod(week string) (time.Time, time.Time, error) {
+	p, err := e.weekPeriod(week)
+	return p.start, p.end, err
+}
+
+func (e Engine) dayPeriod(day string) (period, error) {
+	start, err := models.DayStart(day, e.loc())
+	if err != nil {
+		return period{}, fmt.Errorf("quota: %w", err)
+	}
+	return period{kind: models.PeriodDay, key: day, start: start, end: start.AddDate(0, 0, 1)}, nil
+}
+
+func (e Engine) weekPeriod(week string) (period, error) {
+	start, err := models.WeekStart(week, e.loc())
+	if err != nil {
+		return period{}, fmt.Errorf("quota: %w", err)
+	}
+	return period{kind: models.PeriodWeek, key: week, start: start, end: start.AddDate(0, 0, 7)}, nil
+}
+
+// days returns the local day keys of the period.
+func (p period) days() []string {
+	if p.kind == models.PeriodDay {
+		return []string{p.key}
+	}
+	out := make([]string, 0, 7)
+	for t := p.start; t.Before(p.end); t = t.AddDate(0, 0, 1) {
+		out = append(out, t.Format(models.DayLayout))
+	}
+	return out
+}
+
+// Targets returns the policy's targets for a unit kind and period kind, in policy order.
+func (e Engine) Targets(kind models.UnitKind, pk models.PeriodKind) []models.Target {
+	var out []models.Target
+	for _, t := range e.Policy.Targets {
+		if t.Period != pk {
+			continue
+		}
+		for _, k := range t.UnitKinds {
+			if k == kind {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// HasTargets reports whether any target applies to the unit kind.
+func (e Engine) HasTargets(kind models.UnitKind) bool {
+	return len(e.Targets(kind, models.PeriodDay))+len(e.Targets(kind, models.PeriodWeek)) > 0
+}
+
+// CountedKinds returns the post kinds that count toward t: its kinds, plus story when t
+// counts good news and the policy lets a story count as good news.
+func (e Engine) CountedKinds(t models.Target) []models.Kind {
+	kinds := append([]models.Kind(nil), t.Kinds...)
+	if !e.Policy.StoryCountsAsGoodNews {
+		return kinds
+	}
+	hasGood, hasStory := false, false
+	for _, k := range kinds {
+		hasGood = hasGood || k == models.KindGoodNews
+		hasStory = hasStory || k == models.KindStory
+	}
+	if hasGood && !hasStory {
+		kinds = append(kinds, models.KindStory)
+	}
+	return kinds
+}
+
+// obligatory reports whether t is an obligation in a period starting at start.
+func obligatory(t models.Target, start time.Time) bool {
+	if t.Obligatory != nil {
+		return !start.Before(*t.Obligatory)
+	}
+	return t.Level == models.LevelBaseline
+}
+
+// status evaluates one unit × target × period at now.
+func (e Engine) status(u models.Unit, t models.Target, p period, d *Data, now time.Time) models.PeriodStatus {
+	ps := models.PeriodStatus{
+		Target:     t.Name,
+		Kinds:      e.CountedKinds(t),
+		PeriodKind: p.kind,
+		Period:     p.key,
+		Level:      t.Level,
+		Obligatory: obligatory(t, p.start),
+		Required:   t.Minimum,
+	}
+	if (t.From != nil && !p.end.After(*t.From)) || (t.To != nil && !t.To.After(p.start)) {
+		ps.Status = models.StatusNA
+		ps.Note = "Chỉ tiêu không áp dụng trong kỳ này"
+		return ps
+	}
+	if (u.ActiveFrom != nil && !u.ActiveFrom.Before(p.end)) || (u.ActiveTo != nil && !u.ActiveTo.After(p.start)) {
+		ps.Status = models.StatusNA
+		ps.Note = "Đơn vị không hoạt động trong kỳ này"
+		return ps
+	}
+	if u.ActiveFrom != nil && u.ActiveFrom.After(p.start) {
+		ps.Note = "Đơn vị bắt đầu hoạt động từ " + u.ActiveFrom.In(e.loc()).Format("02/01/2006")
+	}
+	for _, pk := range e.Policy.Peaks {
+		if m, ok := pk.Minimums[t.Name]; ok && pk.From.Before(p.end) && pk.To.After(p.start) && m > ps.Required {
+			ps.Required = m
+			ps.Note = joinNote(ps.Note, "Cao điểm: "+pk.Name)
+		}
+	}
+	for _, day := range p.days() {
+		ps.Actual += d.count(u.Code, day, ps.Kinds)
+	}
+	if ps.Actual >= ps.Required {
+		ps.Status = models.StatusMet
+		return ps
+	}
+	ps.Missing = ps.Required - ps.Actual
+	if reason, ok := e.excused(u.Code, p); ok {
+		ps.Status = models.StatusExcused
+		ps.Note = joinNote(ps.Note, "Miễn: "+reason)
+		return ps
+	}
+	at := now
+	if !now.Before(p.end) {
+		at = p.end.Add(-time.Nanosecond)
+	}
+	if d.blind(u.Code, at) {
+		ps.Status = models.StatusUnknown
+		ps.Note = joinNote(ps.Note, "Nguồn tin của đơn vị bị lỗi, chưa xác định được số bài")
+		return ps
+	}
+	if now.Before(p.end) {
+		ps.Status = models.StatusAtRisk
+		ps.TimeLeft = p.end.Sub(now)
+		return ps
+	}
+	ps.Status = models.StatusShort
+	return ps
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// excused reports whether exemptions for the unit (or for all units) cover the whole
+// period, and why.
+func (e Engine) excused(code string, p period) (string, bool) {
+	type span struct {
+		from, to time.Time
+		reason   string
+	}
+	var spans []span
+	for _, ex := range e.Policy.Exemptions {
+		if (ex.UnitCode == "" || ex.UnitCode == code) && ex.From.Before(p.end) && ex.To.After(p.start) {
+			spans = append(spans, span{ex.From, ex.To, ex.Reason})
+		}
+	}
+	if len(spans) == 0 {
+		return "", false
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].from.Before(spans[j].from) })
+	covered := p.start
+	reason := ""
+	for _, s := range spans {
+		if s.from.After(covered) {
+			return "", false
+		}
+		if s.to.After(covered) {
+			covered = s.to
+		}
+		if reason == "" {
+			reason = s.reason
+		}
+		if !covered.Before(p.end) {
+			return reason, true
+		}
+	}
+	return "", false
+}
+
+// combine folds the statuses of several targets of one period into one: any short wins,
+// then at_risk, unknown, excused; all n/a is n/a; otherwise met.
+func combine(sts []models.Status) models.Status {
+	if len(sts) == 0 {
+		return models.StatusNA
+	}
+	for _, want := range []models.Status{models.StatusShort, models.StatusAtRisk, models.StatusUnknown, models.StatusExcused} {
+		for _, s := range sts {
+			if s == want {
+				return want
+			}
+		}
+	}
+	for _, s := range sts {
+		if s == models.StatusMet {
+			return models.StatusMet
+		}
+	}
+	return models.StatusNA
+}
+
+// dayLevelStatus is the combined status of a unit's daily targets of one level on a day.
+func (e Engine) dayLevelStatus(u models.Unit, targets []models.Target, lvl models.Level, day period, d *Data, now time.Time) models.Status {
+	var sts []models.Status
+	for _, t := range targets {
+		if t.Level == lvl {
+			sts = append(sts, e.status(u, t, day, d, now).Status)
+		}
+	}
+	return combine(sts)
+}
+
+// streak counts consecutive days, ending at ref, on which the baseline daily quota was met.
+// ref counts only when met (an open day not yet met does not break the streak); excused
+// and unknown days neither count nor break it.
+func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) int {
+	targets := e.Targets(u.Kind, models.PeriodDay)
+	n := 0
+	p := ref
+	for i := 0; i < StreakLookback; i++ {
+		switch e.dayLevelStatus(u, targets, models.LevelBaseline, p, d, now) {
+		case models.StatusMet:
+			n++
+		case models.StatusAtRisk:
+			if i > 0 {
+				return n
+			}
+		case models.StatusExcused, models.StatusUnknown:
+		default:
+			return n
+		}
+		start := p.start.AddDate(0, 0, -1)
+		p = period{kind: models.PeriodDay, key: start.Format(models.DayLayout), start: start, end: p.start}
+	}
+	return n
+}
+
+// UnitStatus evaluates the day `date` and the ISO week containing it for one unit at now:
+// every daily and weekly target of the unit's kind, both levels, and the streak. d must
+// hold the unit's counts for that week and the StreakLookback days before date.
+func (e Engine) UnitStatus(u models.Unit, date string, now time.Time, d *Data) (models.UnitStatusReport, error) {
+	day, err := e.dayPeriod(date)
+	if err != nil {
+		return models.UnitStatusReport{}, err
+	}
+	week, err := e.weekPeriod(models.ISOWeek(day.start, e.loc()))
+	if err != nil {
+		return models.UnitStatusReport{}, err
+	}
+	r := models.UnitStatusReport{
+		Unit:   u,
+		Date:   date,
+		Week:   week.key,
+		Day:    []models.PeriodStatus{},
+		WeekSt: []models.PeriodStatus{},
+		Now:    now,
+	}
+	for _, t := range e.Targets(u.Kind, models.PeriodDay) {
+		r.Day = append(r.Day, e.status(u, t, day, d, now))
+	}
+	for _, t := range e.Targets(u.Kind, models.PeriodWeek) {
+		r.WeekSt = append(r.WeekSt, e.status(u, t, week, d, now))
+	}
+	if len(r.Day) > 0 {
+		r.Streak = e.streak(u, day, d, now)
+	}
+	return r, nil
+}
+
+// AtRisk returns the reports of units whose today (local day of now) has an obligatory
+// daily target at_risk, for the afternoon reminder. Units without daily targets are skipped.
+func (e Engine) AtRisk(units []models.Unit, d *Data, now time.Time) []models.UnitStatusReport {
+	today := models.LocalDay(now, e.loc())
+	var out []models.UnitStatusReport
+	for _, u := range units {
+		if len(e.Targets(u.Kind, models.PeriodDay)) == 0 {
+			continue
+		}
+		r, err := e.UnitStatus(u, today, now, d)
+		if err != nil {
+			continue // today is always a valid day key
+		}
+		for _, ps := range r.Day {
+			if ps.Obligatory && ps.Status == models.StatusAtRisk {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Evaluate evaluates every unit against the targets of one period ("2026-11-27" for
+// PeriodDay, "2026-W48" for PeriodWeek), both levels, for storing when the period closes.
+// Unit × target pairs that are n/a are left out.
+func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, d *Data, now time.Time) ([]models.Evaluation, error) {
+	var p period
+	var err error
+	switch pk {
+	case models.PeriodDay:
+		p, err = e.dayPeriod(key)
+	case models.PeriodWeek:
+		p, err = e.weekPeriod(key)
+	default:
+		err = fmt.Errorf("quota: unknown period kind %q", pk)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []models.Evaluation
+	for _, u := range units {
+		for _, t := range e.Targets(u.Kind, pk) {
+			ps := e.status(u, t, p, d, now)
+			if ps.Status == models.StatusNA {
+				continue
+			}
+			out = append(out, models.Evaluation{
+				UnitCode: u.Code, Target: t.Name, Period: key, PeriodKind: pk, Level: t.Level,
+				Required: ps.Required, Actual: ps.Actual, Status: ps.Status, EvaluatedAt: now,
+			})
+		}
+	}
+	return out, nil
+}
