@@ -15,3 +15,5 @@ func testStore(t *testing.T) (store.Store, *memStore) {
 
 func storeFeedFilter(unit string) store.FeedFilter { return store.FeedFilter{UnitCode: unit} }
 func storePostFilter(unit string) store.PostFilter { return store.PostFilter{UnitCode: unit} }
+
+type storeCountQuery = store.CountQuery
