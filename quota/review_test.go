@@ -1,0 +1,88 @@
+package quota
+
+import (
+	"testing"
+
+	"tintot/models"
+)
+
+func TestReview(t *testing.T) {
+	e := NewEngine(DefaultPolicy())
+	prov := models.Unit{Code: "tinh", Kind: models.UnitProvince}
+	dist := models.Unit{Code: "huyen", Kind: models.UnitDistrict, ParentCode: "tinh"}
+	a := models.Unit{Code: "xa-a", Kind: models.UnitCommune, ParentCode: "huyen"}
+	b := models.Unit{Code: "xa-b", Kind: models.UnitCommune, ParentCode: "huyen"}
+	c := models.Unit{Code: "xa-c", Kind: models.UnitCommune, ParentCode: "tinh"}
+	var posts []post
+	// xa-a: good news every day of W48 and a story; xa-b: Mon–Wed; xa-c: nothing (feed broken).
+	for _, d := range []string{"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"} {
+		posts = append(posts, post{"xa-a", at(d + " 08:00"), models.KindGoodNews})
+	}
+	posts = append(posts, post{"xa-a", at("2026-11-28 20:00"), models.KindStory})
+	for _, d := range []string{"2026-11-23", "2026-11-24", "2026-11-25"} {
+		posts = append(posts, post{"xa-b", at(d + " 08:00"), models.KindGoodNews})
+	}
+	// previous week: xa-b met two days
+	posts = append(posts, post{"xa-b", at("2026-11-16 08:00"), models.KindGoodNews}, post{"xa-b", at("2026-11-22 08:00"), models.KindStory})
+	posts = append(posts, post{"tinh", at("2026-11-24 08:00"), models.KindIdeology}, post{"tinh", at("2026-11-25 08:00"), models.KindIdeology})
+	feeds := []models.Feed{feedOf("xa-a"), feedOf("xa-b"), {ID: "f-xa-c", UnitCode: "xa-c", State: models.FeedBroken}, {ID: "f2-xa-c", UnitCode: "xa-c", State: models.FeedOK}}
+	outages := []models.FeedOutage{{FeedID: "f-xa-c", From: at("2026-11-01 00:00")}, {FeedID: "f2-xa-c", From: at("2026-11-01 00:00")}}
+	corr := []models.Correction{{UnitCode: "xa-b", Target: "commune_daily_good_news", Period: "2026-11-25", OldStatus: models.StatusShort, NewStatus: models.StatusMet}}
+	now := at("2026-11-30 07:00")
+	r, err := e.Review("2026-W48", "tinh", []models.Unit{prov, dist, a, b, c}, NewData(countsOf(posts...), outages, feeds), corr, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rows) != 4 {
+		t.Fatalf("rows = %d, want 4 (district has no target)", len(r.Rows))
+	}
+	order := []string{}
+	for _, row := range r.Rows {
+		order = append(order, row.Unit.Code)
+	}
+	if got := order[0] + "," + order[1]; got != "xa-a,xa-b" {
+		t.Errorf("rank order = %v", order)
+	}
+	rows := map[string]models.ReviewRow{}
+	for _, row := range r.Rows {
+		rows[row.Unit.Code] = row
+	}
+	ra, rb, rc := rows["xa-a"], rows["xa-b"], rows["xa-c"]
+	if ra.Rank != 1 || rb.Rank != 2 {
+		t.Errorf("ranks a=%d b=%d", ra.Rank, rb.Rank)
+	}
+	if ra.DaysMet[models.LevelBaseline] != 7 || ra.DaysMet[models.LevelTarget] != 1 || ra.Streak != 7 {
+		t.Errorf("xa-a days met %v streak %d, want 7 baseline, 1 at the 2030 level (Saturday with the story), streak 7", ra.DaysMet, ra.Streak)
+	}
+	if ra.DailyCounts != [7]int{1, 1, 1, 1, 1, 2, 1} || ra.WeekCounts[models.KindStory] != 1 || ra.WeekCounts[models.KindGoodNews] != 7 {
+		t.Errorf("xa-a counts %v %v", ra.DailyCounts, ra.WeekCounts)
+	}
+	if rb.DaysMet[models.LevelBaseline] != 3 || rb.PrevDaysMet != 2 || len(rb.Corrections) != 1 || rb.Streak != 0 {
+		t.Errorf("xa-b days met %v prev %d corrections %d streak %d", rb.DaysMet, rb.PrevDaysMet, len(rb.Corrections), rb.Streak)
+	}
+	if rc.DailyStatus[0] != models.StatusUnknown || rc.FeedState != models.FeedBroken {
+		t.Errorf("xa-c %v feed %s, want unknown days and broken feed", rc.DailyStatus, rc.FeedState)
+	}
+	sum := r.DaySummary[4] // Friday: a met, b short, c unknown
+	if sum.Day != "2026-11-27" || sum.Met != 1 || sum.Short != 1 || sum.Unknown != 1 || sum.ShareMet < 0.33 || sum.ShareMet > 0.34 {
+		t.Errorf("Friday summary = %+v", sum)
+	}
+	var story, ideology *models.TargetSummary
+	for i, s := range r.WeekSummary {
+		if s.Level != models.LevelBaseline {
+			continue
+		}
+		switch s.Target {
+		case "commune_weekly_story":
+			story = &r.WeekSummary[i]
+		case "province_weekly_ideology":
+			ideology = &r.WeekSummary[i]
+		}
+	}
+	if story == nil || story.Met != 1 || story.Short != 1 || story.Unknown != 1 || ideology == nil || ideology.Met != 1 {
+		t.Errorf("week summary = %+v", r.WeekSummary)
+	}
+	if len(r.Corrections) != 1 || r.GeneratedAt != now || r.Parent != "tinh" {
+		t.Errorf("review header = %+v", r)
+	}
+}
