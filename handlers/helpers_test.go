@@ -114,7 +114,7 @@ func (csvExporter) WriteCSV(w io.Writer, r models.Review) error {
 // testEnv is an app over a seeded store: province P with communes C1, C2; province Q
 // with commune D1; users admin, reviewer of P, unit admins of C1 and C2, each with a token.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	app    *fiber.App
 	st     store.Store
 	mem    *memStore // nil when the store is not the in-memory one
@@ -127,7 +127,7 @@ type testEnv struct {
 
 type envOption func(*Deps)
 
-func newEnv(t *testing.T, opts ...envOption) *testEnv {
+func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	st, mem := testStore(t)
@@ -271,7 +271,7 @@ type apiError struct {
 	RequestID string `json:"request_id"`
 }
 
-func decode[T any](t *testing.T, b []byte) T {
+func decode[T any](t testing.TB, b []byte) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(b, &v); err != nil {
@@ -281,7 +281,7 @@ func decode[T any](t *testing.T, b []byte) T {
 }
 
 // wantStatus fails unless the response has the status.
-func wantStatus(t *testing.T, resp *http.Response, body []byte, want int) {
+func wantStatus(t testing.TB, resp *http.Response, body []byte, want int) {
 	t.Helper()
 	if resp.StatusCode != want {
 		t.Fatalf("%s %s: status %d, want %d; body %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, want, body)

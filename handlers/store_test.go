@@ -7,7 +7,7 @@ import (
 )
 
 // testStore returns the store the handler tests run on.
-func testStore(t *testing.T) (store.Store, *memStore) {
+func testStore(t testing.TB) (store.Store, *memStore) {
 	t.Helper()
 	m := newMemStore()
 	return m, m
