@@ -1,0 +1,102 @@
+package classify
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+
+	"tintot/models"
+)
+
+// evalCase is one hand-labelled post of testdata/eval.tsv.
+type evalCase struct {
+	line int
+	want models.Kind
+	post models.Post
+}
+
+// loadEval reads testdata/eval.tsv: kind, title, summary, categories ('|'-separated), URL.
+func loadEval(t testing.TB) []evalCase {
+	t.Helper()
+	f, err := os.Open("testdata/eval.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []evalCase
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		col := strings.Split(line, "\t")
+		if len(col) != 5 {
+			t.Fatalf("eval.tsv:%d: %d columns, want 5", n, len(col))
+		}
+		k := models.Kind(col[0])
+		if !k.Valid() {
+			t.Fatalf("eval.tsv:%d: unknown kind %q", n, col[0])
+		}
+		p := models.Post{UnitCode: "XA_EVAL", Title: col[1], Summary: col[2], URL: col[4]}
+		if col[3] != "" {
+			p.Categories = strings.Split(col[3], "|")
+		}
+		cases = append(cases, evalCase{line: n, want: k, post: p})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+// evalFloors are the measured precision and recall of the default rules on eval.tsv,
+// rounded down to 0.05. A rule change that lowers one of them fails the test.
+var evalFloors = map[models.Kind]struct{ precision, recall float64 }{
+	models.KindGoodNews: {0.90, 0.70},
+	models.KindStory:    {0.90, 0.75},
+	models.KindIdeology: {0.90, 0.75},
+	models.KindOther:    {0.60, 0.90},
+}
+
+func TestEvaluationSet(t *testing.T) {
+	cases := loadEval(t)
+	if len(cases) < 200 {
+		t.Fatalf("eval.tsv has %d posts, want at least 200", len(cases))
+	}
+	c := newDefault(t)
+	truePos := map[models.Kind]int{}
+	predicted := map[models.Kind]int{}
+	actual := map[models.Kind]int{}
+	correct := 0
+	for _, ec := range cases {
+		got, why := c.Classify(ec.post, models.Feed{})
+		predicted[got]++
+		actual[ec.want]++
+		if got == ec.want {
+			truePos[got]++
+			correct++
+			continue
+		}
+		t.Logf("miss eval.tsv:%d want %s got %s (%s): %.70s", ec.line, ec.want, got, why, ec.post.Title)
+	}
+	t.Logf("accuracy %.3f (%d/%d)", float64(correct)/float64(len(cases)), correct, len(cases))
+	for _, k := range models.Kinds {
+		var prec, rec float64
+		if predicted[k] > 0 {
+			prec = float64(truePos[k]) / float64(predicted[k])
+		}
+		if actual[k] > 0 {
+			rec = float64(truePos[k]) / float64(actual[k])
+		}
+		t.Logf("%-9s precision %.3f (%d/%d)  recall %.3f (%d/%d)", k, prec, truePos[k], predicted[k], rec, truePos[k], actual[k])
+		fl := evalFloors[k]
+		if prec < fl.precision {
+			t.Errorf("%s: precision %.3f fell below the floor %.2f", k, prec, fl.precision)
+		}
+		if rec < fl.recall {
+			t.Errorf("%s: recall %.3f fell below the floor %.2f", k, rec, fl.recall)
+		}
+	}
+}
