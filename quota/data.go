@@ -14,6 +14,7 @@ type Data struct {
 	feeds   map[string][]string                       // unit → feed IDs
 	states  map[string]models.FeedState               // unit → worst feed state
 	outages map[string][]models.FeedOutage            // feed ID → outages
+	since   string                                    // first day whose counts are held ("" : unbounded)
 }
 
 // NewData indexes counts (as store.CountPosts returns them, already bucketed by local
@@ -55,6 +56,10 @@ func (d *Data) AddCount(c models.DayCount) {
 	}
 	kinds[c.Kind] += c.Count
 }
+
+// Since records that counts are held from day on (inclusive): a streak that reaches that
+// day is reported incomplete by Engine.Streak instead of being cut short silently.
+func (d *Data) Since(day string) { d.since = day }
 
 // FeedState returns the worst state among the unit's feeds ("" if it has none).
 func (d *Data) FeedState(unit string) models.FeedState { return d.states[unit] }

@@ -261,27 +261,45 @@ func (e Engine) dayLevelStatus(u models.Unit, targets []models.Target, lvl model
 
 // streak counts consecutive days, ending at ref, on which the baseline daily quota was met.
 // ref counts only when met (an open day not yet met does not break the streak); excused
-// and unknown days neither count nor break it.
-func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) int {
+// and unknown days neither count nor break it. complete is false when the count ran into
+// the first day held by d (Data.Since) before it found a break.
+func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) (n int, complete bool) {
 	targets := e.Targets(u.Kind, models.PeriodDay)
-	n := 0
+	if len(targets) == 0 {
+		return 0, true
+	}
 	p := ref
 	for i := 0; i < StreakLookback; i++ {
+		if d.since != "" && p.key < d.since {
+			return n, false
+		}
 		switch e.dayLevelStatus(u, targets, models.LevelBaseline, p, d, now) {
 		case models.StatusMet:
 			n++
 		case models.StatusAtRisk:
 			if i > 0 {
-				return n
+				return n, true
 			}
 		case models.StatusExcused, models.StatusUnknown:
 		default:
-			return n
+			return n, true
 		}
 		start := p.start.AddDate(0, 0, -1)
 		p = period{kind: models.PeriodDay, key: start.Format(models.DayLayout), start: start, end: p.start}
 	}
-	return n
+	return n, true
+}
+
+// Streak returns the unit's streak ending at date (see UnitStatusReport.Streak), capped at
+// StreakLookback days. complete is false when d does not hold enough older days to find
+// where the streak starts: load older counts, then ask again.
+func (e Engine) Streak(u models.Unit, date string, now time.Time, d *Data) (n int, complete bool, err error) {
+	p, err := e.dayPeriod(date)
+	if err != nil {
+		return 0, false, err
+	}
+	n, complete = e.streak(u, p, d, now)
+	return n, complete, nil
 }
 
 // UnitStatus evaluates the day `date` and the ISO week containing it for one unit at now:
@@ -311,7 +329,7 @@ func (e Engine) UnitStatus(u models.Unit, date string, now time.Time, d *Data) (
 		r.WeekSt = append(r.WeekSt, e.status(u, t, week, d, now))
 	}
 	if len(r.Day) > 0 {
-		r.Streak = e.streak(u, day, d, now)
+		r.Streak, _ = e.streak(u, day, d, now)
 	}
 	return r, nil
 }

@@ -337,3 +337,28 @@ func TestAtRisk(t *testing.T) {
 		t.Errorf("at risk = %+v, want only xa-b", got)
 	}
 }
+
+func TestStreakNeedsOlderDays(t *testing.T) {
+	e := NewEngine(DefaultPolicy())
+	var posts []post
+	for d := at("2026-11-01 09:00"); d.Before(at("2026-11-26 00:00")); d = d.AddDate(0, 0, 1) {
+		posts = append(posts, post{"xa-a", d, models.KindGoodNews})
+	}
+	d := NewData(countsOf(posts...), nil, nil)
+	d.Since("2026-11-16")
+	n, complete, err := e.Streak(commune, "2026-11-25", at("2026-11-26 08:00"), d)
+	if err != nil || complete || n != 10 {
+		t.Errorf("bounded streak = %d complete %v err %v, want 10, incomplete", n, complete, err)
+	}
+	d.Since("2026-10-01")
+	n, complete, _ = e.Streak(commune, "2026-11-25", at("2026-11-26 08:00"), d)
+	if !complete || n != 25 {
+		t.Errorf("streak = %d complete %v, want 25 complete", n, complete)
+	}
+	if got := e.StreakDay("2026-W48", at("2026-11-25 10:00")); got != "2026-11-25" {
+		t.Errorf("streak day of open week = %s", got)
+	}
+	if got := e.StreakDay("2026-W48", at("2026-12-25 10:00")); got != "2026-11-29" {
+		t.Errorf("streak day of past week = %s", got)
+	}
+}

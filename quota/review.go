@@ -33,14 +33,7 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 		dayPeriods[i], _ = e.dayPeriod(days[i])
 		prevPeriods[i], _ = e.dayPeriod(prev.days()[i])
 	}
-	// Streak reference: today while the week is open, else its Sunday (Monday if future).
-	ref := dayPeriods[6]
-	if now.Before(wp.end) {
-		ref = dayPeriods[0]
-		if !now.Before(wp.start) {
-			ref, _ = e.dayPeriod(models.LocalDay(now, e.loc()))
-		}
-	}
+	ref, _ := e.dayPeriod(e.StreakDay(week, now))
 
 	r := models.Review{
 		Week:        week,
@@ -95,7 +88,7 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 					row.PrevDaysMet++
 				}
 			}
-			row.Streak = e.streak(u, ref, d, now)
+			row.Streak, _ = e.streak(u, ref, d, now)
 		}
 		r.Rows = append(r.Rows, row)
 	}
@@ -127,6 +120,22 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	}
 	r.WeekSummary = e.weekSummary(r.Rows, week)
 	return r, nil
+}
+
+// StreakDay is the day a weekly review's streaks end at: today while the week is open,
+// its Sunday once it is over (its Monday if it has not begun). Invalid weeks give "".
+func (e Engine) StreakDay(week string, now time.Time) string {
+	wp, err := e.weekPeriod(week)
+	if err != nil {
+		return ""
+	}
+	switch {
+	case !now.Before(wp.end):
+		return models.LocalDay(wp.end.Add(-time.Hour), e.loc())
+	case now.Before(wp.start):
+		return models.LocalDay(wp.start, e.loc())
+	}
+	return models.LocalDay(now, e.loc())
 }
 
 // dailyKinds is the union of the counted kinds of the baseline daily targets.
