@@ -39,6 +39,8 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Patch("/posts/:id", s.apiOverridePost)
 	api.Post("/posts/:id/reject", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiRejectPost)
 
+	api.Post("/classify", s.classifyPreview)
+
 	api.Get("/units/:code/status", s.unitStatus)
 	api.Get("/review", s.review)
 	api.Get("/review.xlsx", s.reviewXLSX)

@@ -379,3 +379,40 @@ func normalizeURL(raw string) (string, error) {
 	u.RawPath = ""
 	return u.String(), nil
 }
+
+// classifyInput is a post to try the classification rules on.
+type classifyInput struct {
+	Title       string      `json:"title"`
+	Summary     string      `json:"summary"`
+	Categories  []string    `json:"categories"`
+	URL         string      `json:"url"`
+	UnitCode    string      `json:"unit_code"`    // for a unit's own rules, if any
+	DefaultKind models.Kind `json:"default_kind"` // the feed's default kind, if any
+}
+
+// classifyPreview is POST /classify: which kind the rules would give a post, and why.
+// It lets admins check their rules without waiting for a poll.
+func (s *server) classifyPreview(c *fiber.Ctx) error {
+	if s.Classifier == nil {
+		return unavailable("phân loại bài viết")
+	}
+	var in classifyInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Title) == "" && strings.TrimSpace(in.Summary) == "" && len(in.Categories) == 0 {
+		return badField("title", "Nhập tiêu đề, nội dung hoặc chuyên mục để phân loại")
+	}
+	if in.DefaultKind != "" && !in.DefaultKind.Valid() {
+		return badField("default_kind", fmt.Sprintf("Loại bài mặc định không hợp lệ: %q", in.DefaultKind))
+	}
+	if in.UnitCode != "" {
+		if err := s.mustSee(c, in.UnitCode); err != nil {
+			return err
+		}
+	}
+	kind, reason := s.Classifier.Classify(
+		models.Post{UnitCode: in.UnitCode, Title: in.Title, Summary: in.Summary, Categories: in.Categories, URL: in.URL},
+		models.Feed{DefaultKind: in.DefaultKind})
+	return c.JSON(fiber.Map{"kind": kind, "kind_label": kind.Label(), "reason": reason})
+}

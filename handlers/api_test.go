@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"tintot/classify"
 	"tintot/models"
 )
 
@@ -368,4 +369,26 @@ func TestUsersAndTokens(t *testing.T) {
 
 func storeCount(unit, day string) storeCountQuery {
 	return storeCountQuery{UnitCodes: []string{unit}, FromDay: day, ToDay: day}
+}
+
+func TestClassifyPreview(t *testing.T) {
+	rules, err := classify.New(classify.DefaultRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(d *Deps) { d.Classifier = rules })
+	resp, body := e.do("adminC1", "POST", "/api/v1/classify", map[string]any{"title": "Tấm gương sáng #CauChuyenDep", "unit_code": "C1"})
+	wantStatus(t, resp, body, http.StatusOK)
+	got := decode[map[string]string](t, body)
+	if got["kind"] != string(models.KindStory) || got["reason"] == "" {
+		t.Fatalf("classify = %v", got)
+	}
+	resp, body = e.do("adminC1", "POST", "/api/v1/classify", map[string]any{"title": "x", "unit_code": "C2"})
+	wantStatus(t, resp, body, http.StatusForbidden)
+	resp, body = e.do("adminC1", "POST", "/api/v1/classify", map[string]any{"summary": ""})
+	wantStatus(t, resp, body, http.StatusBadRequest)
+
+	off := newEnv(t)
+	resp, body = off.do("adminC1", "POST", "/api/v1/classify", map[string]any{"title": "x"})
+	wantStatus(t, resp, body, http.StatusServiceUnavailable)
 }
