@@ -38,6 +38,7 @@ type matcher struct {
 	cats    map[string]*rule   // category key → rule
 	urls    []*rule            // URL substrings, longest first
 	kwFirst map[string][]*rule // first word of a keyword → keywords, longest first
+	prefix  map[string][]*rule // first word of a title prefix → prefixes, longest first
 	feeds   []feedRule         // unit rules first
 }
 
@@ -65,9 +66,10 @@ func New(r Rules) (*Classifier, error) {
 // compile builds a matcher from the global set plus, optionally, one unit's extra rules;
 // a unit pattern replaces the global one with the same key.
 func compile(global RuleSet, unit *RuleSet) *matcher {
-	m := &matcher{tags: map[string]*rule{}, cats: map[string]*rule{}, kwFirst: map[string][]*rule{}}
+	m := &matcher{tags: map[string]*rule{}, cats: map[string]*rule{}, kwFirst: map[string][]*rule{}, prefix: map[string][]*rule{}}
 	urls := map[string]*rule{}
 	kws := map[string]*rule{}
+	prefixes := map[string]*rule{}
 	add := func(set RuleSet, isUnit bool) {
 		for _, k := range models.Kinds {
 			for _, p := range set.Hashtags[k] {
@@ -82,6 +84,10 @@ func compile(global RuleSet, unit *RuleSet) *matcher {
 			for _, p := range set.URLs[k] {
 				key := urlKey(p)
 				urls[key] = &rule{kind: k, display: strings.TrimSpace(p), key: key, unit: isUnit}
+			}
+			for _, p := range set.TitlePrefixes[k] {
+				key := string(appendWords(nil, Normalize(p)))
+				prefixes[key] = &rule{kind: k, display: strings.TrimSpace(p), key: key, unit: isUnit}
 			}
 			for _, p := range set.Keywords[k] {
 				key := string(appendWords(nil, Normalize(p)))
@@ -106,8 +112,14 @@ func compile(global RuleSet, unit *RuleSet) *matcher {
 		first := strings.Fields(r.key)[0]
 		m.kwFirst[first] = append(m.kwFirst[first], r)
 	}
-	for _, list := range m.kwFirst {
-		slices.SortFunc(list, func(a, b *rule) int { return longestFirst(a.key, b.key) })
+	for _, r := range prefixes {
+		first := strings.Fields(r.key)[0]
+		m.prefix[first] = append(m.prefix[first], r)
+	}
+	for _, idx := range []map[string][]*rule{m.kwFirst, m.prefix} {
+		for _, list := range idx {
+			slices.SortFunc(list, func(a, b *rule) int { return longestFirst(a.key, b.key) })
+		}
 	}
 	return m
 }
@@ -157,6 +169,7 @@ const (
 	reasonHashtag   = "hashtag "
 	reasonCategory  = "chuyên mục "
 	reasonURL       = "đường dẫn chứa "
+	reasonPrefix    = "tiêu đề bắt đầu bằng "
 	reasonTitleKW   = "từ khoá tiêu đề "
 	reasonSummaryKW = "từ khoá nội dung "
 )
@@ -236,9 +249,13 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 		}
 	}
 
-	// 4. and 5. Keywords in the title, then in the summary.
+	// 4. Title prefixes, 5. and 6. keywords in the title, then in the summary.
 	buf = appendWords(buf, string(title))
 	wt := len(buf)
+	if r := m.matchPrefix(buf[ns:wt]); r != nil {
+		*bp = buf
+		return r.kind, explain(reasonPrefix, r, true)
+	}
 	if r := m.matchKeywords(buf[ns:wt]); r != nil {
 		*bp = buf
 		return r.kind, explain(reasonTitleKW, r, true)
@@ -250,7 +267,7 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 	}
 	*bp = buf
 
-	// 6. The feed's default kind: set on the feed itself, else by the rules' feed list.
+	// 7. The feed's default kind: set on the feed itself, else by the rules' feed list.
 	if f.DefaultKind.Valid() {
 		return f.DefaultKind, reasonFeed + f.DefaultKind.Label()
 	}
@@ -440,6 +457,23 @@ func (m *matcher) matchKeywords(w []byte) *rule {
 		i = next
 	}
 	return best
+}
+
+// matchPrefix returns the longest title prefix rule the word-form title starts with.
+func (m *matcher) matchPrefix(w []byte) *rule {
+	if len(w) < 2 {
+		return nil
+	}
+	j := 1
+	for j < len(w) && w[j] != ' ' {
+		j++
+	}
+	for _, r := range m.prefix[string(w[1:j])] {
+		if hasPrefixAt(w, 0, r.key) {
+			return r
+		}
+	}
+	return nil
 }
 
 func hasPrefixAt(w []byte, at int, key string) bool {

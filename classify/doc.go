@@ -18,10 +18,12 @@
 //     characters, so tags often survive only there) or a category written as a hashtag;
 //  2. feed categories ("Tin tốt", "Câu chuyện đẹp", "Gương người tốt việc tốt", …);
 //  3. URL patterns (a substring of the link not followed by a letter, digit or '-');
-//  4. keywords in the title;
-//  5. keywords in the summary;
-//  6. the feed's default kind (models.Feed.DefaultKind, else the rules' feed list);
-//  7. otherwise other, "không khớp quy tắc nào".
+//  4. title prefixes: the words a title starts with ("Hội nghị", "Thông báo", "Kế hoạch"
+//     mark administrative posts as other, even when they name a campaign or a keyword);
+//  5. keywords in the title;
+//  6. keywords in the summary;
+//  7. the feed's default kind (models.Feed.DefaultKind, else the rules' feed list);
+//  8. otherwise other, "không khớp quy tắc nào".
 //
 // What the post's author chose explicitly (a tag, a section of the site) wins over what
 // the text happens to contain; a feed default only fills in for posts nothing else
@@ -37,7 +39,7 @@
 //
 // Every decision comes with a Vietnamese reason naming the rule, e.g. `hashtag
 // #cauchuyendep`, `chuyên mục "Tin tốt"`, `từ khoá tiêu đề "đấu tranh phản bác"`,
-// `mặc định của nguồn tin: Tin tốt`, `không khớp quy tắc nào`.
+// `tiêu đề bắt đầu bằng "Hội nghị"`, `mặc định của nguồn tin: Tin tốt`, `không khớp quy tắc nào`.
 //
 // Reclassify re-applies the rules to stored posts that have no manual override.
 package classify

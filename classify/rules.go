@@ -35,6 +35,9 @@ type RuleSet struct {
 	Categories KindPatterns `yaml:"categories,omitempty"`
 	// URLs are substrings of the post link (lower case, percent-decoded, diacritics folded).
 	URLs KindPatterns `yaml:"urls,omitempty"`
+	// TitlePrefixes are words a title starts with, e.g. "Hội nghị", "Thông báo" for
+	// administrative posts; they decide before keywords do.
+	TitlePrefixes KindPatterns `yaml:"title_prefixes,omitempty"`
 	// Keywords are whole words or phrases searched in the title, then in the summary.
 	Keywords KindPatterns `yaml:"keywords,omitempty"`
 	// Feeds give a default kind to all posts of matching feeds.
@@ -65,6 +68,7 @@ var sections = []section{
 	{"hashtags", func(r *RuleSet) *KindPatterns { return &r.Hashtags }},
 	{"categories", func(r *RuleSet) *KindPatterns { return &r.Categories }},
 	{"urls", func(r *RuleSet) *KindPatterns { return &r.URLs }},
+	{"title_prefixes", func(r *RuleSet) *KindPatterns { return &r.TitlePrefixes }},
 	{"keywords", func(r *RuleSet) *KindPatterns { return &r.Keywords }},
 }
 
@@ -108,7 +112,7 @@ func RulesFromYAML(node *yaml.Node) (Rules, error) {
 		return def, def.Validate()
 	}
 	if node.Kind != yaml.MappingNode {
-		return Rules{}, fmt.Errorf("classify: rules (line %d): must be a mapping of hashtags, categories, urls, keywords, feeds, units, replace_defaults, disable", node.Line)
+		return Rules{}, fmt.Errorf("classify: rules (line %d): must be a mapping of hashtags, categories, urls, title_prefixes, keywords, feeds, units, replace_defaults, disable", node.Line)
 	}
 	if err := checkKeys(node, "rules", true); err != nil {
 		return Rules{}, err
@@ -137,7 +141,7 @@ func RulesFromYAML(node *yaml.Node) (Rules, error) {
 }
 
 var (
-	ruleSetKeys = []string{"hashtags", "categories", "urls", "keywords", "feeds"}
+	ruleSetKeys = []string{"hashtags", "categories", "urls", "title_prefixes", "keywords", "feeds"}
 	topKeys     = append(slices.Clone(ruleSetKeys), "units", "replace_defaults", "disable")
 )
 
@@ -264,7 +268,7 @@ func validateSet(r RuleSet, where string) []error {
 			}
 			for i, p := range kp[k] {
 				key := patternKey(s.name, p)
-				if key == "" || (s.name == "keywords" && strings.TrimSpace(key) == "") {
+				if key == "" {
 					errs = append(errs, fmt.Errorf("classify: %s.%s.%s[%d]: pattern %q has no letters or digits", where, s.name, k, i, p))
 					continue
 				}
@@ -292,7 +296,7 @@ func patternKey(sec, p string) string {
 	switch sec {
 	case "hashtags", "categories":
 		return NormalizeTag(p)
-	case "keywords":
+	case "keywords", "title_prefixes":
 		return strings.TrimSpace(string(appendWords(nil, Normalize(p))))
 	default:
 		return urlKey(p)
