@@ -55,7 +55,9 @@ func TestClassify(t *testing.T) {
 		{"feed default", models.Post{Title: "Bản tin sáng"}, models.Feed{DefaultKind: models.KindGoodNews}, models.KindGoodNews, "mặc định của nguồn tin: Tin tốt"},
 		{"keyword beats feed default", models.Post{Title: "Gương sáng tuổi trẻ"}, models.Feed{DefaultKind: models.KindGoodNews}, models.KindStory, `từ khoá tiêu đề "gương sáng"`},
 		{"invalid feed default ignored", models.Post{Title: "Họp chi đoàn"}, models.Feed{DefaultKind: "xyz"}, models.KindOther, "không khớp quy tắc nào"},
-		{"nothing", models.Post{Title: "Hội nghị Ban Chấp hành Đoàn xã lần thứ 5"}, models.Feed{}, models.KindOther, "không khớp quy tắc nào"},
+		{"nothing", models.Post{Title: "Ban Chấp hành Đoàn xã họp lần thứ 5"}, models.Feed{}, models.KindOther, "không khớp quy tắc nào"},
+		{"administrative title prefix beats keywords", models.Post{Title: "Hội nghị tập huấn kỹ năng đấu tranh phản bác", Summary: "#"}, models.Feed{DefaultKind: models.KindGoodNews}, models.KindOther, `tiêu đề bắt đầu bằng "Hội nghị"`},
+		{"hashtag beats title prefix", models.Post{Title: "Thông báo: trao quà #TinTot"}, models.Feed{}, models.KindGoodNews, "hashtag #tintot"},
 		{"empty post", models.Post{}, models.Feed{}, models.KindOther, "không khớp quy tắc nào"},
 		{"entity-escaped title", models.Post{Title: "Gương ng&#432;ời tốt việc tốt"}, models.Feed{}, models.KindStory, `từ khoá tiêu đề "gương người tốt việc tốt"`},
 	}
