@@ -1,0 +1,422 @@
+// Package campaign does the I/O around the pure quota engine: it loads counts, outages and
+// feeds from the store, asks quota for statuses and reviews, and closes days and weeks by
+// saving evaluations (a changed stored status becomes a visible correction).
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"tintot/models"
+	"tintot/quota"
+	"tintot/store"
+)
+
+// RecheckWhy is the reason stored with a correction made by re-closing a period.
+const RecheckWhy = "Đánh giá lại kỳ đã đóng: có bài đăng muộn, nguồn tin phục hồi hoặc phân loại thay đổi"
+
+// Service answers status and review questions and closes periods.
+type Service struct {
+	Store  store.Store
+	Engine quota.Engine
+	Clock  models.Clock
+}
+
+func (s *Service) now() time.Time {
+	if s.Clock == nil {
+		return time.Now()
+	}
+	return s.Clock.Now()
+}
+
+func (s *Service) loc() *time.Location {
+	if s.Engine.Loc == nil {
+		return models.Vietnam
+	}
+	return s.Engine.Loc
+}
+
+// CurrentWeek returns the ISO week key of now in Asia/Ho_Chi_Minh, e.g. "2026-W48".
+func CurrentWeek(now time.Time) string { return models.ISOWeek(now, models.Vietnam) }
+
+// ParseWeek checks an ISO week key ("2026-W48") and returns its local Monday 00:00.
+func ParseWeek(week string) (time.Time, error) {
+	t, err := models.WeekStart(week, models.Vietnam)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("campaign: %w", err)
+	}
+	return t, nil
+}
+
+func addDays(day string, n int, loc *time.Location) string {
+	t, err := models.DayStart(day, loc)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, n).Format(models.DayLayout)
+}
+
+// load reads counts of days [fromDay, toDay], the outages overlapping that range and the
+// feeds of the given units (all units when codes is empty).
+func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay string) (*quota.Data, error) {
+	counts, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to count posts: %w", err)
+	}
+	from, err := models.DayStart(fromDay, s.loc())
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	to, err := models.DayStart(toDay, s.loc())
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	outages, err := s.Store.ListOutages(ctx, codes, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list outages: %w", err)
+	}
+	var feeds []models.Feed
+	if len(codes) == 1 {
+		feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0]})
+	} else {
+		feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list feeds: %w", err)
+	}
+	d := quota.NewData(counts, outages, feeds)
+	d.Since(fromDay)
+	return d, nil
+}
+
+// extendStreaks loads older counts for the units whose streak ending at refDay runs past
+// the days d holds (the first load covers two weeks only, which settles most units), and
+// returns their full streaks.
+func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay, heldFrom string, d *quota.Data, now time.Time) (map[string]int, error) {
+	var open []models.Unit
+	for _, u := range units {
+		if _, complete, err := s.Engine.Streak(u, refDay, now, d); err == nil && !complete {
+			open = append(open, u)
+		}
+	}
+	if len(open) == 0 {
+		return nil, nil
+	}
+	codes := make([]string, len(open))
+	for i, u := range open {
+		codes[i] = u.Code
+	}
+	from := addDays(refDay, -quota.StreakLookback, s.loc())
+	older, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: from, ToDay: addDays(heldFrom, -1, s.loc())})
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+	}
+	for _, c := range older {
+		d.AddCount(c)
+	}
+	d.Since(from)
+	out := make(map[string]int, len(open))
+	for _, u := range open {
+		n, _, _ := s.Engine.Streak(u, refDay, now, d)
+		out[u.Code] = n
+	}
+	return out, nil
+}
+
+// UnitStatus returns the day `date` ("" : today, local) and its week for one unit, with
+// its streak. store.ErrNotFound (wrapped) if the unit does not exist.
+func (s *Service) UnitStatus(ctx context.Context, code, date string) (models.UnitStatusReport, error) {
+	now := s.now()
+	if date == "" {
+		date = models.LocalDay(now, s.loc())
+	}
+	day, err := models.DayStart(date, s.loc())
+	if err != nil {
+		return models.UnitStatusReport{}, fmt.Errorf("campaign: %w", err)
+	}
+	u, err := s.Store.GetUnit(ctx, code)
+	if err != nil {
+		return models.UnitStatusReport{}, fmt.Errorf("campaign: unit %q: %w", code, err)
+	}
+	week := models.ISOWeek(day, s.loc())
+	monday, _ := models.WeekStart(week, s.loc())
+	from := addDays(date, -quota.StreakLookback, s.loc())
+	if m := monday.Format(models.DayLayout); m < from {
+		from = m
+	}
+	to := monday.AddDate(0, 0, 6).Format(models.DayLayout)
+	d, err := s.load(ctx, []string{code}, from, to)
+	if err != nil {
+		return models.UnitStatusReport{}, err
+	}
+	return s.Engine.UnitStatus(u, date, now, d)
+}
+
+// reviewUnits returns the units a review of parent covers: its descendants plus itself
+// ("" : every unit). Units without targets are dropped later by the engine.
+func (s *Service) reviewUnits(ctx context.Context, parent string) ([]models.Unit, error) {
+	if parent == "" {
+		us, err := s.Store.ListUnits(ctx, store.UnitFilter{})
+		if err != nil {
+			return nil, fmt.Errorf("campaign: unable to list units: %w", err)
+		}
+		return us, nil
+	}
+	p, err := s.Store.GetUnit(ctx, parent)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unit %q: %w", parent, err)
+	}
+	ds, err := s.Store.Descendants(ctx, parent)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: descendants of %q: %w", parent, err)
+	}
+	return append([]models.Unit{p}, ds...), nil
+}
+
+// withTargets keeps units whose kind has any target and returns their codes.
+func (s *Service) withTargets(units []models.Unit) ([]models.Unit, []string) {
+	var keep []models.Unit
+	var codes []string
+	for _, u := range units {
+		if s.Engine.HasTargets(u.Kind) {
+			keep = append(keep, u)
+			codes = append(codes, u.Code)
+		}
+	}
+	return keep, codes
+}
+
+// Review builds the weekly review of week ("" : the current ISO week) for parent's subtree
+// ("" : every unit): rows for the parent and its descendants that have targets, with
+// corrections made to the week's periods.
+func (s *Service) Review(ctx context.Context, week, parent string) (models.Review, error) {
+	now := s.now()
+	if week == "" {
+		week = models.ISOWeek(now, s.loc())
+	}
+	monday, err := models.WeekStart(week, s.loc())
+	if err != nil {
+		return models.Review{}, fmt.Errorf("campaign: %w", err)
+	}
+	all, err := s.reviewUnits(ctx, parent)
+	if err != nil {
+		return models.Review{}, err
+	}
+	units, codes := s.withTargets(all)
+	if parent == "" {
+		codes = nil // every unit: no filter is cheaper than a long IN list
+	}
+	r := models.Review{}
+	if len(units) == 0 {
+		return s.Engine.Review(week, parent, nil, quota.NewData(nil, nil, nil), nil, now)
+	}
+	from := monday.AddDate(0, 0, -7).Format(models.DayLayout)
+	to := monday.AddDate(0, 0, 6).Format(models.DayLayout)
+	d, err := s.load(ctx, codes, from, to)
+	if err != nil {
+		return r, err
+	}
+	corr, err := s.weekCorrections(ctx, codes, week, monday, now)
+	if err != nil {
+		return r, err
+	}
+	r, err = s.Engine.Review(week, parent, units, d, corr, now)
+	if err != nil {
+		return r, fmt.Errorf("campaign: %w", err)
+	}
+	streaks, err := s.extendStreaks(ctx, units, s.Engine.StreakDay(week, now), from, d, now)
+	if err != nil {
+		return r, err
+	}
+	for i := range r.Rows {
+		if n, ok := streaks[r.Rows[i].Unit.Code]; ok {
+			r.Rows[i].Streak = n
+		}
+	}
+	return r, nil
+}
+
+// weekCorrections returns corrections made since the week began to its days or the week.
+func (s *Service) weekCorrections(ctx context.Context, codes []string, week string, monday, now time.Time) ([]models.Correction, error) {
+	periods := map[string]bool{week: true}
+	for i := 0; i < 7; i++ {
+		periods[monday.AddDate(0, 0, i).Format(models.DayLayout)] = true
+	}
+	all, err := s.Store.ListCorrections(ctx, codes, monday, now.Add(time.Nanosecond))
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list corrections: %w", err)
+	}
+	var out []models.Correction
+	for _, c := range all {
+		if periods[c.Period] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// CloseDay evaluates every unit with daily targets on a day that is over and saves the
+// evaluations; re-closing a day returns the corrections its late posts caused.
+func (s *Service) CloseDay(ctx context.Context, day string) ([]models.Evaluation, []models.Correction, error) {
+	start, end, err := s.Engine.DayPeriod(day)
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign: %w", err)
+	}
+	return s.close(ctx, models.PeriodDay, day, day, day, start, end)
+}
+
+// CloseWeek evaluates every unit with weekly targets on an ISO week that is over and
+// saves the evaluations; re-closing returns corrections.
+func (s *Service) CloseWeek(ctx context.Context, week string) ([]models.Evaluation, []models.Correction, error) {
+	start, end, err := s.Engine.WeekPeriod(week)
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign: %w", err)
+	}
+	last := end.Add(-time.Hour).In(s.loc()).Format(models.DayLayout)
+	return s.close(ctx, models.PeriodWeek, week, start.In(s.loc()).Format(models.DayLayout), last, start, end)
+}
+
+func (s *Service) close(ctx context.Context, pk models.PeriodKind, key, fromDay, toDay string, start, end time.Time) ([]models.Evaluation, []models.Correction, error) {
+	now := s.now()
+	if now.Before(end) {
+		return nil, nil, fmt.Errorf("campaign: period %s is not over yet (ends %s)", key, end.In(s.loc()).Format("2006-01-02 15:04"))
+	}
+	all, err := s.Store.ListUnits(ctx, store.UnitFilter{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign: unable to list units: %w", err)
+	}
+	var units []models.Unit
+	for _, u := range all {
+		if len(s.Engine.Targets(u.Kind, pk)) > 0 {
+			units = append(units, u)
+		}
+	}
+	if len(units) == 0 {
+		return nil, nil, nil
+	}
+	d, err := s.load(ctx, nil, fromDay, toDay)
+	if err != nil {
+		return nil, nil, err
+	}
+	evals, err := s.Engine.Evaluate(units, pk, key, d, now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign: %w", err)
+	}
+	corr, err := s.Store.SaveEvaluations(ctx, evals, now, RecheckWhy)
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign: unable to save evaluations of %s: %w", key, err)
+	}
+	return evals, corr, nil
+}
+
+// Recheck re-evaluates the already closed days in [fromDay, toDay] and the closed weeks
+// containing them (after polls found late posts) and returns the corrections. Periods
+// never closed are left alone.
+func (s *Service) Recheck(ctx context.Context, fromDay, toDay string) ([]models.Correction, error) {
+	from, err := models.DayStart(fromDay, s.loc())
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	to, err := models.DayStart(toDay, s.loc())
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	if to.Before(from) {
+		return nil, fmt.Errorf("campaign: recheck range %s..%s is empty", fromDay, toDay)
+	}
+	if to.Sub(from) > 400*24*time.Hour {
+		return nil, fmt.Errorf("campaign: recheck range %s..%s is longer than a year", fromDay, toDay)
+	}
+	var days, weeks []string
+	seenWeek := map[string]bool{}
+	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
+		days = append(days, t.Format(models.DayLayout))
+		if w := models.ISOWeek(t, s.loc()); !seenWeek[w] {
+			seenWeek[w] = true
+			weeks = append(weeks, w)
+		}
+	}
+	stored, err := s.Store.ListEvaluations(ctx, nil, append(append([]string{}, days...), weeks...))
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list evaluations: %w", err)
+	}
+	closed := map[string]bool{}
+	for _, e := range stored {
+		closed[e.Period] = true
+	}
+	var out []models.Correction
+	var errs []error
+	for _, day := range days {
+		if !closed[day] {
+			continue
+		}
+		_, corr, err := s.CloseDay(ctx, day)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, corr...)
+	}
+	for _, w := range weeks {
+		if !closed[w] {
+			continue
+		}
+		_, corr, err := s.CloseWeek(ctx, w)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, corr...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Period < out[j].Period })
+	return out, errors.Join(errs...)
+}
+
+// AtRisk returns the status reports of units whose today (local day of now) is not met
+// yet on an obligatory daily target, for the afternoon reminder and the evening re-poll.
+func (s *Service) AtRisk(ctx context.Context, now time.Time) ([]models.UnitStatusReport, error) {
+	all, err := s.Store.ListUnits(ctx, store.UnitFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list units: %w", err)
+	}
+	var units []models.Unit
+	for _, u := range all {
+		if len(s.Engine.Targets(u.Kind, models.PeriodDay)) > 0 && u.ActiveAt(now) {
+			units = append(units, u)
+		}
+	}
+	if len(units) == 0 {
+		return nil, nil
+	}
+	today := models.LocalDay(now, s.loc())
+	monday, _ := models.WeekStart(models.ISOWeek(now, s.loc()), s.loc())
+	from := addDays(today, -13, s.loc())
+	if m := monday.Format(models.DayLayout); m < from {
+		from = m
+	}
+	d, err := s.load(ctx, nil, from, today)
+	if err != nil {
+		return nil, err
+	}
+	reports := s.Engine.AtRisk(units, d, now)
+	if len(reports) == 0 {
+		return reports, nil
+	}
+	atRisk := make([]models.Unit, len(reports))
+	for i, r := range reports {
+		atRisk[i] = r.Unit
+	}
+	streaks, err := s.extendStreaks(ctx, atRisk, today, from, d, now)
+	if err != nil {
+		return nil, err
+	}
+	for i := range reports {
+		if n, ok := streaks[reports[i].Unit.Code]; ok {
+			reports[i].Streak = n
+		}
+	}
+	return reports, nil
+}
