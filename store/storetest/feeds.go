@@ -1,0 +1,278 @@
+package storetest
+
+import (
+	"sort"
+	"testing"
+	"time"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+func feed(unitCode, url string) models.Feed {
+	return models.Feed{
+		UnitCode: unitCode, URL: url, Title: "Tin tức " + unitCode,
+		NextCheckAt: base, State: models.FeedOK, CreatedAt: base, UpdatedAt: base,
+	}
+}
+
+func feedURLs(fs []models.Feed) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.URL
+	}
+	return out
+}
+
+func feedIDs(fs []models.Feed) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.ID
+	}
+	return out
+}
+
+func testFeeds(t *testing.T, open Opener) {
+	t.Run("CreateGetUpdateDelete", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune))
+		f := feed("X1", "https://x1.vn/rss")
+		f.DefaultKind = models.KindGoodNews
+		created, err := s.CreateFeed(ctx(t), f)
+		mustNil(t, "CreateFeed", err)
+		if created.ID == "" {
+			t.Fatal("CreateFeed assigned no ID")
+		}
+		got, err := s.GetFeed(ctx(t), created.ID)
+		mustNil(t, "GetFeed", err)
+		if got.URL != f.URL || got.UnitCode != "X1" || got.DefaultKind != models.KindGoodNews || got.State != models.FeedOK {
+			t.Errorf("GetFeed = %+v", got)
+		}
+		sameTime(t, "NextCheckAt", got.NextCheckAt, base)
+
+		got.Title = "Tin tốt X1"
+		got.ETag = `"abc"`
+		got.LastModified = "Fri, 27 Nov 2026 03:00:00 GMT"
+		got.NextCheckAt = base.Add(15 * time.Minute)
+		got.LastCheckAt = ptr(base)
+		got.State = models.FeedFailing
+		got.ConsecutiveFailures = 3
+		got.LastSuccessAt = ptr(base.Add(-time.Hour))
+		got.FailingSince = ptr(base.Add(-30 * time.Minute))
+		got.LastError = "Không tải được trang"
+		got.LastErrorDetail = "dial tcp: timeout"
+		got.LastStatus = 503
+		mustNil(t, "UpdateFeed", s.UpdateFeed(ctx(t), got))
+		again, err := s.GetFeed(ctx(t), created.ID)
+		mustNil(t, "GetFeed after update", err)
+		if again.Title != got.Title || again.ETag != got.ETag || again.LastModified != got.LastModified ||
+			again.State != models.FeedFailing || again.ConsecutiveFailures != 3 || again.LastError != got.LastError ||
+			again.LastErrorDetail != got.LastErrorDetail || again.LastStatus != 503 {
+			t.Errorf("after UpdateFeed GetFeed = %+v, want %+v", again, got)
+		}
+		sameTime(t, "NextCheckAt", again.NextCheckAt, got.NextCheckAt)
+		sameTimePtr(t, "LastCheckAt", again.LastCheckAt, got.LastCheckAt)
+		sameTimePtr(t, "LastSuccessAt", again.LastSuccessAt, got.LastSuccessAt)
+		sameTimePtr(t, "FailingSince", again.FailingSince, got.FailingSince)
+
+		mustNil(t, "DeleteFeed", s.DeleteFeed(ctx(t), created.ID))
+		_, err = s.GetFeed(ctx(t), created.ID)
+		mustIs(t, "GetFeed deleted", err, store.ErrNotFound)
+		mustIs(t, "DeleteFeed twice", s.DeleteFeed(ctx(t), created.ID), store.ErrNotFound)
+		missing := got
+		missing.ID = "missing"
+		mustIs(t, "UpdateFeed missing", s.UpdateFeed(ctx(t), missing), store.ErrNotFound)
+	})
+	t.Run("UniquePerUnitAndURL", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune))
+		_, err := s.CreateFeed(ctx(t), feed("X1", "https://shared.vn/rss"))
+		mustNil(t, "CreateFeed", err)
+		_, err = s.CreateFeed(ctx(t), feed("X1", "https://shared.vn/rss"))
+		mustIs(t, "same unit and URL", err, store.ErrConflict)
+		_, err = s.CreateFeed(ctx(t), feed("X2", "https://shared.vn/rss"))
+		mustNil(t, "same URL, other unit", err)
+		_, err = s.CreateFeed(ctx(t), feed("ghost", "https://ghost.vn/rss"))
+		mustIs(t, "feed of a missing unit", err, store.ErrInvalid)
+	})
+	t.Run("ListFeedsFilters", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune), unit("X3", "", models.UnitCommune))
+		mk := func(u, url string, st models.FeedState) {
+			f := feed(u, url)
+			f.State = st
+			_, err := s.CreateFeed(ctx(t), f)
+			mustNil(t, "CreateFeed", err)
+		}
+		mk("X2", "https://b.vn/rss", models.FeedBroken)
+		mk("X1", "https://z.vn/rss", models.FeedOK)
+		mk("X1", "https://a.vn/rss", models.FeedFailing)
+		mk("X3", "https://c.vn/rss", models.FeedOK)
+		cases := []struct {
+			name string
+			f    store.FeedFilter
+			want []string
+		}{
+			{"all by unit then URL", store.FeedFilter{}, []string{"https://a.vn/rss", "https://z.vn/rss", "https://b.vn/rss", "https://c.vn/rss"}},
+			{"unit", store.FeedFilter{UnitCode: "X1"}, []string{"https://a.vn/rss", "https://z.vn/rss"}},
+			{"units", store.FeedFilter{UnitCodes: []string{"X2", "X3"}}, []string{"https://b.vn/rss", "https://c.vn/rss"}},
+			{"states", store.FeedFilter{States: []models.FeedState{models.FeedFailing, models.FeedBroken}}, []string{"https://a.vn/rss", "https://b.vn/rss"}},
+			{"url", store.FeedFilter{URL: "https://c.vn/rss"}, []string{"https://c.vn/rss"}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got, err := s.ListFeeds(ctx(t), c.f)
+				mustNil(t, "ListFeeds", err)
+				if !equalStrings(feedURLs(got), c.want) {
+					t.Errorf("ListFeeds(%+v) = %v, want %v", c.f, feedURLs(got), c.want)
+				}
+			})
+		}
+	})
+	t.Run("ClaimDueFeedsLeases", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune))
+		var due []string
+		for i, off := range []time.Duration{-3 * time.Minute, -1 * time.Minute, -2 * time.Minute, 10 * time.Minute} {
+			f := feed("X1", "https://x1.vn/"+string(rune('a'+i)))
+			f.NextCheckAt = base.Add(off)
+			c, err := s.CreateFeed(ctx(t), f)
+			mustNil(t, "CreateFeed", err)
+			if off < 0 {
+				due = append(due, c.ID)
+			}
+		}
+		until := base.Add(5 * time.Minute)
+		first, err := s.ClaimDueFeeds(ctx(t), "inst-A", base, until, 2)
+		mustNil(t, "ClaimDueFeeds A", err)
+		if len(first) != 2 {
+			t.Fatalf("A claimed %d feeds, want 2 (limit)", len(first))
+		}
+		if first[0].ID != due[0] || first[1].ID != due[2] {
+			t.Errorf("A claimed %v, want oldest NextCheckAt first %v", feedIDs(first), []string{due[0], due[2]})
+		}
+		for _, f := range first {
+			if f.LeaseHolder != "inst-A" {
+				t.Errorf("claimed feed holder = %q, want inst-A", f.LeaseHolder)
+			}
+			sameTimePtr(t, "LeaseUntil", f.LeaseUntil, &until)
+		}
+		second, err := s.ClaimDueFeeds(ctx(t), "inst-B", base, until, 10)
+		mustNil(t, "ClaimDueFeeds B", err)
+		if len(second) != 1 || second[0].ID != due[1] {
+			t.Fatalf("B claimed %v, want only the unleased due feed %s", feedIDs(second), due[1])
+		}
+		none, err := s.ClaimDueFeeds(ctx(t), "inst-C", base.Add(time.Minute), until, 10)
+		mustNil(t, "ClaimDueFeeds C", err)
+		if len(none) != 0 {
+			t.Errorf("C claimed leased feeds %v", feedIDs(none))
+		}
+		later := base.Add(6 * time.Minute)
+		again, err := s.ClaimDueFeeds(ctx(t), "inst-C", later, later.Add(5*time.Minute), 10)
+		mustNil(t, "ClaimDueFeeds after expiry", err)
+		if len(again) != 3 {
+			t.Errorf("after leases expired C claimed %d feeds, want 3", len(again))
+		}
+		stored, err := s.GetFeed(ctx(t), due[0])
+		mustNil(t, "GetFeed", err)
+		if stored.LeaseHolder != "inst-C" {
+			t.Errorf("stored lease holder = %q, want inst-C", stored.LeaseHolder)
+		}
+	})
+	t.Run("ClaimDueFeedsNeverTwice", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune))
+		const n = 20
+		for i := 0; i < n; i++ {
+			f := feed("X1", "https://x1.vn/feed"+string(rune('A'+i)))
+			f.NextCheckAt = base.Add(-time.Duration(i) * time.Second)
+			_, err := s.CreateFeed(ctx(t), f)
+			mustNil(t, "CreateFeed", err)
+		}
+		type res struct {
+			fs  []models.Feed
+			err error
+		}
+		holders := []string{"h1", "h2", "h3", "h4"}
+		out := make(chan res, len(holders))
+		for _, h := range holders {
+			go func() {
+				fs, err := s.ClaimDueFeeds(ctx(t), h, base, base.Add(time.Minute), 7)
+				out <- res{fs, err}
+			}()
+		}
+		seen := map[string]bool{}
+		for range holders {
+			r := <-out
+			mustNil(t, "concurrent ClaimDueFeeds", r.err)
+			for _, f := range r.fs {
+				if seen[f.ID] {
+					t.Errorf("feed %s claimed by two holders", f.ID)
+				}
+				seen[f.ID] = true
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d distinct feeds claimed, want %d", len(seen), n)
+		}
+	})
+}
+
+func testOutages(t *testing.T, open Opener) {
+	t.Run("OpenCloseOverlap", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune))
+		f1, err := s.CreateFeed(ctx(t), feed("X1", "https://x1.vn/rss"))
+		mustNil(t, "CreateFeed", err)
+		f2, err := s.CreateFeed(ctx(t), feed("X2", "https://x2.vn/rss"))
+		mustNil(t, "CreateFeed", err)
+		h := time.Hour
+		mustNil(t, "OpenOutage", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f1.ID, UnitCode: "X1", From: base, Reason: "HTTP 500"}))
+		// A second open while one is open is a no-op: the outage keeps its start.
+		mustNil(t, "OpenOutage again", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f1.ID, UnitCode: "X1", From: base.Add(h)}))
+		mustNil(t, "CloseOutage", s.CloseOutage(ctx(t), f1.ID, base.Add(2*h)))
+		mustNil(t, "CloseOutage with none open", s.CloseOutage(ctx(t), f1.ID, base.Add(3*h)))
+		mustNil(t, "OpenOutage later", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f1.ID, UnitCode: "X1", From: base.Add(10 * h)}))
+		mustNil(t, "OpenOutage X2", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f2.ID, UnitCode: "X2", From: base.Add(h)}))
+
+		all, err := s.ListOutages(ctx(t), nil, base.Add(-24*h), base.Add(24*h))
+		mustNil(t, "ListOutages", err)
+		if len(all) != 3 {
+			t.Fatalf("ListOutages = %d outages, want 3: %+v", len(all), all)
+		}
+		x1, err := s.ListOutages(ctx(t), []string{"X1"}, base.Add(-24*h), base.Add(24*h))
+		mustNil(t, "ListOutages X1", err)
+		sort.Slice(x1, func(i, j int) bool { return x1[i].From.Before(x1[j].From) })
+		if len(x1) != 2 {
+			t.Fatalf("X1 outages = %+v, want 2", x1)
+		}
+		sameTime(t, "first outage From", x1[0].From, base)
+		sameTimePtr(t, "first outage To", x1[0].To, ptr(base.Add(2*h)))
+		if x1[0].Reason != "HTTP 500" || x1[0].FeedID != f1.ID || x1[0].UnitCode != "X1" {
+			t.Errorf("first outage = %+v", x1[0])
+		}
+		if x1[1].To != nil {
+			t.Errorf("open outage has To = %v", x1[1].To)
+		}
+		cases := []struct {
+			name     string
+			from, to time.Time
+			want     int
+		}{
+			{"before everything", base.Add(-5 * h), base, 0},
+			{"inside closed outage", base.Add(30 * time.Minute), base.Add(h), 1},
+			{"ends exactly at close", base.Add(2 * h), base.Add(3 * h), 0},
+			{"gap between outages", base.Add(3 * h), base.Add(4 * h), 0},
+			{"open outage far ahead", base.Add(100 * h), base.Add(101 * h), 1},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got, err := s.ListOutages(ctx(t), []string{"X1"}, c.from, c.to)
+				mustNil(t, "ListOutages", err)
+				if len(got) != c.want {
+					t.Errorf("ListOutages(X1, %s..%s) = %d, want %d", c.from, c.to, len(got), c.want)
+				}
+			})
+		}
+	})
+}
