@@ -51,6 +51,7 @@ func (s *server) registerAPI(app *fiber.App) {
 
 	api.Get("/users", requireRole(models.RoleAdmin), s.listUsers)
 	api.Post("/users", requireRole(models.RoleAdmin), s.apiCreateUser)
+	api.Patch("/users/:id", requireRole(models.RoleAdmin), s.apiUpdateUser)
 
 	api.Get("/tokens", s.listTokens)
 	api.Post("/tokens", s.createToken)

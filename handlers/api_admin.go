@@ -212,3 +212,85 @@ func contains[T comparable](xs []T, x T) bool {
 	}
 	return false
 }
+
+// userPatch changes an account (admin): nil fields are unchanged.
+type userPatch struct {
+	Name     *string      `json:"name"`
+	Role     *models.Role `json:"role"`
+	UnitCode *string      `json:"unit_code"`
+	Disabled *bool        `json:"disabled"`
+}
+
+// updateUser applies a userPatch (admin); disabling or changing the role or unit ends the
+// user's sessions so the new rights apply at once. API and pages share it.
+func (s *server) updateUser(c *fiber.Ctx, id string, in userPatch) (models.User, error) {
+	ctx := c.UserContext()
+	before, err := s.Store.GetUser(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return models.User{}, httpErr(fiber.StatusNotFound, "Không tìm thấy tài khoản")
+	}
+	if err != nil {
+		return models.User{}, errorf("unable to load user %s: %w", id, err)
+	}
+	u := before
+	if in.Name != nil {
+		u.Name = strings.TrimSpace(*in.Name)
+		if u.Name == "" || utf8.RuneCountInString(u.Name) > 200 {
+			return models.User{}, badField("name", "Họ tên không được để trống (tối đa 200 ký tự)")
+		}
+	}
+	if in.Role != nil {
+		if !in.Role.Valid() {
+			return models.User{}, badField("role", fmt.Sprintf("Vai trò không hợp lệ: %q (admin, reviewer hoặc unit_admin)", *in.Role))
+		}
+		u.Role = *in.Role
+	}
+	if in.UnitCode != nil {
+		u.UnitCode = strings.TrimSpace(*in.UnitCode)
+	}
+	if in.Disabled != nil {
+		u.Disabled = *in.Disabled
+	}
+	if u.Role == models.RoleAdmin {
+		if in.UnitCode != nil && u.UnitCode != "" {
+			return models.User{}, badField("unit_code", "Quản trị viên (admin) không gắn với đơn vị")
+		}
+		u.UnitCode = ""
+	} else {
+		if u.UnitCode == "" {
+			return models.User{}, badField("unit_code", "Cần chọn đơn vị cho tài khoản này")
+		}
+		if _, err := s.Store.GetUnit(ctx, u.UnitCode); errors.Is(err, store.ErrNotFound) {
+			return models.User{}, badField("unit_code", "Không có đơn vị mã "+u.UnitCode)
+		} else if err != nil {
+			return models.User{}, errorf("unable to check unit %s: %w", u.UnitCode, err)
+		}
+	}
+	if u.ID == principalOf(c).User.ID && (u.Disabled || u.Role != models.RoleAdmin) {
+		return models.User{}, httpErr(fiber.StatusConflict, "Không thể tự khoá hoặc tự bỏ quyền quản trị của chính mình")
+	}
+	u.UpdatedAt = s.now().UTC()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return models.User{}, errorf("unable to update user %s: %w", id, err)
+	}
+	if u.Disabled != before.Disabled || u.Role != before.Role || u.UnitCode != before.UnitCode {
+		if err := s.Store.DeleteUserSessions(ctx, u.ID); err != nil {
+			return models.User{}, errorf("unable to end sessions of %s: %w", u.Email, err)
+		}
+	}
+	s.audit(ctx, actor(c), "user.update", "user:"+u.ID, u.UnitCode, before, u, "")
+	return u, nil
+}
+
+// apiUpdateUser is PATCH /users/:id (admin).
+func (s *server) apiUpdateUser(c *fiber.Ctx) error {
+	var in userPatch
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.updateUser(c, c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}

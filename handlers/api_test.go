@@ -392,3 +392,45 @@ func TestClassifyPreview(t *testing.T) {
 	resp, body = off.do("adminC1", "POST", "/api/v1/classify", map[string]any{"title": "x"})
 	wantStatus(t, resp, body, http.StatusServiceUnavailable)
 }
+
+func TestAdminUpdatesUsers(t *testing.T) {
+	e := newEnv(t)
+	c1 := e.users["adminC1"]
+	path := "/api/v1/users/" + c1.ID
+	for _, c := range []struct {
+		user   string
+		body   map[string]any
+		status int
+		field  string
+	}{
+		{"reviewerP", map[string]any{"disabled": true}, 403, ""},
+		{"admin", map[string]any{"role": "god"}, 400, "role"},
+		{"admin", map[string]any{"unit_code": "ZZ"}, 400, "unit_code"},
+		{"admin", map[string]any{"unit_code": ""}, 400, "unit_code"},
+		{"admin", map[string]any{"name": " "}, 400, "name"},
+		{"admin", map[string]any{"bogus": 1}, 400, "bogus"},
+	} {
+		resp, body := e.do(c.user, "PATCH", path, c.body)
+		wantStatus(t, resp, body, c.status)
+		if c.field != "" {
+			if got := decode[apiError](t, body); got.Field != c.field {
+				t.Fatalf("error %+v, want field %q", got, c.field)
+			}
+		}
+	}
+	// Moving the unit admin to C2 changes what they see at once.
+	resp, body := e.do("admin", "PATCH", path, map[string]any{"unit_code": "C2"})
+	wantStatus(t, resp, body, http.StatusOK)
+	resp, body = e.do("adminC1", "GET", "/api/v1/units/C1", nil)
+	wantStatus(t, resp, body, http.StatusForbidden)
+	resp, body = e.do("adminC1", "GET", "/api/v1/units/C2", nil)
+	wantStatus(t, resp, body, http.StatusOK)
+	// Disabled: every token stops working.
+	resp, body = e.do("admin", "PATCH", path, map[string]any{"disabled": true})
+	wantStatus(t, resp, body, http.StatusOK)
+	resp, body = e.do("adminC1", "GET", "/api/v1/units/C2", nil)
+	wantStatus(t, resp, body, http.StatusUnauthorized)
+	// An admin cannot lock themselves out.
+	resp, body = e.do("admin", "PATCH", "/api/v1/users/"+e.users["admin"].ID, map[string]any{"disabled": true})
+	wantStatus(t, resp, body, http.StatusConflict)
+}

@@ -1,5 +1,12 @@
 // Package handlers is tintot's HTTP layer: the Fiber app, accounts, sessions, CSRF,
 // API tokens, the JSON API under /api/v1 and the server-rendered pages.
+//
+// Page code (pages_*.go) builds on the same pieces as the API rather than repeating them:
+// principalOf / scopeOf / unitInScope / postInScope for who may see what,
+// requirePageUser (login redirect + CSRF on every non-GET form) and CSRFToken for forms,
+// overridePost, rejectPost, submitManualPost, addFeed, removeFeed, addUser for changes
+// (each validates, enforces scope and writes the audit entry), buildReview and
+// exportReview for the weekly review, and the one error handler (handleError).
 package handlers
 
 import (
@@ -108,8 +115,9 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable:             true,
 		DisableStartupMessage: true,
 	})
-	app.Use(s.requestID, s.observe, s.recoverPanic, s.authenticate)
+	app.Use(s.requestID, s.observe, s.recoverPanic)
 
+	// Probes and scrapes come before authentication: no store lookups, no 401s.
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
@@ -118,6 +126,7 @@ func New(d Deps) (*fiber.App, error) {
 		return c.Send(web.OpenAPI)
 	})
 
+	app.Use(s.authenticate)
 	s.registerAPI(app)
 	s.registerPages(app)
 
