@@ -1,0 +1,186 @@
+package feeds
+
+import (
+	"bytes"
+	"html"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+)
+
+// isJSON reports whether the body looks like a JSON document.
+func isJSON(b []byte) bool {
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, utf8BOM), " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+var (
+	xmlDeclRe  = regexp.MustCompile(`(?s)^<\?xml[^>]*\?>`)
+	encAttrRe  = regexp.MustCompile(`(?i)encoding\s*=\s*["']([^"']*)["']`)
+	rootTagRe  = regexp.MustCompile(`<(?:rss|feed|rdf:RDF|RDF|channel)[\s>]`)
+	ampRe      = regexp.MustCompile(`&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)?`)
+	xmlEntites = map[string]bool{"amp;": true, "lt;": true, "gt;": true, "quot;": true, "apos;": true}
+)
+
+// cleanXML repairs what strict XML parsers choke on in real feeds: bytes before the
+// declaration or root (BOM, blank lines, a browser's banner), a declared encoding that
+// does not match the bytes, illegal control characters, bare '&' and HTML-only entities.
+// It returns UTF-8 with an encoding-free declaration.
+func cleanXML(b []byte) []byte {
+	b = bytes.TrimPrefix(b, utf8BOM)
+	// UTF-16 with a BOM: decode first.
+	if len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		if enc, err := htmlindex.Get("utf-16"); err == nil {
+			if d, err := enc.NewDecoder().Bytes(b); err == nil {
+				b = bytes.TrimPrefix(d, utf8BOM)
+			}
+		}
+	}
+	// Drop anything before the declaration, else before the root element.
+	if i := bytes.Index(b, []byte("<?xml")); i > 0 {
+		b = b[i:]
+	} else if i < 0 {
+		if loc := rootTagRe.FindIndex(b); loc != nil {
+			// keep comments/PIs immediately before the root: harmless, but junk text is not
+			b = b[loc[0]:]
+		}
+	}
+	declared := ""
+	if m := xmlDeclRe.Find(b); m != nil {
+		if em := encAttrRe.FindSubmatch(m); em != nil {
+			declared = strings.ToLower(strings.TrimSpace(string(em[1])))
+		}
+		b = append([]byte(`<?xml version="1.0" encoding="utf-8"?>`), b[len(m):]...)
+	}
+	if !utf8.Valid(b) {
+		b = toUTF8(b, declared)
+	}
+	b = dropControlChars(b)
+	return fixAmpersands(b)
+}
+
+// toUTF8 converts legacy single-byte content to UTF-8 using the declared charset, falling
+// back to windows-1252 (a superset of ISO-8859-1) when none or a wrong one is declared.
+func toUTF8(b []byte, declared string) []byte {
+	var enc encoding.Encoding = charmap.Windows1252
+	if declared != "" && !strings.HasPrefix(declared, "utf") {
+		if e, err := htmlindex.Get(declared); err == nil {
+			enc = e
+		}
+	}
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	}
+	return out
+}
+
+// dropControlChars removes characters XML 1.0 forbids (C0 controls except tab, LF, CR,
+// U+FFFE/U+FFFF) and invalid UTF-8 sequences.
+func dropControlChars(b []byte) []byte {
+	bad := false
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF || (r == utf8.RuneError && n == 1) {
+			bad = true
+			break
+		}
+		i += n
+	}
+	if !bad {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if !((r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF || (r == utf8.RuneError && n == 1)) {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+// fixAmpersands escapes bare '&' and turns HTML named entities (&nbsp;, &ocirc;…) into
+// numeric references XML understands. Inside CDATA this changes the text to an escaped
+// form, which the HTML-unescape after parsing turns back.
+func fixAmpersands(b []byte) []byte {
+	if bytes.IndexByte(b, '&') < 0 {
+		return b
+	}
+	return ampRe.ReplaceAllFunc(b, func(m []byte) []byte {
+		if len(m) == 1 {
+			return []byte("&amp;")
+		}
+		ent := string(m[1:])
+		if ent[0] == '#' || xmlEntites[ent] {
+			return m
+		}
+		u := html.UnescapeString(string(m))
+		if u == string(m) { // unknown name: keep the text literally
+			return append([]byte("&amp;"), m[1:]...)
+		}
+		var sb strings.Builder
+		for _, r := range u {
+			sb.WriteString("&#")
+			sb.WriteString(itoa(int(r)))
+			sb.WriteByte(';')
+		}
+		return []byte(sb.String())
+	})
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var buf [12]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(buf[i:])
+}
+
+// recoverTruncated closes a document cut off mid-way after its last complete item, so the
+// items that did arrive can be read. It returns nil when there is no complete item.
+func recoverTruncated(b []byte) []byte {
+	for _, p := range []struct{ end, tail string }{
+		{"</item>", ""},
+		{"</entry>", "</feed>"},
+	} {
+		i := bytes.LastIndex(b, []byte(p.end))
+		if i < 0 {
+			continue
+		}
+		out := append([]byte{}, b[:i+len(p.end)]...)
+		tail := p.tail
+		if tail == "" {
+			s := string(b[:i])
+			switch {
+			case strings.Contains(s, "<rdf:RDF"):
+				tail = "</rdf:RDF>"
+				if strings.Contains(s[strings.LastIndex(s, "<rdf:RDF"):], "<channel") && strings.Index(s, "</channel>") < 0 && strings.Index(s, "<item") > strings.Index(s, "<channel") && strings.Index(s, "</channel>") < 0 {
+					// RSS 1.0 items are outside the channel, which is already closed
+					if strings.Count(s, "<channel") > strings.Count(s, "</channel>") {
+						tail = "</channel></rdf:RDF>"
+					}
+				}
+			case strings.Contains(s, "<RDF"):
+				tail = "</RDF>"
+			default:
+				tail = "</channel></rss>"
+			}
+		}
+		return append(out, tail...)
+	}
+	return nil
+}
