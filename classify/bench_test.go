@@ -9,7 +9,7 @@ import (
 // BenchmarkClassify classifies the evaluation posts round-robin and reports posts/s.
 // Run on one core: go test -run x -bench Classify -cpu 1 ./classify/
 func BenchmarkClassify(b *testing.B) {
-	cases := loadEval(b)
+	cases := loadEval(b, "eval.tsv")
 	c := newDefault(b)
 	posts := make([]models.Post, len(cases))
 	for i, ec := range cases {
