@@ -1,0 +1,207 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// feedDoc is a feed as stored; its ID is the _id.
+type feedDoc struct {
+	ID                  string     `bson:"_id"`
+	UnitCode            string     `bson:"unit_code"`
+	URL                 string     `bson:"url"`
+	Title               string     `bson:"title"`
+	DefaultKind         string     `bson:"default_kind"`
+	ETag                string     `bson:"etag"`
+	LastModified        string     `bson:"last_modified"`
+	NextCheckAt         time.Time  `bson:"next_check_at"`
+	LastCheckAt         *time.Time `bson:"last_check_at"`
+	LeaseHolder         string     `bson:"lease_holder"`
+	LeaseUntil          *time.Time `bson:"lease_until"`
+	State               string     `bson:"state"`
+	ConsecutiveFailures int        `bson:"consecutive_failures"`
+	LastSuccessAt       *time.Time `bson:"last_success_at"`
+	FailingSince        *time.Time `bson:"failing_since"`
+	LastError           string     `bson:"last_error"`
+	LastErrorDetail     string     `bson:"last_error_detail"`
+	LastStatus          int        `bson:"last_status"`
+	CreatedAt           time.Time  `bson:"created_at"`
+	UpdatedAt           time.Time  `bson:"updated_at"`
+}
+
+func toFeedDoc(f models.Feed) feedDoc {
+	return feedDoc{
+		ID: f.ID, UnitCode: f.UnitCode, URL: f.URL, Title: f.Title, DefaultKind: string(f.DefaultKind),
+		ETag: f.ETag, LastModified: f.LastModified,
+		NextCheckAt: ms(f.NextCheckAt), LastCheckAt: msp(f.LastCheckAt),
+		LeaseHolder: f.LeaseHolder, LeaseUntil: msp(f.LeaseUntil),
+		State: string(f.State), ConsecutiveFailures: f.ConsecutiveFailures,
+		LastSuccessAt: msp(f.LastSuccessAt), FailingSince: msp(f.FailingSince),
+		LastError: f.LastError, LastErrorDetail: f.LastErrorDetail, LastStatus: f.LastStatus,
+		CreatedAt: ms(f.CreatedAt), UpdatedAt: ms(f.UpdatedAt),
+	}
+}
+
+func (d feedDoc) model() models.Feed {
+	return models.Feed{
+		ID: d.ID, UnitCode: d.UnitCode, URL: d.URL, Title: d.Title, DefaultKind: models.Kind(d.DefaultKind),
+		ETag: d.ETag, LastModified: d.LastModified,
+		NextCheckAt: d.NextCheckAt, LastCheckAt: d.LastCheckAt,
+		LeaseHolder: d.LeaseHolder, LeaseUntil: d.LeaseUntil,
+		State: models.FeedState(d.State), ConsecutiveFailures: d.ConsecutiveFailures,
+		LastSuccessAt: d.LastSuccessAt, FailingSince: d.FailingSince,
+		LastError: d.LastError, LastErrorDetail: d.LastErrorDetail, LastStatus: d.LastStatus,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+// feedFilter builds the find filter of a FeedFilter.
+func feedFilter(f store.FeedFilter) bson.D {
+	d := unitCodeFilter(bson.D{}, f.UnitCode, f.UnitCodes)
+	d = inOrAll(d, "state", f.States)
+	if f.URL != "" {
+		d = append(d, bson.E{Key: "url", Value: f.URL})
+	}
+	return d
+}
+
+// unitCodeFilter adds the unit_code condition of a filter with a single code and/or a
+// list of codes; with both, a document must match both (the single code must be listed).
+func unitCodeFilter(d bson.D, code string, codes []string) bson.D {
+	switch {
+	case code != "" && len(codes) > 0 && !slices.Contains(codes, code):
+		return append(d, bson.E{Key: "unit_code", Value: bson.D{{Key: "$in", Value: bson.A{}}}})
+	case code != "":
+		return append(d, bson.E{Key: "unit_code", Value: code})
+	}
+	return inOrAll(d, "unit_code", codes)
+}
+
+// dueFeedFilter matches feeds due at now whose lease is free or expired.
+func dueFeedFilter(now time.Time) bson.D {
+	return bson.D{
+		{Key: "next_check_at", Value: bson.D{{Key: "$lte", Value: now}}},
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "lease_until", Value: nil}},
+			bson.D{{Key: "lease_until", Value: bson.D{{Key: "$lte", Value: now}}}},
+		}},
+	}
+}
+
+// CreateFeed inserts a feed (ID assigned if empty) and returns it.
+func (s *Store) CreateFeed(ctx context.Context, f models.Feed) (models.Feed, error) {
+	ok, err := s.unitExists(ctx, f.UnitCode)
+	if err != nil {
+		return models.Feed{}, mapErr("look up unit "+f.UnitCode, err)
+	}
+	if !ok {
+		return models.Feed{}, fmt.Errorf("mongo: unit %q of feed does not exist: %w", f.UnitCode, store.ErrInvalid)
+	}
+	if f.ID == "" {
+		f.ID = store.NewID()
+	}
+	t := now()
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = t
+	}
+	if f.UpdatedAt.IsZero() {
+		f.UpdatedAt = f.CreatedAt
+	}
+	d := toFeedDoc(f)
+	if _, err := s.col(colFeeds).InsertOne(ctx, d); err != nil {
+		return models.Feed{}, mapErr("insert feed "+f.URL+" of unit "+f.UnitCode, err)
+	}
+	return d.model(), nil
+}
+
+// GetFeed returns one feed or ErrNotFound.
+func (s *Store) GetFeed(ctx context.Context, id string) (models.Feed, error) {
+	var d feedDoc
+	if err := s.col(colFeeds).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.Feed{}, mapErr("get feed "+id, err)
+	}
+	return d.model(), nil
+}
+
+// ListFeeds returns feeds matching the filter, ordered by unit code then URL.
+func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Feed, error) {
+	out, err := findAll(ctx, s.col(colFeeds), feedFilter(f),
+		options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}}), feedDoc.model)
+	if err != nil {
+		return nil, mapErr("list feeds", err)
+	}
+	return out, nil
+}
+
+// UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.
+func (s *Store) UpdateFeed(ctx context.Context, f models.Feed) error {
+	if f.UpdatedAt.IsZero() {
+		f.UpdatedAt = now()
+	}
+	d := toFeedDoc(f)
+	set := bson.D{
+		{Key: "title", Value: d.Title}, {Key: "default_kind", Value: d.DefaultKind},
+		{Key: "etag", Value: d.ETag}, {Key: "last_modified", Value: d.LastModified},
+		{Key: "next_check_at", Value: d.NextCheckAt}, {Key: "last_check_at", Value: d.LastCheckAt},
+		{Key: "lease_holder", Value: d.LeaseHolder}, {Key: "lease_until", Value: d.LeaseUntil},
+		{Key: "state", Value: d.State}, {Key: "consecutive_failures", Value: d.ConsecutiveFailures},
+		{Key: "last_success_at", Value: d.LastSuccessAt}, {Key: "failing_since", Value: d.FailingSince},
+		{Key: "last_error", Value: d.LastError}, {Key: "last_error_detail", Value: d.LastErrorDetail},
+		{Key: "last_status", Value: d.LastStatus}, {Key: "updated_at", Value: d.UpdatedAt},
+	}
+	res, err := s.col(colFeeds).UpdateOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return mapErr("update feed "+f.ID, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("mongo: feed %q: %w", f.ID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteFeed removes a feed (its posts stay); ErrNotFound if absent.
+func (s *Store) DeleteFeed(ctx context.Context, id string) error {
+	res, err := s.col(colFeeds).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return mapErr("delete feed "+id, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("mongo: feed %q: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// ClaimDueFeeds leases up to limit due feeds, one atomic FindOneAndUpdate each, so two
+// instances claiming at once never get the same feed.
+func (s *Store) ClaimDueFeeds(ctx context.Context, holder string, now, leaseUntil time.Time, limit int) ([]models.Feed, error) {
+	now, leaseUntil = ms(now), ms(leaseUntil)
+	var out []models.Feed
+	opts := options.FindOneAndUpdate().
+		SetSort(bson.D{{Key: "next_check_at", Value: 1}, {Key: "_id", Value: 1}}).
+		SetReturnDocument(options.After)
+	update := bson.D{{Key: "$set", Value: bson.D{
+		{Key: "lease_holder", Value: holder}, {Key: "lease_until", Value: leaseUntil},
+	}}}
+	for len(out) < limit {
+		var d feedDoc
+		err := s.col(colFeeds).FindOneAndUpdate(ctx, dueFeedFilter(now), update, opts).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			break
+		}
+		if err != nil {
+			return out, mapErr("claim due feeds", err)
+		}
+		out = append(out, d.model())
+	}
+	return out, nil
+}

@@ -1,0 +1,366 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// postDoc is a post as stored; its ID is the _id and (unit_code, item_key) is unique.
+type postDoc struct {
+	ID           string       `bson:"_id"`
+	UnitCode     string       `bson:"unit_code"`
+	FeedID       string       `bson:"feed_id"`
+	ItemKey      string       `bson:"item_key"`
+	Source       string       `bson:"source"`
+	URL          string       `bson:"url"`
+	Title        string       `bson:"title"`
+	Summary      string       `bson:"summary"`
+	Categories   []string     `bson:"categories"`
+	PublishedAt  time.Time    `bson:"published_at"`
+	LocalDay     string       `bson:"local_day"`
+	FirstSeenAt  time.Time    `bson:"first_seen_at"`
+	DateInferred bool         `bson:"date_inferred"`
+	DateClamped  bool         `bson:"date_clamped"`
+	RuleKind     string       `bson:"rule_kind"`
+	RuleReason   string       `bson:"rule_reason"`
+	Override     *overrideDoc `bson:"override,omitempty"`
+	SubmittedBy  string       `bson:"submitted_by"`
+	Rejected     bool         `bson:"rejected"`
+	UpdatedAt    time.Time    `bson:"updated_at"`
+}
+
+// overrideDoc is a person's decision on a post. An empty kind is left out so that
+// "override.kind" is missing exactly when the rule's kind applies.
+type overrideDoc struct {
+	Kind     string    `bson:"kind,omitempty"`
+	Excluded bool      `bson:"excluded"`
+	Note     string    `bson:"note"`
+	By       string    `bson:"by"`
+	At       time.Time `bson:"at"`
+}
+
+func toOverrideDoc(o *models.Override) *overrideDoc {
+	if o == nil {
+		return nil
+	}
+	return &overrideDoc{Kind: string(o.Kind), Excluded: o.Excluded, Note: o.Note, By: o.By, At: ms(o.At)}
+}
+
+func (d *overrideDoc) model() *models.Override {
+	if d == nil {
+		return nil
+	}
+	return &models.Override{Kind: models.Kind(d.Kind), Excluded: d.Excluded, Note: d.Note, By: d.By, At: d.At}
+}
+
+func toPostDoc(p models.Post) postDoc {
+	return postDoc{
+		ID: p.ID, UnitCode: p.UnitCode, FeedID: p.FeedID, ItemKey: p.ItemKey, Source: string(p.Source),
+		URL: p.URL, Title: p.Title, Summary: p.Summary, Categories: p.Categories,
+		PublishedAt: ms(p.PublishedAt), LocalDay: p.LocalDay, FirstSeenAt: ms(p.FirstSeenAt),
+		DateInferred: p.DateInferred, DateClamped: p.DateClamped,
+		RuleKind: string(p.RuleKind), RuleReason: p.RuleReason, Override: toOverrideDoc(p.Override),
+		SubmittedBy: p.SubmittedBy, Rejected: p.Rejected, UpdatedAt: ms(p.UpdatedAt),
+	}
+}
+
+func (d postDoc) model() models.Post {
+	return models.Post{
+		ID: d.ID, UnitCode: d.UnitCode, FeedID: d.FeedID, ItemKey: d.ItemKey, Source: models.PostSource(d.Source),
+		URL: d.URL, Title: d.Title, Summary: d.Summary, Categories: d.Categories,
+		PublishedAt: d.PublishedAt, LocalDay: d.LocalDay, FirstSeenAt: d.FirstSeenAt,
+		DateInferred: d.DateInferred, DateClamped: d.DateClamped,
+		RuleKind: models.Kind(d.RuleKind), RuleReason: d.RuleReason, Override: d.Override.model(),
+		SubmittedBy: d.SubmittedBy, Rejected: d.Rejected, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+// preparePost checks a post's identity and fills what a new post needs: ID, source,
+// first-seen time, publication time (first-seen, marked inferred, when missing) and
+// local day (Asia/Ho_Chi_Minh).
+func preparePost(p models.Post, source models.PostSource, t time.Time) (models.Post, error) {
+	if p.UnitCode == "" || p.ItemKey == "" {
+		return p, fmt.Errorf("mongo: post needs a unit code and an item key (unit %q, key %q): %w", p.UnitCode, p.ItemKey, store.ErrInvalid)
+	}
+	if p.FirstSeenAt.IsZero() {
+		p.FirstSeenAt = t
+	}
+	if p.PublishedAt.IsZero() {
+		p.PublishedAt, p.DateInferred = p.FirstSeenAt, true
+	}
+	if p.ID == "" {
+		p.ID = store.NewID()
+	}
+	if p.Source == "" {
+		p.Source = source
+	}
+	if p.LocalDay == "" {
+		p.LocalDay = models.LocalDay(p.PublishedAt, models.Vietnam)
+	}
+	if p.UpdatedAt.IsZero() {
+		p.UpdatedAt = t
+	}
+	return p, nil
+}
+
+// upsertPostModel is the write of one polled post: identity and first-seen facts only on
+// insert, the feed's current text and the rule's verdict always.
+func upsertPostModel(d postDoc) *mongo.UpdateOneModel {
+	return mongo.NewUpdateOneModel().
+		SetFilter(bson.D{{Key: "unit_code", Value: d.UnitCode}, {Key: "item_key", Value: d.ItemKey}}).
+		SetUpdate(bson.D{
+			{Key: "$setOnInsert", Value: bson.D{
+				{Key: "_id", Value: d.ID}, {Key: "feed_id", Value: d.FeedID}, {Key: "source", Value: d.Source},
+				{Key: "published_at", Value: d.PublishedAt}, {Key: "local_day", Value: d.LocalDay},
+				{Key: "first_seen_at", Value: d.FirstSeenAt}, {Key: "date_inferred", Value: d.DateInferred},
+				{Key: "date_clamped", Value: d.DateClamped}, {Key: "submitted_by", Value: d.SubmittedBy},
+				{Key: "rejected", Value: d.Rejected},
+			}},
+			{Key: "$set", Value: bson.D{
+				{Key: "url", Value: d.URL}, {Key: "title", Value: d.Title}, {Key: "summary", Value: d.Summary},
+				{Key: "categories", Value: d.Categories}, {Key: "rule_kind", Value: d.RuleKind},
+				{Key: "rule_reason", Value: d.RuleReason}, {Key: "updated_at", Value: d.UpdatedAt},
+			}},
+		}).
+		SetUpsert(true)
+}
+
+// UpsertPosts writes a poll's posts in one transaction and returns the inserted ones.
+func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
+	if len(posts) == 0 {
+		return store.UpsertResult{}, nil
+	}
+	t := now()
+	docs := make([]postDoc, len(posts))
+	writes := make([]mongo.WriteModel, len(posts))
+	for i, p := range posts {
+		p, err := preparePost(p, models.SourceFeed, t)
+		if err != nil {
+			return store.UpsertResult{}, err
+		}
+		docs[i] = toPostDoc(p)
+		writes[i] = upsertPostModel(docs[i])
+	}
+	var res store.UpsertResult
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		res = store.UpsertResult{}
+		bw, err := s.col(colPosts).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(true))
+		if err != nil {
+			return mapErr("upsert posts", err)
+		}
+		for i := range docs {
+			if _, ok := bw.UpsertedIDs[int64(i)]; ok {
+				res.Inserted = append(res.Inserted, docs[i].model())
+			}
+		}
+		res.Updated = len(docs) - len(res.Inserted)
+		return nil
+	})
+	if err != nil {
+		return store.UpsertResult{}, err
+	}
+	return res, nil
+}
+
+// CreateManualPost inserts a hand-submitted post; ErrConflict if the unit already has the key.
+func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Post, error) {
+	p.Source = models.SourceManual
+	p, err := preparePost(p, models.SourceManual, now())
+	if err != nil {
+		return models.Post{}, err
+	}
+	d := toPostDoc(p)
+	if _, err := s.col(colPosts).InsertOne(ctx, d); err != nil {
+		return models.Post{}, mapErr("insert manual post "+p.ItemKey+" of unit "+p.UnitCode, err)
+	}
+	return d.model(), nil
+}
+
+// GetPost returns one post or ErrNotFound.
+func (s *Store) GetPost(ctx context.Context, id string) (models.Post, error) {
+	var d postDoc
+	if err := s.col(colPosts).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.Post{}, mapErr("get post "+id, err)
+	}
+	return d.model(), nil
+}
+
+// kindFilter matches posts whose effective kind is k: the override's kind, else the rule's.
+func kindFilter(k models.Kind) bson.D {
+	return bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "override.kind", Value: string(k)}},
+		bson.D{
+			{Key: "override.kind", Value: bson.D{{Key: "$in", Value: bson.A{nil, ""}}}},
+			{Key: "rule_kind", Value: string(k)},
+		},
+	}}}
+}
+
+// dayRange adds an inclusive local_day range; empty bounds are open.
+func dayRange(d bson.D, from, to string) bson.D {
+	r := bson.D{}
+	if from != "" {
+		r = append(r, bson.E{Key: "$gte", Value: from})
+	}
+	if to != "" {
+		r = append(r, bson.E{Key: "$lte", Value: to})
+	}
+	if len(r) == 0 {
+		return d
+	}
+	return append(d, bson.E{Key: "local_day", Value: r})
+}
+
+// postFilter builds the find filter of a PostFilter.
+func postFilter(f store.PostFilter) bson.D {
+	d := unitCodeFilter(bson.D{}, f.UnitCode, f.UnitCodes)
+	d = dayRange(d, f.FromDay, f.ToDay)
+	if f.Source != "" {
+		d = append(d, bson.E{Key: "source", Value: string(f.Source)})
+	}
+	if f.NoOverride {
+		d = append(d, bson.E{Key: "override", Value: nil})
+	}
+	if f.SeenSince != nil {
+		d = append(d, bson.E{Key: "first_seen_at", Value: bson.D{{Key: "$gte", Value: ms(*f.SeenSince)}}})
+	}
+	if f.Kind != "" {
+		d = append(d, kindFilter(f.Kind)...)
+	}
+	return d
+}
+
+// ListPosts returns posts matching the filter, newest PublishedAt first.
+func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Post, error) {
+	opts := options.Find().SetSort(bson.D{{Key: "published_at", Value: -1}, {Key: "_id", Value: 1}})
+	if f.Limit > 0 {
+		opts.SetLimit(int64(f.Limit))
+	}
+	if f.Offset > 0 {
+		opts.SetSkip(int64(f.Offset))
+	}
+	out, err := findAll(ctx, s.col(colPosts), postFilter(f), opts, postDoc.model)
+	if err != nil {
+		return nil, mapErr("list posts", err)
+	}
+	return out, nil
+}
+
+func (s *Store) updatePost(ctx context.Context, id string, update bson.D) error {
+	res, err := s.col(colPosts).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+	if err != nil {
+		return mapErr("update post "+id, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("mongo: post %q: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.
+func (s *Store) SetOverride(ctx context.Context, id string, o *models.Override) error {
+	if o == nil {
+		return s.updatePost(ctx, id, bson.D{
+			{Key: "$unset", Value: bson.D{{Key: "override", Value: ""}}},
+			{Key: "$set", Value: bson.D{{Key: "updated_at", Value: now()}}},
+		})
+	}
+	return s.updatePost(ctx, id, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "override", Value: toOverrideDoc(o)}, {Key: "updated_at", Value: now()},
+	}}})
+}
+
+// SetRejected marks a manual post rejected or not; ErrNotFound if absent.
+func (s *Store) SetRejected(ctx context.Context, id string, rejected bool) error {
+	return s.updatePost(ctx, id, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "rejected", Value: rejected}, {Key: "updated_at", Value: now()},
+	}}})
+}
+
+// SetRuleKinds updates rule kind and reason of many posts at once (re-classification).
+func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	writes := make([]mongo.WriteModel, len(updates))
+	for i, u := range updates {
+		writes[i] = mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: u.ID}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{
+				{Key: "rule_kind", Value: string(u.Kind)}, {Key: "rule_reason", Value: u.Reason},
+			}}})
+	}
+	_, err := s.col(colPosts).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(false))
+	return mapErr("set rule kinds", err)
+}
+
+// effectiveKind is the aggregation expression of a post's kind: the override's when set
+// and not empty, else the rule's.
+var effectiveKind = bson.D{{Key: "$cond", Value: bson.D{
+	{Key: "if", Value: bson.D{{Key: "$gt", Value: bson.A{bson.D{{Key: "$ifNull", Value: bson.A{"$override.kind", ""}}}, ""}}}},
+	{Key: "then", Value: "$override.kind"},
+	{Key: "else", Value: "$rule_kind"},
+}}}
+
+// countPipeline groups counted posts (not rejected, not excluded) of a day range by unit,
+// day and effective kind. The $match is served by the (local_day, unit_code) index.
+func countPipeline(q store.CountQuery) mongo.Pipeline {
+	match := dayRange(bson.D{}, q.FromDay, q.ToDay)
+	match = inOrAll(match, "unit_code", q.UnitCodes)
+	match = append(match,
+		bson.E{Key: "rejected", Value: bson.D{{Key: "$ne", Value: true}}},
+		bson.E{Key: "override.excluded", Value: bson.D{{Key: "$ne", Value: true}}},
+	)
+	return mongo.Pipeline{
+		{{Key: "$match", Value: match}},
+		{{Key: "$group", Value: bson.D{
+			{Key: "_id", Value: bson.D{{Key: "unit", Value: "$unit_code"}, {Key: "day", Value: "$local_day"}, {Key: "kind", Value: effectiveKind}}},
+			{Key: "count", Value: bson.D{{Key: "$sum", Value: 1}}},
+			{Key: "manual", Value: bson.D{{Key: "$sum", Value: bson.D{{Key: "$cond", Value: bson.A{
+				bson.D{{Key: "$eq", Value: bson.A{"$source", string(models.SourceManual)}}}, 1, 0,
+			}}}}}},
+		}}},
+		{{Key: "$sort", Value: bson.D{{Key: "_id.unit", Value: 1}, {Key: "_id.day", Value: 1}, {Key: "_id.kind", Value: 1}}}},
+	}
+}
+
+// countDoc is one $group output row of countPipeline.
+type countDoc struct {
+	ID struct {
+		Unit string `bson:"unit"`
+		Day  string `bson:"day"`
+		Kind string `bson:"kind"`
+	} `bson:"_id"`
+	Count  int `bson:"count"`
+	Manual int `bson:"manual"`
+}
+
+func (d countDoc) model() models.DayCount {
+	return models.DayCount{UnitCode: d.ID.Unit, Day: d.ID.Day, Kind: models.Kind(d.ID.Kind), Count: d.Count, Manual: d.Manual}
+}
+
+// CountPosts counts counted posts by unit, local day and effective kind for days in
+// [FromDay, ToDay], ordered by unit, day and kind.
+func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
+	cur, err := s.col(colPosts).Aggregate(ctx, countPipeline(q))
+	if err != nil {
+		return nil, mapErr("count posts", err)
+	}
+	var docs []countDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr("count posts", err)
+	}
+	out := make([]models.DayCount, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.model())
+	}
+	return out, nil
+}
