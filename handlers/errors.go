@@ -117,6 +117,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusTooManyRequests {
 		c.Set(fiber.HeaderRetryAfter, "900")
 	}
+	c.Response().ResetBody() // drop anything a failing handler wrote
 	if isAPI(c) {
 		body := fiber.Map{"error": msg}
 		if field != "" {
