@@ -80,7 +80,9 @@ func (s *Store) ApplyRegistry(ctx context.Context, entries []store.RegistryEntry
 				if u.CreatedAt.IsZero() {
 					u.CreatedAt = t
 				}
-				u.UpdatedAt = t
+				if u.UpdatedAt.IsZero() {
+					u.UpdatedAt = t
+				}
 				if _, err := s.col(colUnits).InsertOne(ctx, toUnitDoc(u)); err != nil {
 					return mapErr("insert unit "+u.Code, err)
 				}
