@@ -371,7 +371,19 @@ func (s *Service) Recheck(ctx context.Context, fromDay, toDay string) ([]models.
 		}
 		out = append(out, corr...)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Period < out[j].Period })
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Period != b.Period {
+			return a.Period < b.Period
+		}
+		if a.UnitCode != b.UnitCode {
+			return a.UnitCode < b.UnitCode
+		}
+		if a.Target != b.Target {
+			return a.Target < b.Target
+		}
+		return a.Level < b.Level
+	})
 	return out, errors.Join(errs...)
 }
 
