@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -84,7 +85,8 @@ func (e *FetchError) Message() string {
 
 // message returns the Vietnamese message of any error.
 func message(err error) string {
-	if fe, ok := err.(*FetchError); ok {
+	var fe *FetchError
+	if errors.As(err, &fe) {
 		return fe.Message()
 	}
 	return "Lỗi nội bộ khi xử lý trang tin"

@@ -48,11 +48,6 @@ func Parse(body []byte, feedURL string, now time.Time) (ParsedFeed, error) {
 		return ParsedFeed{}, &FetchError{Kind: ErrParse, Err: err}
 	}
 	base, _ := url.Parse(strings.TrimSpace(feedURL))
-	if l := strings.TrimSpace(f.Link); l != "" && base != nil {
-		if u, err := base.Parse(l); err == nil && u.Host != "" {
-			_ = u // links are resolved against the feed URL; the site link is informative only
-		}
-	}
 	out := ParsedFeed{
 		Title:     cleanText(f.Title),
 		Link:      resolve(base, f.Link),

@@ -1,0 +1,264 @@
+package feeds
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tintot/models"
+)
+
+// testNow is 27/11/2026 12:00 in Vietnam.
+var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, models.Vietnam)
+
+func parseFixture(t *testing.T, name, feedURL string) ParsedFeed {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := Parse(body, feedURL, testNow)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return pf
+}
+
+func postByTitle(t *testing.T, pf ParsedFeed, prefix string) models.Post {
+	t.Helper()
+	for _, p := range pf.Posts {
+		if strings.HasPrefix(p.Title, prefix) {
+			return p
+		}
+	}
+	var titles []string
+	for _, p := range pf.Posts {
+		titles = append(titles, p.Title)
+	}
+	t.Fatalf("no post titled %q among %q", prefix, titles)
+	return models.Post{}
+}
+
+func TestParseRSSVietnamese(t *testing.T) {
+	pf := parseFixture(t, "rss_vi.xml", "https://doan.benthanh.example.vn/rss/tin-tot.rss")
+	if pf.Title != "Đoàn phường Bến Thành & Tin tốt" {
+		t.Errorf("feed title = %q", pf.Title)
+	}
+	if len(pf.Posts) != 7 || pf.Dropped != 1 {
+		t.Fatalf("got %d posts, %d dropped; want 7 posts and the duplicate GUID dropped", len(pf.Posts), pf.Dropped)
+	}
+	cases := []struct {
+		title            string
+		key, url, day    string
+		published        string // RFC3339 in Vietnam time
+		inferred, clamed bool
+		summary          string
+	}{
+		{title: "Ra quân chiến dịch Mùa hè xanh 2026", key: "bt-1001",
+			url: "https://doan.benthanh.example.vn/tin/mua-he-xanh-2026.html#binh-luan", day: "2026-11-27",
+			published: "2026-11-27T07:30:00+07:00", summary: "Sáng 27/11, hơn 200 đoàn viên ra quân. #MoiNgayMotTinTot"},
+		{title: "Gương sáng: em Nguyễn Văn An trả lại của rơi", key: "https://doan.benthanh.example.vn/tin/guong-sang-nguyen-van-an.html",
+			url: "https://doan.benthanh.example.vn/tin/guong-sang-nguyen-van-an.html", day: "2026-11-26",
+			published: "2026-11-26T23:30:00+07:00", summary: "Câu chuyện đẹp về lòng trung thực & tử tế #CauChuyenDep"},
+		{title: "Hiến máu tình nguyện đợt 3", day: "2026-11-26", published: "2026-11-26T08:15:00+07:00"},
+		{title: "Sinh hoạt chi đoàn khu phố 2", day: "2026-11-25", published: "2026-11-25T21:00:00+07:00"},
+		{title: "Thông báo lịch trực tuần", day: "2026-11-27", published: "2026-11-27T12:00:00+07:00", inferred: true},
+		{title: "Bài hẹn giờ đăng năm sau", day: "2026-11-27", published: "2026-11-27T12:00:00+07:00", clamed: true},
+		{title: "Việt Nam tươi đẹp", day: "2026-11-21", published: "2026-11-21T15:12:00+07:00"},
+	}
+	for _, c := range cases {
+		t.Run(c.title, func(t *testing.T) {
+			p := postByTitle(t, pf, c.title)
+			if p.Title != c.title {
+				t.Errorf("title %q is not NFC %q", p.Title, c.title)
+			}
+			if c.key != "" && p.ItemKey != c.key {
+				t.Errorf("key = %q, want %q", p.ItemKey, c.key)
+			}
+			if c.url != "" && p.URL != c.url {
+				t.Errorf("url = %q, want %q", p.URL, c.url)
+			}
+			if got := p.PublishedAt.In(models.Vietnam).Format(time.RFC3339); got != c.published {
+				t.Errorf("published = %s, want %s", got, c.published)
+			}
+			if p.LocalDay != c.day {
+				t.Errorf("local day = %s, want %s", p.LocalDay, c.day)
+			}
+			if p.DateInferred != c.inferred || p.DateClamped != c.clamed {
+				t.Errorf("inferred=%v clamped=%v, want %v %v", p.DateInferred, p.DateClamped, c.inferred, c.clamed)
+			}
+			if c.summary != "" && p.Summary != c.summary {
+				t.Errorf("summary = %q, want %q", p.Summary, c.summary)
+			}
+		})
+	}
+	if p := postByTitle(t, pf, "Ra quân"); len(p.Categories) != 1 || p.Categories[0] != "Tin tốt" {
+		t.Errorf("categories = %q", p.Categories)
+	}
+}
+
+func TestParseFormats(t *testing.T) {
+	cases := []struct {
+		file, feedURL string
+		feedTitle     string
+		posts         int
+		check         func(t *testing.T, pf ParsedFeed)
+	}{
+		{"atom_vi.xml", "https://thanhdoan.example.vn/atom.xml", "Thành đoàn – Câu chuyện đẹp", 2, func(t *testing.T, pf ParsedFeed) {
+			p := postByTitle(t, pf, "Cô giáo trẻ")
+			if p.Title != "Cô giáo trẻ vùng cao" || p.URL != "https://thanhdoan.example.vn/cau-chuyen-dep/co-giao-vung-cao" || p.ItemKey != "urn:tintot:td:501" {
+				t.Errorf("relative Atom link not resolved or HTML title kept: %+v", p)
+			}
+			if p.Summary != "Hành trình gieo chữ #CauChuyenDep" {
+				t.Errorf("summary = %q", p.Summary)
+			}
+			if q := postByTitle(t, pf, "Bảo vệ"); q.LocalDay != "2026-11-26" || q.DateInferred {
+				t.Errorf("date-only published: day %s inferred %v", q.LocalDay, q.DateInferred)
+			}
+		}},
+		{"rss10_vi.xml", "https://truong.example.edu.vn/rss", "Đoàn trường THPT Lê Quý Đôn", 1, func(t *testing.T, pf ParsedFeed) {
+			p := pf.Posts[0]
+			if p.URL != "https://truong.example.edu.vn/tin/1" {
+				t.Errorf("padded link not trimmed: %q", p.URL)
+			}
+			if got := p.PublishedAt.In(models.Vietnam).Format(time.RFC3339); got != "2026-11-20T00:00:00+07:00" {
+				t.Errorf("date-only dc:date = %s, want local midnight", got)
+			}
+		}},
+		{"jsonfeed_vi.json", "https://tanphu.example.vn/feed.json", "Đoàn xã Tân Phú", 2, func(t *testing.T, pf ParsedFeed) {
+			p := postByTitle(t, pf, "Trao 50")
+			if p.Title != "Trao 50 suất quà cho thiếu nhi – #tintot" || p.LocalDay != "2026-11-25" || p.ItemKey != "https://tanphu.example.vn/bai/trao-qua" {
+				t.Errorf("JSON item: %+v", p)
+			}
+			if len(p.Categories) != 1 || p.Categories[0] != "Tin tốt" {
+				t.Errorf("tags = %q", p.Categories)
+			}
+			if q := postByTitle(t, pf, "Bài không ngày"); !q.DateInferred || q.ItemKey != "tp-2" {
+				t.Errorf("undated JSON item: %+v", q)
+			}
+		}},
+		{"malformed_vi.xml", "https://hoabinh.example.vn/rss", "Đoàn xã Hòa Bình", 2, func(t *testing.T, pf ParsedFeed) {
+			if !pf.Recovered {
+				t.Error("truncated document not reported as recovered")
+			}
+			p := postByTitle(t, pf, "Dọn vệ sinh")
+			if p.Title != "Dọn vệ sinh môi trường & trồng cây" {
+				t.Errorf("bare & or control char mishandled: %q", p.Title)
+			}
+			if got := p.PublishedAt.In(models.Vietnam).Format(time.RFC3339); got != "2026-02-18T23:21:09+07:00" {
+				t.Errorf("Zing-style date = %s", got)
+			}
+			if q := postByTitle(t, pf, "Ngày hội"); q.LocalDay != "2026-02-20" {
+				t.Errorf("two-digit year date: day %s", q.LocalDay)
+			}
+		}},
+		{"latin1.xml", "https://example.vn/rss", "Café thanh niên", 1, func(t *testing.T, pf ParsedFeed) {
+			if pf.Posts[0].Title != "Crème brûlée" {
+				t.Errorf("windows-1252 title = %q", pf.Posts[0].Title)
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			pf := parseFixture(t, c.file, c.feedURL)
+			if pf.Title != c.feedTitle {
+				t.Errorf("feed title = %q, want %q", pf.Title, c.feedTitle)
+			}
+			if len(pf.Posts) != c.posts {
+				t.Fatalf("got %d posts, want %d", len(pf.Posts), c.posts)
+			}
+			c.check(t, pf)
+		})
+	}
+}
+
+func TestParseRejectsUnreadable(t *testing.T) {
+	cases := map[string]string{
+		"empty":        "",
+		"html page":    "<html><body>Trang chủ</body></html>",
+		"broken json":  `{"version": "https://jsonfeed.org/version/1.1", "items": [`,
+		"cut no items": `<?xml version="1.0"?><rss><channel><title>x</title><item><title><![CD`,
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(body), "https://example.vn/rss", testNow)
+			var fe *FetchError
+			if !errors.As(err, &fe) || fe.Kind != ErrParse {
+				t.Fatalf("err = %v, want a parse FetchError", err)
+			}
+			if fe.Message() != "Không đọc được định dạng tin (XML/JSON lỗi)" {
+				t.Errorf("message = %q", fe.Message())
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Fri, 27 Nov 2026 07:30:00 +0700", "2026-11-27T07:30:00+07:00"},
+		{"Fri, 09 Oct 26 07:34:21 +0700", "2026-10-09T07:34:21+07:00"},
+		{"Thu, 08 Oct 2026 17:44:06 GMT+7", "2026-10-08T17:44:06+07:00"},
+		{"Thu, 08 Oct 2026 10:44:06 GMT", "2026-10-08T17:44:06+07:00"},
+		{"2/18/2017 11:21:09 PM", "2017-02-18T23:21:09+07:00"},
+		{"Sat, Dec 16 2023 02:02:33 PM", "2023-12-16T14:02:33+07:00"},
+		{"15:12 21/04/2018", "2018-04-21T15:12:00+07:00"},
+		{"21/04/2018", "2018-04-21T00:00:00+07:00"},
+		{"05:52, Thứ Sáu, 07/10/2022 (GMT+7)", "2022-10-07T05:52:00+07:00"},
+		{"2023-12-16", "2023-12-16T00:00:00+07:00"},
+		{"2026-11-25T21:00:00", "2026-11-25T21:00:00+07:00"},
+		{"2026-11-25T14:00:00Z", "2026-11-25T21:00:00+07:00"},
+		{"03 Apr 02 1500 GMT", "2002-04-03T22:00:00+07:00"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			got, ok := parseDate(c.in)
+			if !ok {
+				t.Fatalf("not parsed")
+			}
+			if s := got.In(models.Vietnam).Format(time.RFC3339); s != c.want {
+				t.Errorf("got %s, want %s", s, c.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "hôm qua", "31/02/2026", "99/99/9999"} {
+		if _, ok := parseDate(bad); ok {
+			t.Errorf("parseDate(%q) accepted a bad date", bad)
+		}
+	}
+}
+
+func TestItemKey(t *testing.T) {
+	cases := []struct {
+		name                       string
+		guid, link, title, content string
+		want                       string
+	}{
+		{"guid trimmed", "  abc \n", "https://x.vn/a", "t", "c", "abc"},
+		{"link without fragment", "", " https://x.vn/a#top ", "t", "c", "https://x.vn/a"},
+		{"nothing", "", "", "", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ItemKey(c.guid, c.link, c.title, c.content); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	// NFC and NFD spellings of the same title give one key.
+	nfc := ItemKey("", "", "Việt Nam", "nội dung")
+	nfd := ItemKey("", "", "Vie\u0302\u0323t Nam", "nội dung")
+	if nfc != nfd || !strings.HasPrefix(nfc, "sha256:") {
+		t.Errorf("hash keys differ for NFC/NFD: %q vs %q", nfc, nfd)
+	}
+}
+
+func TestSummaryCapped(t *testing.T) {
+	long := "<p>" + strings.Repeat("Tin tốt mỗi ngày. ", 200) + "</p>"
+	s := htmlToText(long, SummaryMaxRunes)
+	if n := len([]rune(s)); n > SummaryMaxRunes+1 {
+		t.Errorf("summary has %d runes, want at most %d", n, SummaryMaxRunes+1)
+	}
+}

@@ -1,0 +1,351 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// Classifier gives a post its kind and the reason (implemented by package classify).
+type Classifier interface {
+	Classify(p models.Post, f models.Feed) (models.Kind, string)
+}
+
+// Outcome is what one poll of a feed produced, as input to the IntervalPolicy.
+type Outcome struct {
+	OK          bool          // fetched and parsed, or 304
+	NotModified bool          // 304
+	Failures    int           // consecutive failures including this one (0 on success)
+	RetryAfter  time.Duration // server's Retry-After
+	MaxAge      time.Duration // server's Cache-Control max-age
+}
+
+// IntervalPolicy decides how long to wait before the next check of a feed.
+type IntervalPolicy func(f models.Feed, o Outcome) time.Duration
+
+// PollerOptions configures a Poller; zero fields take their defaults.
+type PollerOptions struct {
+	Workers          int           // global worker pool (default 16)
+	PerHost          int           // concurrent fetches per host (default 2)
+	Interval         time.Duration // normal check interval (default 30m)
+	MaxInterval      time.Duration // cap for Retry-After, max-age and backoff (default 6h)
+	BrokenAfterFails int           // failures before a feed is broken (default 6)
+	BrokenAfter      time.Duration // hours failing before a feed is broken (default 12h)
+	Holder           string        // lease holder name of this instance (default "tintot")
+	LeaseTTL         time.Duration // how long a claim lasts (default 10m)
+	BatchSize        int           // feeds claimed per PollDue (default 500)
+	Policy           IntervalPolicy
+	Log              *slog.Logger
+	// OnStateChange is called after a feed's health state changed and was stored.
+	OnStateChange func(ctx context.Context, feed models.Feed, old, new models.FeedState)
+}
+
+// Summary counts what a poll run did.
+type Summary struct {
+	Feeds        int           `json:"feeds"`
+	OK           int           `json:"ok"`
+	NotModified  int           `json:"not_modified"`
+	Failed       int           `json:"failed"`
+	NewPosts     int           `json:"new_posts"`
+	UpdatedPosts int           `json:"updated_posts"`
+	Duration     time.Duration `json:"duration"`
+}
+
+// String renders the summary for logs.
+func (s Summary) String() string {
+	return fmt.Sprintf("feeds=%d ok=%d not_modified=%d failed=%d new_posts=%d updated_posts=%d duration=%s",
+		s.Feeds, s.OK, s.NotModified, s.Failed, s.NewPosts, s.UpdatedPosts, s.Duration.Round(time.Millisecond))
+}
+
+// Poller polls feeds: fetch, parse, classify, store, and keep each feed's schedule and health.
+type Poller struct {
+	st     store.Store
+	client *Client
+	cls    Classifier
+	clock  models.Clock
+	opts   PollerOptions
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	hosts map[string]chan struct{}
+}
+
+// NewPoller builds a Poller.
+func NewPoller(st store.Store, client *Client, cls Classifier, clock models.Clock, opts PollerOptions) *Poller {
+	if opts.Workers <= 0 {
+		opts.Workers = 16
+	}
+	if opts.PerHost <= 0 {
+		opts.PerHost = 2
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = 30 * time.Minute
+	}
+	if opts.MaxInterval <= 0 {
+		opts.MaxInterval = 6 * time.Hour
+	}
+	if opts.MaxInterval < opts.Interval {
+		opts.MaxInterval = opts.Interval
+	}
+	if opts.BrokenAfterFails <= 0 {
+		opts.BrokenAfterFails = 6
+	}
+	if opts.BrokenAfter <= 0 {
+		opts.BrokenAfter = 12 * time.Hour
+	}
+	if opts.Holder == "" {
+		opts.Holder = "tintot"
+	}
+	if opts.LeaseTTL <= 0 {
+		opts.LeaseTTL = 10 * time.Minute
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.Policy == nil {
+		opts.Policy = DefaultPolicy(opts.Interval, opts.MaxInterval)
+	}
+	if clock == nil {
+		clock = models.SystemClock{}
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{}}
+}
+
+// DefaultPolicy checks every interval; honours Retry-After and max-age when longer, up to
+// max; backs off exponentially on failures (interval/2 · 2^(n-1)), up to max.
+func DefaultPolicy(interval, max time.Duration) IntervalPolicy {
+	return func(_ models.Feed, o Outcome) time.Duration {
+		d := interval
+		if !o.OK {
+			d = interval / 2
+			for i := 1; i < o.Failures && d < max; i++ {
+				d *= 2
+			}
+		}
+		if o.RetryAfter > d {
+			d = o.RetryAfter
+		}
+		if o.OK && o.MaxAge > d {
+			d = o.MaxAge
+		}
+		if d > max {
+			d = max
+		}
+		if d < time.Minute {
+			d = time.Minute
+		}
+		return d
+	}
+}
+
+// PollDue claims the feeds that are due (with a lease, so no other instance polls them)
+// and polls them.
+func (p *Poller) PollDue(ctx context.Context) (Summary, error) {
+	now := p.clock.Now()
+	fs, err := p.st.ClaimDueFeeds(ctx, p.opts.Holder, now, now.Add(p.opts.LeaseTTL), p.opts.BatchSize)
+	if err != nil {
+		return Summary{}, fmt.Errorf("feeds: unable to claim due feeds: %w", err)
+	}
+	return p.PollFeeds(ctx, fs), nil
+}
+
+// PollFeeds polls the given feeds now, whatever their schedule (forced polls, one unit,
+// the end-of-day boost).
+func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
+	start := p.clock.Now()
+	var (
+		mu  sync.Mutex
+		sum = Summary{Feeds: len(feeds)}
+		wg  sync.WaitGroup
+	)
+	jobs := make(chan models.Feed)
+	workers := min(p.opts.Workers, len(feeds))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range jobs {
+				r := p.pollOne(ctx, f)
+				mu.Lock()
+				switch {
+				case r.err != nil:
+					sum.Failed++
+				case r.notModified:
+					sum.NotModified++
+				default:
+					sum.OK++
+				}
+				sum.NewPosts += r.inserted
+				sum.UpdatedPosts += r.updated
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, f := range feeds {
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+	sum.Duration = p.clock.Now().Sub(start)
+	return sum
+}
+
+// pollResult is the outcome of one feed's poll.
+type pollResult struct {
+	err               error
+	notModified       bool
+	inserted, updated int
+}
+
+// hostSlot returns the semaphore of a URL's host.
+func (p *Poller) hostSlot(rawURL string) chan struct{} {
+	host := rawURL
+	if u, err := url.Parse(strings.TrimSpace(rawURL)); err == nil && u.Host != "" {
+		host = strings.ToLower(u.Hostname())
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.hosts[host]
+	if !ok {
+		s = make(chan struct{}, p.opts.PerHost)
+		p.hosts[host] = s
+	}
+	return s
+}
+
+// pollOne fetches, parses and stores one feed and records its schedule and health.
+func (p *Poller) pollOne(ctx context.Context, f models.Feed) (res pollResult) {
+	slot := p.hostSlot(f.URL)
+	select {
+	case slot <- struct{}{}:
+	case <-ctx.Done():
+		return pollResult{err: ctx.Err()}
+	}
+	fr, posts, title, err := p.fetchAndParse(ctx, f)
+	<-slot
+
+	now := p.clock.Now()
+	var inserted, updated int
+	if err == nil && len(posts) > 0 {
+		for i := range posts {
+			posts[i].UnitCode = f.UnitCode
+			posts[i].FeedID = f.ID
+			posts[i].UpdatedAt = now
+			if p.cls != nil {
+				posts[i].RuleKind, posts[i].RuleReason = p.cls.Classify(posts[i], f)
+			} else {
+				posts[i].RuleKind, posts[i].RuleReason = models.KindOther, ""
+			}
+		}
+		ur, uerr := p.st.UpsertPosts(ctx, posts)
+		if uerr != nil {
+			err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store %d posts of feed %s: %w", len(posts), f.ID, uerr)}
+		} else {
+			inserted, updated = len(ur.Inserted), ur.Updated
+		}
+	}
+	if err != nil && ctx.Err() != nil {
+		// shutting down: not the feed's fault, release the lease and keep its health
+		f.LeaseHolder, f.LeaseUntil = "", nil
+		if uerr := p.st.UpdateFeed(context.WithoutCancel(ctx), f); uerr != nil {
+			p.log.Warn("unable to release feed", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+		}
+		return pollResult{err: err}
+	}
+	old := f.State
+	p.record(ctx, &f, fr, title, err, now)
+	if err := p.st.UpdateFeed(ctx, f); err != nil {
+		p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", err))
+	}
+	if old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
+		p.opts.OnStateChange(ctx, f, old, f.State)
+	}
+	if err != nil {
+		p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
+			slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", err))
+	}
+	return pollResult{err: err, notModified: fr.NotModified && err == nil, inserted: inserted, updated: updated}
+}
+
+// fetchAndParse fetches and parses a feed; a panic in parsing is the feed's failure.
+func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResult, posts []models.Post, title string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error("panic while reading feed", slog.String("feed_id", f.ID), slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: panic while reading %s: %v", f.URL, r)}
+		}
+	}()
+	fr, err = p.client.Fetch(ctx, f)
+	if err != nil || fr.NotModified {
+		return fr, nil, "", err
+	}
+	pf, err := Parse(fr.Body, f.URL, p.clock.Now())
+	fr.Body = nil
+	if err != nil {
+		var fe *FetchError
+		if errors.As(err, &fe) {
+			fe.Status = fr.Status
+		}
+		return fr, nil, "", err
+	}
+	return fr, pf.Posts, pf.Title, nil
+}
+
+// record updates the feed's validators, schedule and health after a poll.
+func (p *Poller) record(ctx context.Context, f *models.Feed, fr FetchResult, title string, err error, now time.Time) {
+	f.LastCheckAt = &now
+	f.LeaseHolder, f.LeaseUntil = "", nil
+	if fr.Status != 0 {
+		f.LastStatus = fr.Status
+	}
+	if err == nil {
+		if !fr.NotModified { // validators only after a successful parse
+			f.ETag, f.LastModified = fr.ETag, fr.LastModified
+			if f.Title == "" && title != "" {
+				f.Title = title
+			}
+		}
+		wasFailing := f.ConsecutiveFailures > 0 || f.FailingSince != nil
+		f.State = models.FeedOK
+		f.ConsecutiveFailures = 0
+		f.FailingSince = nil
+		f.LastError, f.LastErrorDetail = "", ""
+		f.LastSuccessAt = &now
+		if wasFailing {
+			if cerr := p.st.CloseOutage(ctx, f.ID, now); cerr != nil {
+				p.log.Error("unable to close outage", slog.String("feed_id", f.ID), slog.Any("error", cerr))
+			}
+		}
+		f.NextCheckAt = now.Add(p.opts.Policy(*f, Outcome{OK: true, NotModified: fr.NotModified, RetryAfter: fr.RetryAfter, MaxAge: fr.MaxAge}))
+		return
+	}
+	f.ConsecutiveFailures++
+	if f.FailingSince == nil {
+		f.FailingSince = &now
+		reason := message(err)
+		if oerr := p.st.OpenOutage(ctx, models.FeedOutage{FeedID: f.ID, UnitCode: f.UnitCode, From: now, Reason: reason}); oerr != nil {
+			p.log.Error("unable to open outage", slog.String("feed_id", f.ID), slog.Any("error", oerr))
+		}
+	}
+	f.LastError = message(err)
+	f.LastErrorDetail = err.Error()
+	if f.ConsecutiveFailures >= p.opts.BrokenAfterFails || now.Sub(*f.FailingSince) >= p.opts.BrokenAfter {
+		f.State = models.FeedBroken
+	} else {
+		f.State = models.FeedFailing
+	}
+	f.NextCheckAt = now.Add(p.opts.Policy(*f, Outcome{Failures: f.ConsecutiveFailures, RetryAfter: fr.RetryAfter}))
+}
