@@ -10,11 +10,74 @@ import (
 // the units' feeds and their outages. Build it once with NewData and reuse it for many
 // units and periods; it is read-only afterwards.
 type Data struct {
-	counts  map[string]map[string]map[models.Kind]int // unit → day → kind → count
-	feeds   map[string][]string                       // unit → feed IDs
-	states  map[string]models.FeedState               // unit → worst feed state
-	outages map[string][]models.FeedOutage            // feed ID → outages
-	since   string                                    // first day whose counts are held ("" : unbounded)
+	counts  map[string]map[int32]kindCounts // unit → day number → counts per kind
+	feeds   map[string][]string             // unit → feed IDs
+	states  map[string]models.FeedState     // unit → worst feed state
+	outages map[string][]models.FeedOutage  // feed ID → outages
+	since   int32                           // first day whose counts are held (0 : unbounded)
+}
+
+// kindCounts holds a day's counts in models.Kinds order.
+type kindCounts [4]int32
+
+// kindIndex is the position of k in models.Kinds (unknown kinds count as other).
+func kindIndex(k models.Kind) int {
+	switch k {
+	case models.KindGoodNews:
+		return 0
+	case models.KindStory:
+		return 1
+	case models.KindIdeology:
+		return 2
+	}
+	return 3
+}
+
+// kindMask is the set of kinds as bits of kindIndex.
+func kindMask(kinds []models.Kind) uint8 {
+	var m uint8
+	for _, k := range kinds {
+		m |= 1 << kindIndex(k)
+	}
+	return m
+}
+
+// dayNumber returns the days since 1970-01-01 of a "YYYY-MM-DD" key, or false.
+func dayNumber(day string) (int32, bool) {
+	if len(day) != 10 || day[4] != '-' || day[7] != '-' {
+		return 0, false
+	}
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(day[:4])
+	m, ok2 := num(day[5:7])
+	d, ok3 := num(day[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	return daysFromCivil(y, m, d), true
+}
+
+// daysFromCivil is the proleptic Gregorian day number of y-m-d since 1970-01-01.
+func daysFromCivil(y, m, d int) int32 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468)
 }
 
 // NewData indexes counts (as store.CountPosts returns them, already bucketed by local
@@ -22,7 +85,7 @@ type Data struct {
 // its posts by hand, so missing posts are a shortfall, never "unknown".
 func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []models.Feed) *Data {
 	d := &Data{
-		counts:  make(map[string]map[string]map[models.Kind]int),
+		counts:  make(map[string]map[int32]kindCounts),
 		feeds:   make(map[string][]string),
 		states:  make(map[string]models.FeedState),
 		outages: make(map[string][]models.FeedOutage),
@@ -42,24 +105,26 @@ func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []mode
 	return d
 }
 
-// AddCount adds one day count (counts of the same unit, day and kind add up).
+// AddCount adds one day count (counts of the same unit, day and kind add up). A count
+// with a malformed day key is ignored.
 func (d *Data) AddCount(c models.DayCount) {
+	dn, ok := dayNumber(c.Day)
+	if !ok {
+		return
+	}
 	days := d.counts[c.UnitCode]
 	if days == nil {
-		days = make(map[string]map[models.Kind]int)
+		days = make(map[int32]kindCounts, 80)
 		d.counts[c.UnitCode] = days
 	}
-	kinds := days[c.Day]
-	if kinds == nil {
-		kinds = make(map[models.Kind]int, 2)
-		days[c.Day] = kinds
-	}
-	kinds[c.Kind] += c.Count
+	kc := days[dn]
+	kc[kindIndex(c.Kind)] += int32(c.Count)
+	days[dn] = kc
 }
 
 // Since records that counts are held from day on (inclusive): a streak that reaches that
 // day is reported incomplete by Engine.Streak instead of being cut short silently.
-func (d *Data) Since(day string) { d.since = day }
+func (d *Data) Since(day string) { d.since, _ = dayNumber(day) }
 
 // FeedState returns the worst state among the unit's feeds ("" if it has none).
 func (d *Data) FeedState(unit string) models.FeedState { return d.states[unit] }
@@ -76,13 +141,21 @@ func stateRank(s models.FeedState) int {
 	return 0
 }
 
-func (d *Data) count(unit, day string, kinds []models.Kind) int {
-	byKind := d.counts[unit][day]
-	n := 0
-	for _, k := range kinds {
-		n += byKind[k]
+// count sums the kinds in mask over ndays days from day0 for the unit's day map.
+func count(days map[int32]kindCounts, day0 int32, ndays int, mask uint8) int {
+	n := int32(0)
+	for i := int32(0); i < int32(ndays); i++ {
+		kc, ok := days[day0+i]
+		if !ok {
+			continue
+		}
+		for k := 0; k < len(kc); k++ {
+			if mask&(1<<k) != 0 {
+				n += kc[k]
+			}
+		}
 	}
-	return n
+	return int(n)
 }
 
 // blind reports whether every feed of the unit was failing at instant at, so posts made

@@ -33,6 +33,8 @@ type period struct {
 	kind       models.PeriodKind
 	key        string
 	start, end time.Time
+	day0       int32 // day number of the first day
+	ndays      int
 }
 
 // DayPeriod returns the instant range [start, end) of a local day key.
@@ -52,7 +54,8 @@ func (e Engine) dayPeriod(day string) (period, error) {
 	if err != nil {
 		return period{}, fmt.Errorf("quota: %w", err)
 	}
-	return period{kind: models.PeriodDay, key: day, start: start, end: start.AddDate(0, 0, 1)}, nil
+	dn, _ := dayNumber(day)
+	return period{kind: models.PeriodDay, key: day, start: start, end: start.AddDate(0, 0, 1), day0: dn, ndays: 1}, nil
 }
 
 func (e Engine) weekPeriod(week string) (period, error) {
@@ -60,17 +63,28 @@ func (e Engine) weekPeriod(week string) (period, error) {
 	if err != nil {
 		return period{}, fmt.Errorf("quota: %w", err)
 	}
-	return period{kind: models.PeriodWeek, key: week, start: start, end: start.AddDate(0, 0, 7)}, nil
+	dn, _ := dayNumber(start.Format(models.DayLayout))
+	return period{kind: models.PeriodWeek, key: week, start: start, end: start.AddDate(0, 0, 7), day0: dn, ndays: 7}, nil
 }
 
-// days returns the local day keys of the period.
-func (p period) days() []string {
-	if p.kind == models.PeriodDay {
-		return []string{p.key}
-	}
-	out := make([]string, 0, 7)
-	for t := p.start; t.Before(p.end); t = t.AddDate(0, 0, 1) {
-		out = append(out, t.Format(models.DayLayout))
+// prevDay returns the day before a day period.
+func (p period) prevDay() period {
+	start := p.start.AddDate(0, 0, -1)
+	return period{kind: models.PeriodDay, key: start.Format(models.DayLayout), start: start, end: p.start, day0: p.day0 - 1, ndays: 1}
+}
+
+// compiled is a target with what evaluating it needs, worked out once per call.
+type compiled struct {
+	models.Target
+	kinds []models.Kind // counted kinds (shared, read-only)
+	mask  uint8
+}
+
+func (e Engine) compile(ts []models.Target) []compiled {
+	out := make([]compiled, len(ts))
+	for i, t := range ts {
+		kinds := e.CountedKinds(t)
+		out[i] = compiled{Target: t, kinds: kinds, mask: kindMask(kinds)}
 	}
 	return out
 }
@@ -124,14 +138,14 @@ func obligatory(t models.Target, start time.Time) bool {
 }
 
 // status evaluates one unit × target × period at now.
-func (e Engine) status(u models.Unit, t models.Target, p period, d *Data, now time.Time) models.PeriodStatus {
+func (e Engine) status(u models.Unit, t compiled, p period, d *Data, now time.Time) models.PeriodStatus {
 	ps := models.PeriodStatus{
 		Target:     t.Name,
-		Kinds:      e.CountedKinds(t),
+		Kinds:      t.kinds,
 		PeriodKind: p.kind,
 		Period:     p.key,
 		Level:      t.Level,
-		Obligatory: obligatory(t, p.start),
+		Obligatory: obligatory(t.Target, p.start),
 		Required:   t.Minimum,
 	}
 	if (t.From != nil && !p.end.After(*t.From)) || (t.To != nil && !t.To.After(p.start)) {
@@ -153,9 +167,7 @@ func (e Engine) status(u models.Unit, t models.Target, p period, d *Data, now ti
 			ps.Note = joinNote(ps.Note, "Cao điểm: "+pk.Name)
 		}
 	}
-	for _, day := range p.days() {
-		ps.Actual += d.count(u.Code, day, ps.Kinds)
-	}
+	ps.Actual = count(d.counts[u.Code], p.day0, p.ndays, t.mask)
 	if ps.Actual >= ps.Required {
 		ps.Status = models.StatusMet
 		return ps
@@ -249,8 +261,9 @@ func combine(sts []models.Status) models.Status {
 }
 
 // dayLevelStatus is the combined status of a unit's daily targets of one level on a day.
-func (e Engine) dayLevelStatus(u models.Unit, targets []models.Target, lvl models.Level, day period, d *Data, now time.Time) models.Status {
-	var sts []models.Status
+func (e Engine) dayLevelStatus(u models.Unit, targets []compiled, lvl models.Level, day period, d *Data, now time.Time) models.Status {
+	var buf [4]models.Status
+	sts := buf[:0]
 	for _, t := range targets {
 		if t.Level == lvl {
 			sts = append(sts, e.status(u, t, day, d, now).Status)
@@ -264,13 +277,16 @@ func (e Engine) dayLevelStatus(u models.Unit, targets []models.Target, lvl model
 // and unknown days neither count nor break it. complete is false when the count ran into
 // the first day held by d (Data.Since) before it found a break.
 func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) (n int, complete bool) {
-	targets := e.Targets(u.Kind, models.PeriodDay)
+	return e.streakOf(u, e.compile(e.Targets(u.Kind, models.PeriodDay)), ref, d, now)
+}
+
+func (e Engine) streakOf(u models.Unit, targets []compiled, ref period, d *Data, now time.Time) (n int, complete bool) {
 	if len(targets) == 0 {
 		return 0, true
 	}
 	p := ref
 	for i := 0; i < StreakLookback; i++ {
-		if d.since != "" && p.key < d.since {
+		if d.since != 0 && p.day0 < d.since {
 			return n, false
 		}
 		switch e.dayLevelStatus(u, targets, models.LevelBaseline, p, d, now) {
@@ -284,8 +300,7 @@ func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) (n int
 		default:
 			return n, true
 		}
-		start := p.start.AddDate(0, 0, -1)
-		p = period{kind: models.PeriodDay, key: start.Format(models.DayLayout), start: start, end: p.start}
+		p = p.prevDay()
 	}
 	return n, true
 }
@@ -322,10 +337,10 @@ func (e Engine) UnitStatus(u models.Unit, date string, now time.Time, d *Data) (
 		WeekSt: []models.PeriodStatus{},
 		Now:    now,
 	}
-	for _, t := range e.Targets(u.Kind, models.PeriodDay) {
+	for _, t := range e.compile(e.Targets(u.Kind, models.PeriodDay)) {
 		r.Day = append(r.Day, e.status(u, t, day, d, now))
 	}
-	for _, t := range e.Targets(u.Kind, models.PeriodWeek) {
+	for _, t := range e.compile(e.Targets(u.Kind, models.PeriodWeek)) {
 		r.WeekSt = append(r.WeekSt, e.status(u, t, week, d, now))
 	}
 	if len(r.Day) > 0 {
@@ -376,7 +391,7 @@ func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, 
 	}
 	var out []models.Evaluation
 	for _, u := range units {
-		for _, t := range e.Targets(u.Kind, pk) {
+		for _, t := range e.compile(e.Targets(u.Kind, pk)) {
 			ps := e.status(u, t, p, d, now)
 			if ps.Status == models.StatusNA {
 				continue

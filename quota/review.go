@@ -25,13 +25,13 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	if err != nil {
 		return models.Review{}, err
 	}
-	prev, _ := e.weekPeriod(models.ISOWeek(wp.start.AddDate(0, 0, -7), e.loc()))
-	days := wp.days()
+	days := make([]string, 7)
 	dayPeriods := make([]period, 7)
 	prevPeriods := make([]period, 7)
 	for i := range days {
+		days[i] = wp.start.AddDate(0, 0, i).Format(models.DayLayout)
 		dayPeriods[i], _ = e.dayPeriod(days[i])
-		prevPeriods[i], _ = e.dayPeriod(prev.days()[i])
+		prevPeriods[i], _ = e.dayPeriod(wp.start.AddDate(0, 0, i-7).Format(models.DayLayout))
 	}
 	ref, _ := e.dayPeriod(e.StreakDay(week, now))
 
@@ -42,53 +42,77 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 		GeneratedAt: now,
 		DaySummary:  make([]models.DaySummary, 7),
 		WeekSummary: []models.TargetSummary{},
-		Rows:        []models.ReviewRow{},
+		Rows:        make([]models.ReviewRow, 0, len(units)),
 		Corrections: corrections,
 	}
 	byUnit := make(map[string][]models.Correction)
 	for _, c := range corrections {
 		byUnit[c.UnitCode] = append(byUnit[c.UnitCode], c)
 	}
+	type kindTargets struct {
+		day, week []compiled
+		dailyMask uint8
+		weekKeys  []string // status keys of the weekly targets
+		dayKeys   [][7]string
+	}
+	byKind := map[models.UnitKind]*kindTargets{}
+	targetsOf := func(k models.UnitKind) *kindTargets {
+		if kt, ok := byKind[k]; ok {
+			return kt
+		}
+		kt := &kindTargets{day: e.compile(e.Targets(k, models.PeriodDay)), week: e.compile(e.Targets(k, models.PeriodWeek))}
+		for _, t := range kt.day {
+			if t.Level == models.LevelBaseline {
+				kt.dailyMask |= t.mask
+			}
+			var keys [7]string
+			for i := range days {
+				keys[i] = StatusKey(t.Name, days[i], t.Level)
+			}
+			kt.dayKeys = append(kt.dayKeys, keys)
+		}
+		for _, t := range kt.week {
+			kt.weekKeys = append(kt.weekKeys, StatusKey(t.Name, week, t.Level))
+		}
+		byKind[k] = kt
+		return kt
+	}
 
 	for _, u := range units {
-		dayTargets := e.Targets(u.Kind, models.PeriodDay)
-		weekTargets := e.Targets(u.Kind, models.PeriodWeek)
-		if len(dayTargets)+len(weekTargets) == 0 {
+		kt := targetsOf(u.Kind)
+		if len(kt.day)+len(kt.week) == 0 {
 			continue
 		}
 		row := models.ReviewRow{
 			Unit:        u,
 			WeekCounts:  make(map[models.Kind]int, len(models.Kinds)),
-			Statuses:    []models.PeriodStatus{},
+			Statuses:    make([]models.PeriodStatus, 0, len(kt.day)+len(kt.week)),
 			DaysMet:     map[models.Level]int{},
 			FeedState:   d.FeedState(u.Code),
 			Corrections: byUnit[u.Code],
-			StatusByKey: map[string]models.Status{},
+			StatusByKey: make(map[string]models.Status, 7*len(kt.day)+len(kt.week)),
 		}
-		for _, k := range models.Kinds {
-			for _, day := range days {
-				row.WeekCounts[k] += d.counts[u.Code][day][k]
-			}
+		counts := d.counts[u.Code]
+		for i, k := range models.Kinds {
+			row.WeekCounts[k] = count(counts, wp.day0, 7, 1<<i)
 		}
-		dailyKinds := e.dailyKinds(dayTargets)
 		for i := range days {
-			row.DailyCounts[i] = d.count(u.Code, days[i], dailyKinds)
+			row.DailyCounts[i] = count(counts, dayPeriods[i].day0, 1, kt.dailyMask)
 			row.DailyStatus[i] = models.StatusNA
 		}
-		for _, t := range weekTargets {
+		for i, t := range kt.week {
 			ps := e.status(u, t, wp, d, now)
 			row.Statuses = append(row.Statuses, ps)
-			row.StatusByKey[StatusKey(t.Name, week, t.Level)] = ps.Status
+			row.StatusByKey[kt.weekKeys[i]] = ps.Status
 		}
-		if len(dayTargets) > 0 {
-			row.Statuses = append(row.Statuses, e.dailySummaries(u, dayTargets, dayPeriods, wp, d, now, &row)...)
+		if len(kt.day) > 0 {
+			row.Statuses = append(row.Statuses, e.dailySummaries(u, kt.day, kt.dayKeys, dayPeriods, wp, d, now, &row)...)
 			for i := range dayPeriods {
-				row.DailyStatus[i] = e.dayLevelStatus(u, dayTargets, models.LevelBaseline, dayPeriods[i], d, now)
-				if e.dayLevelStatus(u, dayTargets, models.LevelBaseline, prevPeriods[i], d, now) == models.StatusMet {
+				if e.dayLevelStatus(u, kt.day, models.LevelBaseline, prevPeriods[i], d, now) == models.StatusMet {
 					row.PrevDaysMet++
 				}
 			}
-			row.Streak, _ = e.streak(u, ref, d, now)
+			row.Streak, _ = e.streakOf(u, kt.day, ref, d, now)
 		}
 		r.Rows = append(r.Rows, row)
 	}
@@ -138,56 +162,53 @@ func (e Engine) StreakDay(week string, now time.Time) string {
 	return models.LocalDay(now, e.loc())
 }
 
-// dailyKinds is the union of the counted kinds of the baseline daily targets.
-func (e Engine) dailyKinds(targets []models.Target) []models.Kind {
-	var kinds []models.Kind
-	seen := map[models.Kind]bool{}
-	for _, t := range targets {
-		if t.Level != models.LevelBaseline {
-			continue
-		}
-		for _, k := range e.CountedKinds(t) {
-			if !seen[k] {
-				seen[k] = true
-				kinds = append(kinds, k)
-			}
-		}
-	}
-	return kinds
-}
-
 // dailySummaries folds each daily target's seven day statuses into one week-long status
 // per target and level: Required is the days the quota applied, Actual the days met.
-func (e Engine) dailySummaries(u models.Unit, targets []models.Target, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
-	var out []models.PeriodStatus
-	met := map[models.Level]map[int]bool{}
-	for _, t := range targets {
+func (e Engine) dailySummaries(u models.Unit, targets []compiled, keys [][7]string, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
+	out := make([]models.PeriodStatus, 0, len(targets))
+	// per level and day: 1 met by every target so far, 2 not met by one, 0 not applicable
+	var met [2][7]uint8
+	levels := [2]models.Level{models.LevelBaseline, models.LevelTarget}
+	seen := [2]bool{}
+	for ti, t := range targets {
+		li := 0
+		if t.Level == models.LevelTarget {
+			li = 1
+		}
+		seen[li] = true
 		ps := models.PeriodStatus{
-			Target: t.Name, Kinds: e.CountedKinds(t), PeriodKind: models.PeriodDay, Period: wp.key,
-			Level: t.Level, Obligatory: obligatory(t, wp.start),
+			Target: t.Name, Kinds: t.kinds, PeriodKind: models.PeriodDay, Period: wp.key,
+			Level: t.Level, Obligatory: obligatory(t.Target, wp.start),
 		}
-		var sts []models.Status
-		if met[t.Level] == nil {
-			met[t.Level] = map[int]bool{}
-		}
+		var sts [7]models.Status
 		for i, dp := range days {
-			st := e.status(u, t, dp, d, now)
-			row.StatusByKey[StatusKey(t.Name, dp.key, t.Level)] = st.Status
-			sts = append(sts, st.Status)
-			switch st.Status {
+			st := e.status(u, t, dp, d, now).Status
+			row.StatusByKey[keys[ti][i]] = st
+			sts[i] = st
+			switch st {
 			case models.StatusMet:
 				ps.Actual++
 				ps.Required++
-				if _, seen := met[t.Level][i]; !seen {
-					met[t.Level][i] = true
+				if met[li][i] == 0 {
+					met[li][i] = 1
 				}
 			case models.StatusNA, models.StatusExcused:
 			default:
 				ps.Required++
-				met[t.Level][i] = false
+				met[li][i] = 2
 			}
 		}
-		ps.Status = combine(sts)
+		if li == 0 {
+			// the baseline daily status of a day combines every baseline daily target
+			for i := range days {
+				if ti == 0 || row.DailyStatus[i] == models.StatusNA {
+					row.DailyStatus[i] = sts[i]
+				} else {
+					row.DailyStatus[i] = combine([]models.Status{row.DailyStatus[i], sts[i]})
+				}
+			}
+		}
+		ps.Status = combine(sts[:])
 		if ps.Status == models.StatusShort || ps.Status == models.StatusAtRisk {
 			ps.Missing = ps.Required - ps.Actual
 		}
@@ -196,10 +217,13 @@ func (e Engine) dailySummaries(u models.Unit, targets []models.Target, days []pe
 		}
 		out = append(out, ps)
 	}
-	for lvl, m := range met {
+	for li, lvl := range levels {
+		if !seen[li] {
+			continue
+		}
 		n := 0
-		for _, ok := range m {
-			if ok {
+		for _, m := range met[li] {
+			if m == 1 {
 				n++
 			}
 		}
@@ -218,30 +242,39 @@ func share(n, of int) float64 {
 // rank orders rows by baseline days met, then weekly posts of campaign kinds, then code,
 // and numbers them 1, 2, 2, 4… (ties share a rank).
 func rank(rows []models.ReviewRow) {
-	total := func(r models.ReviewRow) int {
+	type key struct {
+		days, total int
+		code        string
+		i           int
+	}
+	keys := make([]key, len(rows))
+	for i, r := range rows {
 		n := 0
 		for _, k := range rankedKinds {
 			n += r.WeekCounts[k]
 		}
-		return n
+		keys[i] = key{r.DaysMet[models.LevelBaseline], n, r.Unit.Code, i}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.DaysMet[models.LevelBaseline] != b.DaysMet[models.LevelBaseline] {
-			return a.DaysMet[models.LevelBaseline] > b.DaysMet[models.LevelBaseline]
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.days != b.days {
+			return a.days > b.days
 		}
-		if ta, tb := total(a), total(b); ta != tb {
-			return ta > tb
+		if a.total != b.total {
+			return a.total > b.total
 		}
-		return a.Unit.Code < b.Unit.Code
+		return a.code < b.code
 	})
-	for i := range rows {
-		if i > 0 && rows[i].DaysMet[models.LevelBaseline] == rows[i-1].DaysMet[models.LevelBaseline] && total(rows[i]) == total(rows[i-1]) {
-			rows[i].Rank = rows[i-1].Rank
+	sorted := make([]models.ReviewRow, len(rows))
+	for i, k := range keys {
+		sorted[i] = rows[k.i]
+		if i > 0 && k.days == keys[i-1].days && k.total == keys[i-1].total {
+			sorted[i].Rank = sorted[i-1].Rank
 		} else {
-			rows[i].Rank = i + 1
+			sorted[i].Rank = i + 1
 		}
 	}
+	copy(rows, sorted)
 }
 
 // weekSummary counts rows by status per weekly target and level, in policy order.
