@@ -1,0 +1,372 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// MaxFileSize is the largest registry file ParseCSV reads.
+const MaxFileSize = 16 << 20
+
+// Canonical column names, used in RowError.Field.
+const (
+	ColCode    = "code"
+	ColName    = "name"
+	ColKind    = "kind"
+	ColParent  = "parent_code"
+	ColEmails  = "emails"
+	ColFeeds   = "feeds"
+	colIgnored = ""
+)
+
+// headerWords maps folded header names to canonical columns.
+var headerWords = map[string]string{}
+
+func init() {
+	add := func(col string, words ...string) {
+		headerWords[fold(col)] = col
+		for _, w := range words {
+			headerWords[fold(w)] = col
+		}
+	}
+	add(ColCode, "mã", "mã đơn vị", "unit code", "unit_code", "mã số")
+	add(ColName, "tên", "tên đơn vị", "unit name", "tên gọi")
+	add(ColKind, "loại", "loại đơn vị", "cấp", "cấp đơn vị", "unit kind", "type")
+	add(ColParent, "parent", "mã cấp trên", "cấp trên", "đơn vị cấp trên", "mã đơn vị cấp trên", "parent code")
+	add(ColEmails, "email", "e-mail", "thư điện tử", "e-mails", "mail")
+	add(ColFeeds, "feed", "nguồn tin", "nguồn", "rss", "feed urls", "feed_urls", "urls")
+}
+
+var requiredCols = []string{ColCode, ColName, ColKind}
+
+// RowError is one rejected row of a registry file: its line, the unit code if known, the
+// column at fault (canonical name, empty for the whole row) and a Vietnamese reason.
+type RowError struct {
+	Line   int
+	Code   string
+	Field  string
+	Reason string
+}
+
+// Error formats the row error for a user, in Vietnamese.
+func (e RowError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dòng %d", e.Line)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " (mã %s)", e.Code)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ", cột %s", e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// row is a parsed entry with the line it came from.
+type row struct {
+	line  int
+	entry store.RegistryEntry
+}
+
+// ParseCSV reads a registry file. It returns the good entries, one RowError per bad row
+// (file order), and an error when the file as a whole cannot be read (encoding, header,
+// size). Parent existence and cycles need the store: Import checks them.
+func ParseCSV(r io.Reader) ([]store.RegistryEntry, []RowError, error) {
+	rows, errs, err := parseRows(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := make([]store.RegistryEntry, len(rows))
+	for i, rw := range rows {
+		entries[i] = rw.entry
+	}
+	return entries, errs, nil
+}
+
+// decodeText turns the raw file into valid UTF-8 NFC text.
+func decodeText(raw []byte) (string, error) {
+	switch {
+	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
+		raw = raw[3:]
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+		out, err := dec.Bytes(raw)
+		if err != nil {
+			return "", fmt.Errorf("registry: tệp UTF-16 bị hỏng, không đọc được: %w", err)
+		}
+		raw = out
+	case looksUTF16(raw):
+		return "", errors.New("registry: tệp có vẻ là UTF-16 nhưng không có BOM; hãy lưu lại dưới dạng \"CSV UTF-8\"")
+	}
+	if !utf8.Valid(raw) {
+		line := 1 + bytes.Count(raw[:firstInvalid(raw)], []byte{'\n'})
+		return "", fmt.Errorf("registry: tệp không phải UTF-8 (dòng %d có ký tự không đọc được — có thể tệp được lưu bằng bảng mã cũ như Windows-1258 hoặc TCVN3); hãy mở lại trong Excel và lưu dưới dạng \"CSV UTF-8 (Comma delimited)\"", line)
+	}
+	return norm.NFC.String(string(raw)), nil
+}
+
+// looksUTF16 guesses a BOM-less UTF-16 file: many NUL bytes in the first kilobyte.
+func looksUTF16(raw []byte) bool {
+	n := min(len(raw), 1024)
+	return n >= 4 && bytes.Count(raw[:n], []byte{0}) > n/4
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// sniffDelimiter picks the field separator from the header line: tab (Excel "Unicode
+// Text"), comma, or semicolon (Excel in locales with a comma decimal mark).
+func sniffDelimiter(text string) rune {
+	first := text
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		first = text[:i]
+	}
+	tabs, commas, semis := strings.Count(first, "\t"), strings.Count(first, ","), strings.Count(first, ";")
+	switch {
+	case tabs > commas && tabs > semis:
+		return '\t'
+	case semis > commas:
+		return ';'
+	}
+	return ','
+}
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func parseRows(r io.Reader) ([]row, []RowError, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("registry: unable to read file: %w", err)
+	}
+	if len(raw) > MaxFileSize {
+		return nil, nil, fmt.Errorf("registry: tệp quá lớn (tối đa %d MB)", MaxFileSize>>20)
+	}
+	text, err := decodeText(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = sniffDelimiter(text)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = cr.Comma != '\t' // a tab is white space: trimming would merge empty cells
+
+	// Header: the first non-blank record.
+	var header []string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil, nil, errors.New("registry: tệp trống, cần một dòng tiêu đề (code,name,kind,parent_code,emails,feeds) và các dòng đơn vị")
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("registry: không đọc được dòng tiêu đề: %w", err)
+		}
+		if !blank(rec) {
+			header = rec
+			break
+		}
+	}
+	cols, err := mapHeader(header)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	var rows []row
+	var errs []RowError
+	seen := map[string]int{} // code -> line of first occurrence
+	lastLine := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				if pe.StartLine <= lastLine && pe.StartLine != 0 {
+					return nil, nil, fmt.Errorf("registry: không đọc được tệp từ dòng %d: %w", pe.StartLine, err)
+				}
+				lastLine = pe.StartLine
+				errs = append(errs, RowError{Line: pe.StartLine, Reason: "dòng không đọc được (dấu ngoặc kép \" không khớp?)"})
+				continue
+			}
+			return nil, nil, fmt.Errorf("registry: unable to read CSV: %w", err)
+		}
+		lastLine = line
+		if blank(rec) {
+			continue
+		}
+		rw, rerr := parseRecord(rec, cols, line)
+		if rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		code := rw.entry.Unit.Code
+		if first, dup := seen[code]; dup {
+			errs = append(errs, RowError{Line: line, Code: code, Field: ColCode,
+				Reason: fmt.Sprintf("mã đơn vị %q bị trùng với dòng %d", code, first)})
+			continue
+		}
+		seen[code] = line
+		rows = append(rows, rw)
+	}
+	return rows, errs, nil
+}
+
+// mapHeader returns the canonical column of each header cell.
+func mapHeader(header []string) ([]string, error) {
+	cols := make([]string, len(header))
+	pos := map[string]int{}
+	for i, h := range header {
+		col, ok := headerWords[fold(h)]
+		if !ok {
+			cols[i] = colIgnored
+			continue
+		}
+		if j, dup := pos[col]; dup {
+			return nil, fmt.Errorf("registry: dòng tiêu đề có hai cột cùng là %q (cột %d %q và cột %d %q)", col, j+1, strings.TrimSpace(header[j]), i+1, strings.TrimSpace(h))
+		}
+		pos[col] = i
+		cols[i] = col
+	}
+	var missing []string
+	for _, c := range requiredCols {
+		if _, ok := pos[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) == len(requiredCols) {
+		return nil, fmt.Errorf("registry: thiếu dòng tiêu đề; dòng đầu tiên phải là tên cột, ví dụ: code,name,kind,parent_code,emails,feeds (hoặc mã,tên,loại,mã cấp trên,email,nguồn tin)")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("registry: dòng tiêu đề thiếu cột bắt buộc: %s", strings.Join(missing, ", "))
+	}
+	return cols, nil
+}
+
+// splitList splits a cell holding several values separated by ';', ',', line breaks or
+// spaces, dropping empties and repeats.
+func splitList(s string) []string {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ';' || r == ',' || r == '\n' || r == '\r' || r == ' ' || r == '\t'
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range parts {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cleanSpaces trims and collapses runs of white space to one space.
+func cleanSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// parseRecord checks one data record; it reports the first problem of the row.
+func parseRecord(rec, cols []string, line int) (row, *RowError) {
+	fail := func(code, field, reason string) (row, *RowError) {
+		return row{}, &RowError{Line: line, Code: code, Field: field, Reason: reason}
+	}
+	if len(rec) > len(cols) && blank(rec[len(cols):]) {
+		rec = rec[:len(cols)]
+	}
+	var code string
+	for i, c := range cols {
+		if c == ColCode && i < len(rec) {
+			code = strings.TrimSpace(rec[i])
+		}
+	}
+	if len(rec) != len(cols) {
+		return fail(code, "", fmt.Sprintf("dòng có %d cột nhưng dòng tiêu đề có %d cột (thiếu dấu phẩy hoặc ô có dấu phẩy chưa đặt trong ngoặc kép?)", len(rec), len(cols)))
+	}
+	var u models.Unit
+	var feeds []string
+	var kindText string
+	for i, c := range cols {
+		v := rec[i]
+		switch c {
+		case ColCode:
+			u.Code = strings.TrimSpace(v)
+		case ColName:
+			u.Name = cleanSpaces(v)
+		case ColKind:
+			kindText = cleanSpaces(v)
+		case ColParent:
+			u.ParentCode = strings.TrimSpace(v)
+		case ColEmails:
+			for _, e := range splitList(v) {
+				u.Emails = append(u.Emails, strings.ToLower(strings.TrimPrefix(e, "mailto:")))
+			}
+		case ColFeeds:
+			feeds = splitList(v)
+		}
+	}
+	if u.Code == "" {
+		return fail("", ColCode, "thiếu mã đơn vị")
+	}
+	if u.Name == "" {
+		return fail(u.Code, ColName, "thiếu tên đơn vị")
+	}
+	if kindText == "" {
+		return fail(u.Code, ColKind, "thiếu loại đơn vị (ví dụ: Thành đoàn, Huyện đoàn, Đoàn khối, xã, phường, cơ sở)")
+	}
+	k, ok := ParseUnitKind(kindText)
+	if !ok {
+		return fail(u.Code, ColKind, fmt.Sprintf("loại đơn vị %q không hợp lệ (dùng: Tỉnh đoàn/Thành đoàn, Huyện đoàn/Quận đoàn, Đoàn khối, xã/phường/thị trấn/đặc khu, cơ sở/chi đoàn)", kindText))
+	}
+	u.Kind = k
+	for _, e := range u.Emails {
+		if !models.ValidEmail(e) {
+			return fail(u.Code, ColEmails, fmt.Sprintf("e-mail %q không hợp lệ", e))
+		}
+	}
+	for _, f := range feeds {
+		if !models.ValidFeedURL(f) {
+			return fail(u.Code, ColFeeds, fmt.Sprintf("địa chỉ nguồn tin %q không hợp lệ (cần http:// hoặc https://)", f))
+		}
+	}
+	if err := u.Validate(); err != nil {
+		var fe *models.FieldError
+		if errors.As(err, &fe) {
+			field := fe.Field
+			if field == "parent_code" {
+				field = ColParent
+			}
+			return fail(u.Code, field, fe.Msg)
+		}
+		return fail(u.Code, "", err.Error())
+	}
+	if u.Emails == nil {
+		u.Emails = []string{}
+	}
+	return row{line: line, entry: store.RegistryEntry{Unit: u, FeedURLs: feeds}}, nil
+}
