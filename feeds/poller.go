@@ -240,16 +240,6 @@ func (p *Poller) pollOne(ctx context.Context, f models.Feed) (res pollResult) {
 	now := p.clock.Now()
 	var inserted, updated int
 	if err == nil && len(posts) > 0 {
-		for i := range posts {
-			posts[i].UnitCode = f.UnitCode
-			posts[i].FeedID = f.ID
-			posts[i].UpdatedAt = now
-			if p.cls != nil {
-				posts[i].RuleKind, posts[i].RuleReason = p.cls.Classify(posts[i], f)
-			} else {
-				posts[i].RuleKind, posts[i].RuleReason = models.KindOther, ""
-			}
-		}
 		ur, uerr := p.st.UpsertPosts(ctx, posts)
 		if uerr != nil {
 			err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store %d posts of feed %s: %w", len(posts), f.ID, uerr)}
@@ -280,7 +270,8 @@ func (p *Poller) pollOne(ctx context.Context, f models.Feed) (res pollResult) {
 	return pollResult{err: err, notModified: fr.NotModified && err == nil, inserted: inserted, updated: updated}
 }
 
-// fetchAndParse fetches and parses a feed; a panic in parsing is the feed's failure.
+// fetchAndParse fetches, parses and classifies a feed; a panic in any of it is recorded as
+// the feed's failure instead of taking the process down.
 func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResult, posts []models.Post, title string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -292,7 +283,8 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResu
 	if err != nil || fr.NotModified {
 		return fr, nil, "", err
 	}
-	pf, err := Parse(fr.Body, f.URL, p.clock.Now())
+	now := p.clock.Now()
+	pf, err := Parse(fr.Body, f.URL, now)
 	fr.Body = nil
 	if err != nil {
 		var fe *FetchError
@@ -300,6 +292,14 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResu
 			fe.Status = fr.Status
 		}
 		return fr, nil, "", err
+	}
+	for i := range pf.Posts {
+		q := &pf.Posts[i]
+		q.UnitCode, q.FeedID, q.UpdatedAt = f.UnitCode, f.ID, now
+		q.RuleKind, q.RuleReason = models.KindOther, ""
+		if p.cls != nil {
+			q.RuleKind, q.RuleReason = p.cls.Classify(*q, f)
+		}
 	}
 	return fr, pf.Posts, pf.Title, nil
 }

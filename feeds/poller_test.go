@@ -1,0 +1,453 @@
+package feeds
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// testClock is a settable clock.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// kindByFeed is a tiny real classifier: the feed's default kind, else a hashtag, else other.
+type kindByFeed struct{}
+
+func (kindByFeed) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	if f.DefaultKind != "" {
+		return f.DefaultKind, "chuyên mục của trang"
+	}
+	if strings.Contains(strings.ToLower(p.Summary), "#moingaymottintot") {
+		return models.KindGoodNews, "hashtag"
+	}
+	return models.KindOther, ""
+}
+
+// feedServer serves RSS documents from a map path → body that tests may change; it
+// answers conditional requests with 304 when the ETag matches.
+type feedServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	bodies   map[string]string
+	status   map[string]int
+	headers  map[string]http.Header
+	requests atomic.Int64
+	full     atomic.Int64 // 200 responses
+	etags    bool
+}
+
+func newFeedServer(t testing.TB, etags bool) *feedServer {
+	fs := &feedServer{bodies: map[string]string{}, status: map[string]int{}, headers: map[string]http.Header{}, etags: etags}
+	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fs.requests.Add(1)
+		fs.mu.Lock()
+		body, ok := fs.bodies[r.URL.Path]
+		st := fs.status[r.URL.Path]
+		h := fs.headers[r.URL.Path]
+		fs.mu.Unlock()
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		if st != 0 {
+			w.WriteHeader(st)
+			return
+		}
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if fs.etags {
+			etag := fmt.Sprintf(`"%x"`, len(body)*31+int(body[len(body)/2]))
+			if r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", etag)
+		}
+		fs.full.Add(1)
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(fs.Close)
+	return fs
+}
+
+func (fs *feedServer) set(path, body string) {
+	fs.mu.Lock()
+	fs.bodies[path] = body
+	fs.mu.Unlock()
+}
+
+func (fs *feedServer) fail(path string, status int, h http.Header) {
+	fs.mu.Lock()
+	fs.status[path] = status
+	fs.headers[path] = h
+	fs.mu.Unlock()
+}
+
+type rssItem struct{ guid, title, date, summary string }
+
+func rssDoc(title string, items ...rssItem) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>%s</title><link>https://example.vn/</link>`, title)
+	for _, it := range items {
+		fmt.Fprintf(&b, `<item><title>%s</title><link>https://example.vn/tin/%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>`,
+			it.title, it.guid, it.guid, it.date, it.summary)
+	}
+	b.WriteString(`</channel></rss>`)
+	return b.String()
+}
+
+type pollEnv struct {
+	st     store.Store
+	mem    *memStore
+	clock  *testClock
+	poller *Poller
+	srv    *feedServer
+	states []string
+}
+
+func newPollEnv(t *testing.T, etags bool, opts PollerOptions) *pollEnv {
+	t.Helper()
+	env := &pollEnv{clock: &testClock{t: testNow}, srv: newFeedServer(t, etags)}
+	env.mem = newMemStore()
+	env.st = env.mem
+	client := testClient(ClientOptions{AllowPrivate: true})
+	opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	opts.OnStateChange = func(_ context.Context, f models.Feed, old, cur models.FeedState) {
+		env.states = append(env.states, fmt.Sprintf("%s:%s->%s", f.ID, old, cur))
+	}
+	env.poller = NewPoller(env.st, client, kindByFeed{}, env.clock, opts)
+	return env
+}
+
+func (env *pollEnv) addFeed(t *testing.T, unit, path string, kind models.Kind) models.Feed {
+	t.Helper()
+	f, err := env.st.CreateFeed(context.Background(), models.Feed{UnitCode: unit, URL: env.srv.URL + path, DefaultKind: kind, NextCheckAt: env.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (env *pollEnv) feed(t *testing.T, id string) models.Feed {
+	t.Helper()
+	f, err := env.st.GetFeed(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (env *pollEnv) posts(t *testing.T, unit string) []models.Post {
+	t.Helper()
+	ps, err := env.st.ListPosts(context.Background(), store.PostFilter{UnitCode: unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func (env *pollEnv) pollDue(t *testing.T) Summary {
+	t.Helper()
+	s, err := env.poller.PollDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestPollConditionalGET(t *testing.T) {
+	env := newPollEnv(t, true, PollerOptions{})
+	env.srv.set("/a.rss", rssDoc("Đoàn xã An Phú",
+		rssItem{"a1", "Ra quân tình nguyện", "Fri, 27 Nov 2026 07:00:00 +0700", "#MoiNgayMotTinTot"},
+		rssItem{"a2", "Họp chi đoàn", "Thu, 26 Nov 2026 20:00:00 +0700", ""}))
+	f := env.addFeed(t, "XA01", "/a.rss", "")
+
+	s := env.pollDue(t)
+	if s.Feeds != 1 || s.OK != 1 || s.NewPosts != 2 || s.Failed != 0 {
+		t.Fatalf("first poll: %s", s)
+	}
+	got := env.feed(t, f.ID)
+	if got.ETag == "" || got.Title != "Đoàn xã An Phú" || got.State != models.FeedOK || got.LeaseHolder != "" {
+		t.Errorf("feed after first poll: %+v", got)
+	}
+	if want := testNow.Add(30 * time.Minute); !got.NextCheckAt.Equal(want) {
+		t.Errorf("next check %s, want %s", got.NextCheckAt, want)
+	}
+	ps := env.posts(t, "XA01")
+	if len(ps) != 2 || ps[0].RuleKind != models.KindGoodNews || ps[0].LocalDay != "2026-11-27" || ps[0].FeedID != f.ID {
+		t.Errorf("posts: %+v", ps)
+	}
+
+	// Not due yet: nothing polled.
+	if s := env.pollDue(t); s.Feeds != 0 {
+		t.Errorf("feed polled before it was due: %s", s)
+	}
+	env.clock.Add(31 * time.Minute)
+	upserts := env.mem.upserts
+	s = env.pollDue(t)
+	if s.NotModified != 1 || s.NewPosts != 0 || s.OK != 0 {
+		t.Errorf("second poll: %s, want one 304", s)
+	}
+	if env.mem.upserts != upserts {
+		t.Error("a 304 was parsed and written again")
+	}
+	if env.srv.full.Load() != 1 {
+		t.Errorf("server sent %d full bodies, want 1", env.srv.full.Load())
+	}
+	if got := env.feed(t, f.ID); got.LastSuccessAt == nil || !got.LastSuccessAt.Equal(env.clock.Now()) {
+		t.Errorf("304 not recorded as success: %+v", got.LastSuccessAt)
+	}
+}
+
+func TestPollIdempotent(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	items := []rssItem{
+		{"b1", "Tin một", "Fri, 27 Nov 2026 07:00:00 +0700", ""},
+		{"b2", "Tin hai", "Fri, 27 Nov 2026 08:00:00 +0700", ""},
+		{"b3", "Tin ba", "Fri, 27 Nov 2026 09:00:00 +0700", ""},
+	}
+	env.srv.set("/b.rss", rssDoc("Phường B", items...))
+	f := env.addFeed(t, "PB", "/b.rss", models.KindGoodNews)
+	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.NewPosts != 3 {
+		t.Fatalf("first poll: %s", s)
+	}
+	// Same body again: nothing new.
+	f = env.feed(t, f.ID)
+	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.NewPosts != 0 || s.UpdatedPosts != 3 {
+		t.Errorf("unchanged re-poll: %s", s)
+	}
+	// b1 drops out of the window, b2 gets an edited title, b4 is new.
+	env.clock.Add(time.Hour)
+	env.srv.set("/b.rss", rssDoc("Phường B",
+		rssItem{"b2", "Tin hai (đã sửa)", "Fri, 27 Nov 2026 08:00:00 +0700", ""},
+		items[2],
+		rssItem{"b4", "Tin bốn", "Fri, 27 Nov 2026 12:30:00 +0700", ""}))
+	f = env.feed(t, f.ID)
+	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.NewPosts != 1 {
+		t.Errorf("third poll: %s, want 1 new post", s)
+	}
+	ps := env.posts(t, "PB")
+	titles := map[string]string{}
+	for _, p := range ps {
+		titles[p.ItemKey] = p.Title
+	}
+	want := map[string]string{"b1": "Tin một", "b2": "Tin hai (đã sửa)", "b3": "Tin ba", "b4": "Tin bốn"}
+	if fmt.Sprint(titles) != fmt.Sprint(want) {
+		t.Errorf("posts = %v, want %v", titles, want)
+	}
+}
+
+func TestPollSameItemTwoFeedsOneUnit(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	doc := rssDoc("Đoàn xã C", rssItem{"https://example.vn/tin/c1", "Ngày hội hiến máu", "Fri, 27 Nov 2026 07:00:00 +0700", ""})
+	env.srv.set("/c-all.rss", doc)
+	env.srv.set("/c-tintot.rss", doc)
+	env.srv.set("/d.rss", doc)
+	f1 := env.addFeed(t, "XC", "/c-all.rss", "")
+	f2 := env.addFeed(t, "XC", "/c-tintot.rss", models.KindGoodNews)
+	f3 := env.addFeed(t, "XD", "/d.rss", "")
+	s := env.poller.PollFeeds(context.Background(), []models.Feed{f1, f2, f3})
+	if s.OK != 3 || s.NewPosts != 2 {
+		t.Errorf("summary %s, want 3 ok and 2 new posts (one per unit)", s)
+	}
+	if n := len(env.posts(t, "XC")); n != 1 {
+		t.Errorf("unit XC has %d posts, want 1", n)
+	}
+	if n := len(env.posts(t, "XD")); n != 1 {
+		t.Errorf("unit XD has %d posts, want 1", n)
+	}
+}
+
+func TestPollFailuresBackoffBrokenRecovery(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{Interval: 30 * time.Minute, MaxInterval: 4 * time.Hour, BrokenAfterFails: 4, BrokenAfter: 12 * time.Hour})
+	env.srv.fail("/e.rss", http.StatusServiceUnavailable, nil)
+	f := env.addFeed(t, "XE", "/e.rss", "")
+
+	var waits []time.Duration
+	for i := 1; i <= 5; i++ {
+		s := env.pollDue(t)
+		if s.Failed != 1 {
+			t.Fatalf("poll %d: %s, want a failure", i, s)
+		}
+		got := env.feed(t, f.ID)
+		if got.ConsecutiveFailures != i || got.LastError != "Máy chủ báo lỗi 503" || got.LastErrorDetail == "" || got.LastStatus != 503 {
+			t.Errorf("poll %d health: failures=%d error=%q detail=%q", i, got.ConsecutiveFailures, got.LastError, got.LastErrorDetail)
+		}
+		wantState := models.FeedFailing
+		if i >= 4 {
+			wantState = models.FeedBroken
+		}
+		if got.State != wantState {
+			t.Errorf("poll %d state %s, want %s", i, got.State, wantState)
+		}
+		if got.FailingSince == nil || !got.FailingSince.Equal(testNow) {
+			t.Errorf("failing since %v, want first failure time", got.FailingSince)
+		}
+		wait := got.NextCheckAt.Sub(env.clock.Now())
+		waits = append(waits, wait)
+		env.clock.Add(wait)
+	}
+	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour}
+	if fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Errorf("backoff waits %v, want %v", waits, want)
+	}
+	outs, _ := env.mem.ListOutages(context.Background(), nil, time.Time{}, time.Time{})
+	if len(outs) != 1 || outs[0].To != nil || !outs[0].From.Equal(testNow) {
+		t.Errorf("outages %+v, want one open from the first failure", outs)
+	}
+
+	env.srv.fail("/e.rss", 0, nil)
+	env.srv.set("/e.rss", rssDoc("Xã E", rssItem{"e1", "Đã hoạt động lại", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	if s := env.pollDue(t); s.OK != 1 || s.NewPosts != 1 {
+		t.Fatalf("recovery poll: %s", s)
+	}
+	got := env.feed(t, f.ID)
+	if got.State != models.FeedOK || got.ConsecutiveFailures != 0 || got.LastError != "" || got.FailingSince != nil {
+		t.Errorf("after recovery: %+v", got)
+	}
+	outs, _ = env.mem.ListOutages(context.Background(), nil, time.Time{}, time.Time{})
+	if len(outs) != 1 || outs[0].To == nil || !outs[0].To.Equal(env.clock.Now()) {
+		t.Errorf("outage not closed at recovery: %+v", outs)
+	}
+	wantStates := []string{f.ID + ":->failing", f.ID + ":failing->broken", f.ID + ":broken->ok"}
+	if fmt.Sprint(env.states) != fmt.Sprint(wantStates) {
+		t.Errorf("state changes %v, want %v", env.states, wantStates)
+	}
+}
+
+func TestPollBrokenAfterHours(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{BrokenAfterFails: 100, BrokenAfter: 12 * time.Hour})
+	env.srv.fail("/g.rss", http.StatusNotFound, nil)
+	f := env.addFeed(t, "XG", "/g.rss", "")
+	env.pollDue(t)
+	env.clock.Add(12 * time.Hour)
+	env.pollDue(t)
+	if got := env.feed(t, f.ID); got.State != models.FeedBroken || got.ConsecutiveFailures != 2 || got.LastError != "Không tìm thấy trang tin (lỗi 404)" {
+		t.Errorf("after 12h failing: state %s failures %d error %q", got.State, got.ConsecutiveFailures, got.LastError)
+	}
+}
+
+func TestPollHonoursRetryAfterAndMaxAge(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{Interval: 30 * time.Minute, MaxInterval: 3 * time.Hour})
+	env.srv.fail("/h.rss", http.StatusTooManyRequests, http.Header{"Retry-After": {"7200"}})
+	env.srv.set("/i.rss", rssDoc("I", rssItem{"i1", "x", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	env.srv.mu.Lock()
+	env.srv.headers["/i.rss"] = http.Header{"Cache-Control": {"max-age=86400"}}
+	env.srv.mu.Unlock()
+	fh := env.addFeed(t, "XH", "/h.rss", "")
+	fi := env.addFeed(t, "XI", "/i.rss", "")
+	env.pollDue(t)
+	if got := env.feed(t, fh.ID).NextCheckAt.Sub(testNow); got != 2*time.Hour {
+		t.Errorf("Retry-After 7200: next check in %s, want 2h", got)
+	}
+	if got := env.feed(t, fi.ID).NextCheckAt.Sub(testNow); got != 3*time.Hour {
+		t.Errorf("max-age 1 day: next check in %s, want the 3h cap", got)
+	}
+}
+
+// panicky panics on one feed's posts.
+type panicky struct{}
+
+func (panicky) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	if f.UnitCode == "BAD" {
+		panic("unexpected item shape")
+	}
+	return models.KindOther, ""
+}
+
+func TestPollRecoversPanic(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	env.poller.cls = panicky{}
+	env.srv.set("/ok.rss", rssDoc("OK", rssItem{"o1", "x", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	bad := env.addFeed(t, "BAD", "/ok.rss", "")
+	good := env.addFeed(t, "GOOD", "/ok.rss", "")
+	s := env.pollDue(t)
+	if s.Failed != 1 || s.OK != 1 || s.NewPosts != 1 {
+		t.Errorf("summary %s, want one failure and one success", s)
+	}
+	if got := env.feed(t, bad.ID); got.State != models.FeedFailing || got.LastError != "Lỗi nội bộ khi xử lý trang tin" || got.LeaseHolder != "" {
+		t.Errorf("panicking feed: %+v", got)
+	}
+	if got := env.feed(t, good.ID); got.State != models.FeedOK {
+		t.Errorf("other feed: %+v", got)
+	}
+}
+
+func TestPollValidatorsOnlyAfterParse(t *testing.T) {
+	env := newPollEnv(t, true, PollerOptions{})
+	env.srv.set("/j.rss", "<html><body>Bảo trì hệ thống</body></html>")
+	f := env.addFeed(t, "XJ", "/j.rss", "")
+	if s := env.pollDue(t); s.Failed != 1 {
+		t.Fatalf("HTML page parsed as a feed: %s", s)
+	}
+	got := env.feed(t, f.ID)
+	if got.ETag != "" || got.LastError != "Không đọc được định dạng tin (XML/JSON lỗi)" {
+		t.Errorf("after parse failure: etag %q error %q", got.ETag, got.LastError)
+	}
+}
+
+func TestPollPerHostLimit(t *testing.T) {
+	var inflight, peak atomic.Int64
+	release := make(chan struct{})
+	two := make(chan struct{}, 1)
+	body := rssDoc("K", rssItem{"k1", "x", "Fri, 27 Nov 2026 07:00:00 +0700", ""})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inflight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		if n == 2 {
+			select {
+			case two <- struct{}{}:
+			default:
+			}
+		}
+		<-release
+		inflight.Add(-1)
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	st := newMemStore()
+	var fs []models.Feed
+	for i := range 8 {
+		f, _ := st.CreateFeed(context.Background(), models.Feed{UnitCode: fmt.Sprintf("U%d", i), URL: fmt.Sprintf("%s/k%d.rss", srv.URL, i)})
+		fs = append(fs, f)
+	}
+	p := NewPoller(st, testClient(ClientOptions{AllowPrivate: true}), kindByFeed{}, &testClock{t: testNow}, PollerOptions{Workers: 8, PerHost: 2, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	done := make(chan Summary)
+	go func() { done <- p.PollFeeds(context.Background(), fs) }()
+	<-two
+	close(release)
+	s := <-done
+	if s.OK != 8 {
+		t.Errorf("summary %s", s)
+	}
+	if peak.Load() > 2 {
+		t.Errorf("%d fetches to one host at once, limit is 2", peak.Load())
+	}
+}
