@@ -10,15 +10,52 @@ import (
 // the units' feeds and their outages. Build it once with NewData and reuse it for many
 // units and periods; it is read-only afterwards.
 type Data struct {
-	counts  map[string]map[int32]kindCounts // unit → day number → counts per kind
-	feeds   map[string][]string             // unit → feed IDs
-	states  map[string]models.FeedState     // unit → worst feed state
-	outages map[string][]models.FeedOutage  // feed ID → outages
-	since   int32                           // first day whose counts are held (0 : unbounded)
+	counts  map[string]*unitDays           // unit → counts per day
+	feeds   map[string][]string            // unit → feed IDs
+	states  map[string]models.FeedState    // unit → worst feed state
+	outages map[string][]models.FeedOutage // feed ID → outages
+	since   int32                          // first day whose counts are held (0 : unbounded)
 }
 
 // kindCounts holds a day's counts in models.Kinds order.
 type kindCounts [4]int32
+
+// unitDays is one unit's counts for a contiguous run of days starting at day number first.
+type unitDays struct {
+	first int32
+	days  []kindCounts
+}
+
+// at returns the counts of day number dn (zero outside the run).
+func (u *unitDays) at(dn int32) kindCounts {
+	if u == nil {
+		return kindCounts{}
+	}
+	i := dn - u.first
+	if i < 0 || int(i) >= len(u.days) {
+		return kindCounts{}
+	}
+	return u.days[i]
+}
+
+// slot returns the counts of day number dn, growing the run to include it.
+func (u *unitDays) slot(dn int32) *kindCounts {
+	if len(u.days) == 0 {
+		u.first = dn
+		u.days = make([]kindCounts, 1, 16)
+		return &u.days[0]
+	}
+	if dn < u.first {
+		grown := make([]kindCounts, int(u.first-dn)+len(u.days), int(u.first-dn)+cap(u.days))
+		copy(grown[u.first-dn:], u.days)
+		u.days, u.first = grown, dn
+	}
+	i := int(dn - u.first)
+	for i >= len(u.days) {
+		u.days = append(u.days, kindCounts{})
+	}
+	return &u.days[i]
+}
 
 // kindIndex is the position of k in models.Kinds (unknown kinds count as other).
 func kindIndex(k models.Kind) int {
@@ -85,7 +122,7 @@ func daysFromCivil(y, m, d int) int32 {
 // its posts by hand, so missing posts are a shortfall, never "unknown".
 func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []models.Feed) *Data {
 	d := &Data{
-		counts:  make(map[string]map[int32]kindCounts),
+		counts:  make(map[string]*unitDays),
 		feeds:   make(map[string][]string),
 		states:  make(map[string]models.FeedState),
 		outages: make(map[string][]models.FeedOutage),
@@ -114,12 +151,10 @@ func (d *Data) AddCount(c models.DayCount) {
 	}
 	days := d.counts[c.UnitCode]
 	if days == nil {
-		days = make(map[int32]kindCounts, 80)
+		days = &unitDays{}
 		d.counts[c.UnitCode] = days
 	}
-	kc := days[dn]
-	kc[kindIndex(c.Kind)] += int32(c.Count)
-	days[dn] = kc
+	days.slot(dn)[kindIndex(c.Kind)] += int32(c.Count)
 }
 
 // Since records that counts are held from day on (inclusive): a streak that reaches that
@@ -141,14 +176,11 @@ func stateRank(s models.FeedState) int {
 	return 0
 }
 
-// count sums the kinds in mask over ndays days from day0 for the unit's day map.
-func count(days map[int32]kindCounts, day0 int32, ndays int, mask uint8) int {
+// count sums the kinds in mask over ndays days from day0 of a unit's counts.
+func count(days *unitDays, day0 int32, ndays int, mask uint8) int {
 	n := int32(0)
 	for i := int32(0); i < int32(ndays); i++ {
-		kc, ok := days[day0+i]
-		if !ok {
-			continue
-		}
+		kc := days.at(day0 + i)
 		for k := 0; k < len(kc); k++ {
 			if mask&(1<<k) != 0 {
 				n += kc[k]
