@@ -1,0 +1,235 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations are applied in order, each once, inside its own transaction. Never edit a
+// released entry: append a new one.
+var migrations = []string{
+	// 1: the initial schema. Times are INTEGER unix milliseconds (UTC); lists are JSON text.
+	`
+CREATE TABLE units (
+	code        TEXT PRIMARY KEY,
+	name        TEXT NOT NULL,
+	kind        TEXT NOT NULL,
+	parent_code TEXT REFERENCES units(code),
+	emails      TEXT NOT NULL DEFAULT '[]',
+	active_from INTEGER,
+	active_to   INTEGER,
+	created_at  INTEGER,
+	updated_at  INTEGER
+);
+CREATE INDEX units_parent ON units(parent_code);
+
+CREATE TABLE feeds (
+	id                   TEXT PRIMARY KEY,
+	unit_code            TEXT NOT NULL REFERENCES units(code) ON DELETE CASCADE,
+	url                  TEXT NOT NULL,
+	title                TEXT NOT NULL DEFAULT '',
+	default_kind         TEXT NOT NULL DEFAULT '',
+	etag                 TEXT NOT NULL DEFAULT '',
+	last_modified        TEXT NOT NULL DEFAULT '',
+	next_check_at        INTEGER,
+	last_check_at        INTEGER,
+	lease_holder         TEXT NOT NULL DEFAULT '',
+	lease_until          INTEGER,
+	state                TEXT NOT NULL DEFAULT '',
+	consecutive_failures INTEGER NOT NULL DEFAULT 0,
+	last_success_at      INTEGER,
+	failing_since        INTEGER,
+	last_error           TEXT NOT NULL DEFAULT '',
+	last_error_detail    TEXT NOT NULL DEFAULT '',
+	last_status          INTEGER NOT NULL DEFAULT 0,
+	created_at           INTEGER,
+	updated_at           INTEGER,
+	UNIQUE (unit_code, url)
+);
+CREATE INDEX feeds_due ON feeds(next_check_at);
+
+CREATE TABLE feed_outages (
+	id        INTEGER PRIMARY KEY,
+	feed_id   TEXT NOT NULL,
+	unit_code TEXT NOT NULL,
+	from_at   INTEGER NOT NULL,
+	to_at     INTEGER,
+	reason    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX feed_outages_unit ON feed_outages(unit_code, from_at);
+CREATE UNIQUE INDEX feed_outages_open ON feed_outages(feed_id) WHERE to_at IS NULL;
+
+CREATE TABLE posts (
+	id            TEXT PRIMARY KEY,
+	unit_code     TEXT NOT NULL,
+	feed_id       TEXT NOT NULL DEFAULT '',
+	item_key      TEXT NOT NULL,
+	source        TEXT NOT NULL,
+	url           TEXT NOT NULL DEFAULT '',
+	title         TEXT NOT NULL DEFAULT '',
+	summary       TEXT NOT NULL DEFAULT '',
+	categories    TEXT NOT NULL DEFAULT '[]',
+	published_at  INTEGER,
+	local_day     TEXT NOT NULL,
+	first_seen_at INTEGER,
+	date_inferred INTEGER NOT NULL DEFAULT 0,
+	date_clamped  INTEGER NOT NULL DEFAULT 0,
+	rule_kind     TEXT NOT NULL DEFAULT '',
+	rule_reason   TEXT NOT NULL DEFAULT '',
+	override      TEXT,
+	submitted_by  TEXT NOT NULL DEFAULT '',
+	rejected      INTEGER NOT NULL DEFAULT 0,
+	updated_at    INTEGER,
+	-- Derived on every write, so counting reads only an index:
+	eff_kind      TEXT NOT NULL DEFAULT '',   -- override kind, else rule kind
+	counted       INTEGER NOT NULL DEFAULT 1, -- not rejected and not excluded
+	UNIQUE (unit_code, item_key)
+);
+CREATE INDEX posts_unit_day ON posts(unit_code, local_day, eff_kind, counted, source);
+CREATE INDEX posts_day_counted ON posts(local_day, unit_code, eff_kind, source) WHERE counted = 1;
+CREATE INDEX posts_published ON posts(published_at);
+CREATE INDEX posts_first_seen ON posts(first_seen_at);
+
+CREATE TABLE evaluations (
+	unit_code    TEXT NOT NULL,
+	target       TEXT NOT NULL,
+	period       TEXT NOT NULL,
+	level        TEXT NOT NULL,
+	period_kind  TEXT NOT NULL DEFAULT '',
+	required     INTEGER NOT NULL DEFAULT 0,
+	actual       INTEGER NOT NULL DEFAULT 0,
+	status       TEXT NOT NULL,
+	evaluated_at INTEGER,
+	PRIMARY KEY (unit_code, target, period, level)
+);
+CREATE INDEX evaluations_period ON evaluations(period);
+
+CREATE TABLE corrections (
+	id         INTEGER PRIMARY KEY,
+	unit_code  TEXT NOT NULL,
+	target     TEXT NOT NULL,
+	period     TEXT NOT NULL,
+	level      TEXT NOT NULL,
+	old_status TEXT NOT NULL,
+	new_status TEXT NOT NULL,
+	old_actual INTEGER NOT NULL,
+	new_actual INTEGER NOT NULL,
+	at         INTEGER NOT NULL,
+	why        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX corrections_at ON corrections(at);
+
+CREATE TABLE alerts (
+	id          TEXT PRIMARY KEY,
+	dedup_key   TEXT NOT NULL UNIQUE,
+	type        TEXT NOT NULL,
+	unit_code   TEXT NOT NULL DEFAULT '',
+	period      TEXT NOT NULL DEFAULT '',
+	level       TEXT NOT NULL DEFAULT '',
+	recipients  TEXT NOT NULL DEFAULT '[]',
+	subject     TEXT NOT NULL DEFAULT '',
+	body_text   TEXT NOT NULL DEFAULT '',
+	body_html   TEXT NOT NULL DEFAULT '',
+	attachment  TEXT NOT NULL DEFAULT '',
+	status      TEXT NOT NULL,
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	next_try_at INTEGER,
+	last_error  TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER,
+	sent_at     INTEGER
+);
+CREATE INDEX alerts_due ON alerts(status, next_try_at);
+CREATE INDEX alerts_created ON alerts(created_at);
+
+CREATE TABLE users (
+	id            TEXT PRIMARY KEY,
+	email         TEXT NOT NULL,
+	email_key     TEXT NOT NULL UNIQUE, -- lower-cased e-mail
+	name          TEXT NOT NULL DEFAULT '',
+	role          TEXT NOT NULL,
+	unit_code     TEXT NOT NULL DEFAULT '',
+	password_hash TEXT NOT NULL DEFAULT '',
+	disabled      INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER,
+	updated_at    INTEGER
+);
+
+CREATE TABLE sessions (
+	id         TEXT PRIMARY KEY,
+	user_id    TEXT NOT NULL,
+	csrf_token TEXT NOT NULL DEFAULT '',
+	created_at INTEGER,
+	expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_tokens (
+	id         TEXT PRIMARY KEY,
+	user_id    TEXT NOT NULL,
+	name       TEXT NOT NULL DEFAULT '',
+	hash       TEXT NOT NULL UNIQUE,
+	created_at INTEGER,
+	last_used  INTEGER
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+CREATE TABLE audit (
+	seq       INTEGER PRIMARY KEY,
+	id        TEXT NOT NULL UNIQUE,
+	at        INTEGER,
+	actor     TEXT NOT NULL DEFAULT '',
+	action    TEXT NOT NULL DEFAULT '',
+	target    TEXT NOT NULL DEFAULT '',
+	unit_code TEXT NOT NULL DEFAULT '',
+	before    TEXT NOT NULL DEFAULT '',
+	after     TEXT NOT NULL DEFAULT '',
+	note      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_target ON audit(target, at);
+CREATE INDEX audit_at ON audit(at);
+
+CREATE TABLE leases (
+	name   TEXT PRIMARY KEY,
+	holder TEXT NOT NULL,
+	until  INTEGER NOT NULL
+);
+
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+`,
+}
+
+// migrate applies every migration newer than the recorded version.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: unable to create schema_migrations: %w", err)
+	}
+	var current int
+	if err := s.w.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("sqlite: unable to read schema version: %w", err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("sqlite: database schema version %d is newer than this program (%d)", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+				return fmt.Errorf("sqlite: migration %d: %w", v, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, v, time.Now().UnixMilli()); err != nil {
+				return fmt.Errorf("sqlite: record migration %d: %w", v, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

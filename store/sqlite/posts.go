@@ -1,0 +1,350 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+const postCols = `id, unit_code, feed_id, item_key, source, url, title, summary, categories, published_at, local_day,
+	first_seen_at, date_inferred, date_clamped, rule_kind, rule_reason, override, submitted_by, rejected, updated_at`
+
+// effKindSQL is the effective kind of a row given a new rule kind parameter.
+const effKindSQL = `COALESCE(NULLIF(json_extract(override, '$.kind'), ''), ?)`
+
+func scanPost(sc interface{ Scan(...any) error }) (models.Post, error) {
+	var (
+		p                     models.Post
+		cats                  string
+		ov                    sql.NullString
+		pub, seen, up         sql.NullInt64
+		inferred, clamped, rj int
+	)
+	err := sc.Scan(&p.ID, &p.UnitCode, &p.FeedID, &p.ItemKey, &p.Source, &p.URL, &p.Title, &p.Summary, &cats, &pub, &p.LocalDay,
+		&seen, &inferred, &clamped, &p.RuleKind, &p.RuleReason, &ov, &p.SubmittedBy, &rj, &up)
+	if err != nil {
+		return p, err
+	}
+	if p.Categories, err = fromJSON[string](cats); err != nil {
+		return p, err
+	}
+	if ov.Valid && ov.String != "" {
+		var o models.Override
+		if err := json.Unmarshal([]byte(ov.String), &o); err != nil {
+			return p, fmt.Errorf("sqlite: corrupt override of post %s: %w", p.ID, err)
+		}
+		o.At = o.At.UTC()
+		p.Override = &o
+	}
+	p.PublishedAt, p.FirstSeenAt, p.UpdatedAt = fromMS(pub), fromMS(seen), fromMS(up)
+	p.DateInferred, p.DateClamped, p.Rejected = inferred != 0, clamped != 0, rj != 0
+	return p, nil
+}
+
+func overrideJSON(o *models.Override) (any, error) {
+	if o == nil {
+		return nil, nil
+	}
+	c := *o
+	c.At = c.At.UTC().Truncate(1e6)
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to encode override: %w", err)
+	}
+	return string(b), nil
+}
+
+// preparePost checks a post's identity and fills the derived fields.
+func preparePost(p *models.Post) error {
+	if p.UnitCode == "" || p.ItemKey == "" {
+		return fmt.Errorf("sqlite: post %q needs a unit code and an item key: %w", p.Title, store.ErrInvalid)
+	}
+	if p.ID == "" {
+		p.ID = store.NewID()
+	}
+	if p.Source == "" {
+		p.Source = models.SourceFeed
+	}
+	if p.FirstSeenAt.IsZero() {
+		p.FirstSeenAt = nowIfZero(p.PublishedAt)
+	}
+	if p.PublishedAt.IsZero() {
+		p.PublishedAt = p.FirstSeenAt
+	}
+	if p.LocalDay == "" {
+		p.LocalDay = models.LocalDay(p.PublishedAt, models.Vietnam)
+	}
+	if p.UpdatedAt.IsZero() {
+		p.UpdatedAt = p.FirstSeenAt
+	}
+	return nil
+}
+
+func insertPost(ctx context.Context, q execer, p models.Post) error {
+	ov, err := overrideJSON(p.Override)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO posts(`+postCols+`, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
+		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
+		string(p.Kind()), boolInt(p.Counted()))
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+	}
+	return nil
+}
+
+// UpsertPosts writes a poll's posts in one transaction, idempotent on (unit, item key).
+func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
+	var res store.UpsertResult
+	if len(posts) == 0 {
+		return res, nil
+	}
+	prepared := make([]models.Post, len(posts))
+	for i, p := range posts {
+		if err := preparePost(&p); err != nil {
+			return res, err
+		}
+		prepared[i] = p
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res = store.UpsertResult{}
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM posts WHERE unit_code = ? AND item_key = ?`)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare post lookup: %w", err)
+		}
+		defer find.Close()
+		update, err := tx.PrepareContext(ctx, `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?,
+			rule_reason = ?, updated_at = ?, eff_kind = `+effKindSQL+` WHERE id = ?`)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare post update: %w", err)
+		}
+		defer update.Close()
+		for _, p := range prepared {
+			var id string
+			err := find.QueryRowContext(ctx, p.UnitCode, p.ItemKey).Scan(&id)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if err := insertPost(ctx, tx, p); err != nil {
+					return err
+				}
+				res.Inserted = append(res.Inserted, p)
+			case err != nil:
+				return fmt.Errorf("sqlite: unable to look up post %s of %s: %w", p.ItemKey, p.UnitCode, err)
+			default:
+				_, err := update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind),
+					p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), id)
+				if err != nil {
+					return fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+				}
+				res.Updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.UpsertResult{}, err
+	}
+	return res, nil
+}
+
+// CreateManualPost inserts a hand-submitted post; ErrConflict if the unit already has the key.
+func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Post, error) {
+	p.Source = models.SourceManual
+	if err := preparePost(&p); err != nil {
+		return models.Post{}, err
+	}
+	if err := insertPost(ctx, s.w, p); err != nil {
+		return models.Post{}, err
+	}
+	return p, nil
+}
+
+// GetPost returns one post or ErrNotFound.
+func (s *Store) GetPost(ctx context.Context, id string) (models.Post, error) {
+	p, err := scanPost(s.r.QueryRowContext(ctx, `SELECT `+postCols+` FROM posts WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return models.Post{}, fmt.Errorf("sqlite: post %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return models.Post{}, fmt.Errorf("sqlite: unable to get post %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// ListPosts returns posts matching the filter, newest PublishedAt first.
+func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Post, error) {
+	var w where
+	if f.UnitCode != "" {
+		w.add("unit_code = ?", f.UnitCode)
+	}
+	if len(f.UnitCodes) > 0 {
+		w.in("unit_code", f.UnitCodes)
+	}
+	if f.FromDay != "" {
+		w.add("local_day >= ?", f.FromDay)
+	}
+	if f.ToDay != "" {
+		w.add("local_day <= ?", f.ToDay)
+	}
+	if f.Kind != "" {
+		w.add("eff_kind = ?", string(f.Kind))
+	}
+	if f.Source != "" {
+		w.add("source = ?", string(f.Source))
+	}
+	if f.NoOverride {
+		w.add("override IS NULL")
+	}
+	if f.SeenSince != nil {
+		w.add("first_seen_at >= ?", f.SeenSince.UnixMilli())
+	}
+	q := `SELECT ` + postCols + ` FROM posts` + w.String() + ` ORDER BY published_at DESC, id`
+	args := w.args
+	if f.Limit > 0 || f.Offset > 0 {
+		limit := f.Limit
+		if limit <= 0 {
+			limit = -1
+		}
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, limit, max(f.Offset, 0))
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to list posts: %w", err)
+	}
+	defer rows.Close()
+	var out []models.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: unable to read post: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: unable to list posts: %w", err)
+	}
+	return out, nil
+}
+
+// SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.
+func (s *Store) SetOverride(ctx context.Context, id string, o *models.Override) error {
+	if o != nil && o.Kind != "" && !o.Kind.Valid() {
+		return fmt.Errorf("sqlite: override of post %s has unknown kind %q: %w", id, o.Kind, store.ErrInvalid)
+	}
+	ov, err := overrideJSON(o)
+	if err != nil {
+		return err
+	}
+	kind, excluded := "", false
+	if o != nil {
+		kind, excluded = string(o.Kind), o.Excluded
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE posts SET override = ?,
+		eff_kind = COALESCE(NULLIF(?, ''), rule_kind),
+		counted = (rejected = 0 AND ? = 0)
+		WHERE id = ?`, ov, kind, boolInt(excluded), id)
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to set override of post %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("sqlite: post %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// SetRejected marks a manual post rejected or not; ErrNotFound if absent.
+func (s *Store) SetRejected(ctx context.Context, id string, rejected bool) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE posts SET rejected = ?,
+		counted = (? = 0 AND COALESCE(json_extract(override, '$.excluded'), 0) = 0)
+		WHERE id = ?`, boolInt(rejected), boolInt(rejected), id)
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to set rejection of post %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("sqlite: post %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// SetRuleKinds updates rule kind and reason of many posts at once; unknown IDs are skipped.
+func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `UPDATE posts SET rule_kind = ?, rule_reason = ?, eff_kind = `+effKindSQL+` WHERE id = ?`)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare rule kind update: %w", err)
+		}
+		defer st.Close()
+		for _, u := range updates {
+			if _, err := st.ExecContext(ctx, string(u.Kind), u.Reason, string(u.Kind), u.ID); err != nil {
+				return fmt.Errorf("sqlite: unable to set rule kind of post %s: %w", u.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// CountPosts counts counted posts by unit, local day and effective kind for days in
+// [FromDay, ToDay], ordered by unit, day and kind. It reads only a covering index.
+func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
+	var w where
+	w.add("counted = 1")
+	for _, d := range []string{q.FromDay, q.ToDay} {
+		if d == "" {
+			continue
+		}
+		if _, err := models.DayStart(d, models.Vietnam); err != nil {
+			return nil, fmt.Errorf("sqlite: count posts: %w: %w", err, store.ErrInvalid)
+		}
+	}
+	if q.FromDay != "" {
+		w.add("local_day >= ?", q.FromDay)
+	}
+	if q.ToDay != "" {
+		w.add("local_day <= ?", q.ToDay)
+	}
+	if len(q.UnitCodes) == 1 {
+		w.add("unit_code = ?", q.UnitCodes[0])
+	} else if len(q.UnitCodes) > 1 {
+		w.in("unit_code", q.UnitCodes)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, eff_kind, COUNT(*), SUM(source = 'manual')
+		FROM posts`+w.String()+` GROUP BY local_day, unit_code, eff_kind`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
+	}
+	defer rows.Close()
+	var out []models.DayCount
+	for rows.Next() {
+		var c models.DayCount
+		if err := rows.Scan(&c.UnitCode, &c.Day, &c.Kind, &c.Count, &c.Manual); err != nil {
+			return nil, fmt.Errorf("sqlite: unable to read count: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.UnitCode != b.UnitCode {
+			return a.UnitCode < b.UnitCode
+		}
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		return a.Kind < b.Kind
+	})
+	return out, nil
+}

@@ -1,0 +1,260 @@
+// Package sqlite is tintot's embedded default store.Store backend, built on
+// modernc.org/sqlite (pure Go, no cgo). One process owns one database file.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"tintot/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store on one SQLite file. Writes go through a single connection
+// (BEGIN IMMEDIATE) so concurrent goroutines queue instead of failing with SQLITE_BUSY;
+// reads use a separate pool that WAL lets run beside the writer.
+type Store struct {
+	w *sql.DB // writer: exactly one connection
+	r *sql.DB // readers
+}
+
+// readConns is the size of the read pool.
+const readConns = 4
+
+// Open opens (creating if needed) the database at path, with WAL, foreign keys and a busy
+// timeout, and applies pending schema migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	memory := path == ":memory:" || strings.HasPrefix(path, "file::memory:")
+	if !memory {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("sqlite: unable to create directory %s: %w", dir, err)
+			}
+		}
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)", "temp_store(MEMORY)", "cache_size(-32000)"} {
+		pragmas.Add("_pragma", p)
+	}
+	wq := url.Values{"_txlock": {"immediate"}}
+	for k, v := range pragmas {
+		wq[k] = v
+	}
+	dsn := func(q url.Values) string {
+		if memory {
+			return path + "?" + q.Encode()
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn(wq))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w, r: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if !memory {
+		rq := url.Values{}
+		for k, v := range pragmas {
+			rq[k] = v
+		}
+		rq.Add("_pragma", "query_only(1)")
+		r, err := sql.Open("sqlite", dsn(rq))
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("sqlite: unable to open %s for reading: %w", path, err)
+		}
+		r.SetMaxOpenConns(readConns)
+		r.SetMaxIdleConns(readConns)
+		r.SetConnMaxIdleTime(0)
+		s.r = r
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping checks that both pools answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping readers: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errR error
+	if s.r != s.w {
+		errR = s.r.Close()
+	}
+	errW := s.w.Close()
+	if err := errors.Join(errW, errR); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// tx runs fn in one write transaction (BEGIN IMMEDIATE on the single writer connection).
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// mapErr turns constraint violations into the store's sentinel errors, keeping the cause.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", store.ErrNotFound, err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", store.ErrConflict, se.Error())
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: %s", store.ErrInvalid, se.Error())
+		}
+	}
+	return err
+}
+
+// execer is what both *sql.DB and *sql.Tx offer.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ms encodes a time as UTC unix milliseconds; the zero time is NULL.
+func ms(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// msPtr encodes an optional time.
+func msPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ms(*t)
+}
+
+// fromMS decodes a nullable millisecond column.
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+// fromMSPtr decodes a nullable millisecond column to an optional time.
+func fromMSPtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMilli(v.Int64).UTC()
+	return &t
+}
+
+// jsonText encodes a slice as JSON text ("[]" for nil).
+func jsonText[T any](v []T) string {
+	if len(v) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "[]"
+	}
+	return string(b)
+}
+
+// fromJSON decodes JSON text into a slice; nil for empty arrays.
+func fromJSON[T any](s string) ([]T, error) {
+	if s == "" || s == "[]" || s == "null" {
+		return nil, nil
+	}
+	var v []T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, fmt.Errorf("sqlite: corrupt JSON column %q: %w", s, err)
+	}
+	return v, nil
+}
+
+// nullStr stores "" as NULL (used for optional references such as parent codes).
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// where accumulates AND-ed conditions and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// in adds "col IN (list)" as one JSON parameter, so long lists never hit the variable limit.
+func (w *where) in(col string, values []string) {
+	w.add(col+" IN (SELECT value FROM json_each(?))", jsonText(values))
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
