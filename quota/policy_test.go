@@ -101,6 +101,29 @@ exemptions:
 	if len(p.Exemptions) != 1 || p.Exemptions[0].Reason != "Nghỉ Tết" {
 		t.Errorf("exemptions = %+v", p.Exemptions)
 	}
+	p, err = PolicyFromYAML(yamlNode(t, `
+targets:
+  - name: commune_daily_good_news
+    unit_kinds: [commune]
+    kinds: [good_news]
+    period: day
+    minimum: 3
+    level: baseline
+`))
+	if err != nil || len(p.Targets) != 1 || p.Targets[0].Minimum != 3 {
+		t.Errorf("targets list must replace the defaults: %v %+v", err, p.Targets)
+	}
+	if _, err := PolicyFromYAML(yamlNode(t, `
+targets:
+  - name: a
+    unit_kinds: [xa]
+    kinds: [good_news]
+    period: day
+    minimum: 1
+    level: baseline
+`)); err == nil || !strings.Contains(err.Error(), `unknown unit kind "xa"`) {
+		t.Errorf("invalid policy accepted: %v", err)
+	}
 	if _, err := PolicyFromYAML(yamlNode(t, "targetz: []\n")); err == nil || !strings.Contains(err.Error(), "targetz") {
 		t.Errorf("unknown field: err = %v", err)
 	}
