@@ -1,6 +1,8 @@
 package mongo
 
 import (
+	"time"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -15,4 +17,12 @@ func dupKeyErr() error {
 func marshalRaw(v any) (bson.Raw, error) {
 	b, err := bson.Marshal(v)
 	return bson.Raw(b), err
+}
+
+func mustUTC(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }
