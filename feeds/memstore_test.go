@@ -152,3 +152,4 @@ func (m *memStore) ListOutages(_ context.Context, _ []string, _, _ time.Time) ([
 }
 
 func (m *memStore) CreateUnit(context.Context, models.Unit) error { return nil }
+func (m *memStore) Close() error { return nil }

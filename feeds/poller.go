@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,8 +76,9 @@ type Poller struct {
 	opts   PollerOptions
 	log    *slog.Logger
 
-	mu    sync.Mutex
-	hosts map[string]chan struct{}
+	mu     sync.Mutex
+	hosts  map[string]chan struct{}
+	bodies map[string][32]byte // feed ID → sha256 of the last body parsed and stored
 }
 
 // NewPoller builds a Poller.
@@ -121,7 +123,7 @@ func NewPoller(st store.Store, client *Client, cls Classifier, clock models.Cloc
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{}}
+	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{}, bodies: map[string][32]byte{}}
 }
 
 // DefaultPolicy checks every interval; honours Retry-After and max-age when longer, up to
@@ -210,6 +212,13 @@ type pollResult struct {
 	inserted, updated int
 }
 
+// forgetBody drops the remembered body hash of a feed.
+func (p *Poller) forgetBody(id string) {
+	p.mu.Lock()
+	delete(p.bodies, id)
+	p.mu.Unlock()
+}
+
 // hostSlot returns the semaphore of a URL's host.
 func (p *Poller) hostSlot(rawURL string) chan struct{} {
 	host := rawURL
@@ -242,6 +251,7 @@ func (p *Poller) pollOne(ctx context.Context, f models.Feed) (res pollResult) {
 	if err == nil && len(posts) > 0 {
 		ur, uerr := p.st.UpsertPosts(ctx, posts)
 		if uerr != nil {
+			p.forgetBody(f.ID) // store it again next time
 			err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store %d posts of feed %s: %w", len(posts), f.ID, uerr)}
 		} else {
 			inserted, updated = len(ur.Inserted), ur.Updated
@@ -283,6 +293,16 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResu
 	if err != nil || fr.NotModified {
 		return fr, nil, "", err
 	}
+	// A server without validators re-sending the very body this process already stored:
+	// nothing to parse or write.
+	sum := sha256.Sum256(fr.Body)
+	p.mu.Lock()
+	same := p.bodies[f.ID] == sum
+	p.mu.Unlock()
+	if same {
+		fr.Body = nil
+		return fr, nil, "", nil
+	}
 	now := p.clock.Now()
 	pf, err := Parse(fr.Body, f.URL, now)
 	fr.Body = nil
@@ -301,6 +321,9 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResu
 			q.RuleKind, q.RuleReason = p.cls.Classify(*q, f)
 		}
 	}
+	p.mu.Lock()
+	p.bodies[f.ID] = sum
+	p.mu.Unlock()
 	return fr, pf.Posts, pf.Title, nil
 }
 

@@ -233,10 +233,19 @@ func TestPollIdempotent(t *testing.T) {
 	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.NewPosts != 3 {
 		t.Fatalf("first poll: %s", s)
 	}
-	// Same body again: nothing new.
+	// Same body again: nothing new, nothing rewritten.
 	f = env.feed(t, f.ID)
-	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.NewPosts != 0 || s.UpdatedPosts != 3 {
+	upserts := env.mem.upserts
+	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.OK != 1 || s.NewPosts != 0 || s.UpdatedPosts != 0 {
 		t.Errorf("unchanged re-poll: %s", s)
+	}
+	if env.mem.upserts != upserts {
+		t.Error("an unchanged body was written again")
+	}
+	// A new process (no remembered bodies) re-reads it: updates, still nothing new.
+	fresh := NewPoller(env.st, env.poller.client, kindByFeed{}, env.clock, PollerOptions{Log: env.poller.log})
+	if s := fresh.PollFeeds(context.Background(), []models.Feed{env.feed(t, f.ID)}); s.NewPosts != 0 || s.UpdatedPosts != 3 {
+		t.Errorf("re-poll after restart: %s", s)
 	}
 	// b1 drops out of the window, b2 gets an edited title, b4 is new.
 	env.clock.Add(time.Hour)
