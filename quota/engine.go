@@ -67,10 +67,10 @@ func (e Engine) weekPeriod(week string) (period, error) {
 	return period{kind: models.PeriodWeek, key: week, start: start, end: start.AddDate(0, 0, 7), day0: dn, ndays: 7}, nil
 }
 
-// prevDay returns the day before a day period.
+// prevDay returns the day before a day period, without its key (streaks need statuses
+// only, and formatting keys would dominate their cost).
 func (p period) prevDay() period {
-	start := p.start.AddDate(0, 0, -1)
-	return period{kind: models.PeriodDay, key: start.Format(models.DayLayout), start: start, end: p.start, day0: p.day0 - 1, ndays: 1}
+	return period{kind: models.PeriodDay, start: p.start.AddDate(0, 0, -1), end: p.start, day0: p.day0 - 1, ndays: 1}
 }
 
 // compiled is a target with what evaluating it needs, worked out once per call.
@@ -139,6 +139,11 @@ func obligatory(t models.Target, start time.Time) bool {
 
 // status evaluates one unit × target × period at now.
 func (e Engine) status(u models.Unit, t compiled, p period, d *Data, now time.Time) models.PeriodStatus {
+	return e.statusOf(u, d.counts[u.Code], t, p, d, now)
+}
+
+// statusOf is status with the unit's counts already looked up.
+func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *Data, now time.Time) models.PeriodStatus {
 	ps := models.PeriodStatus{
 		Target:     t.Name,
 		Kinds:      t.kinds,
@@ -167,7 +172,7 @@ func (e Engine) status(u models.Unit, t compiled, p period, d *Data, now time.Ti
 			ps.Note = joinNote(ps.Note, "Cao điểm: "+pk.Name)
 		}
 	}
-	ps.Actual = count(d.counts[u.Code], p.day0, p.ndays, t.mask)
+	ps.Actual = count(ud, p.day0, p.ndays, t.mask)
 	if ps.Actual >= ps.Required {
 		ps.Status = models.StatusMet
 		return ps
@@ -264,9 +269,10 @@ func combine(sts []models.Status) models.Status {
 func (e Engine) dayLevelStatus(u models.Unit, targets []compiled, lvl models.Level, day period, d *Data, now time.Time) models.Status {
 	var buf [4]models.Status
 	sts := buf[:0]
+	ud := d.counts[u.Code]
 	for _, t := range targets {
 		if t.Level == lvl {
-			sts = append(sts, e.status(u, t, day, d, now).Status)
+			sts = append(sts, e.statusOf(u, ud, t, day, d, now).Status)
 		}
 	}
 	return combine(sts)

@@ -101,12 +101,12 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 			row.DailyStatus[i] = models.StatusNA
 		}
 		for i, t := range kt.week {
-			ps := e.status(u, t, wp, d, now)
+			ps := e.statusOf(u, counts, t, wp, d, now)
 			row.Statuses = append(row.Statuses, ps)
 			row.StatusByKey[kt.weekKeys[i]] = ps.Status
 		}
 		if len(kt.day) > 0 {
-			row.Statuses = append(row.Statuses, e.dailySummaries(u, kt.day, kt.dayKeys, dayPeriods, wp, d, now, &row)...)
+			row.Statuses = append(row.Statuses, e.dailySummaries(u, counts, kt.day, kt.dayKeys, dayPeriods, wp, d, now, &row)...)
 			for i := range dayPeriods {
 				if e.dayLevelStatus(u, kt.day, models.LevelBaseline, prevPeriods[i], d, now) == models.StatusMet {
 					row.PrevDaysMet++
@@ -142,7 +142,7 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 		}
 		s.ShareMet = share(s.Met, s.Met+s.Short+s.AtRisk+s.Unknown)
 	}
-	r.WeekSummary = e.weekSummary(r.Rows, week)
+	r.WeekSummary = e.weekSummary(r.Rows)
 	return r, nil
 }
 
@@ -164,7 +164,7 @@ func (e Engine) StreakDay(week string, now time.Time) string {
 
 // dailySummaries folds each daily target's seven day statuses into one week-long status
 // per target and level: Required is the days the quota applied, Actual the days met.
-func (e Engine) dailySummaries(u models.Unit, targets []compiled, keys [][7]string, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
+func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, keys [][7]string, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
 	out := make([]models.PeriodStatus, 0, len(targets))
 	// per level and day: 1 met by every target so far, 2 not met by one, 0 not applicable
 	var met [2][7]uint8
@@ -182,7 +182,7 @@ func (e Engine) dailySummaries(u models.Unit, targets []compiled, keys [][7]stri
 		}
 		var sts [7]models.Status
 		for i, dp := range days {
-			st := e.status(u, t, dp, d, now).Status
+			st := e.statusOf(u, ud, t, dp, d, now).Status
 			row.StatusByKey[keys[ti][i]] = st
 			sts[i] = st
 			switch st {
@@ -278,7 +278,7 @@ func rank(rows []models.ReviewRow) {
 }
 
 // weekSummary counts rows by status per weekly target and level, in policy order.
-func (e Engine) weekSummary(rows []models.ReviewRow, week string) []models.TargetSummary {
+func (e Engine) weekSummary(rows []models.ReviewRow) []models.TargetSummary {
 	out := []models.TargetSummary{}
 	for _, t := range e.Policy.Targets {
 		if t.Period != models.PeriodWeek {
@@ -287,22 +287,23 @@ func (e Engine) weekSummary(rows []models.ReviewRow, week string) []models.Targe
 		s := models.TargetSummary{Target: t.Name, Level: t.Level}
 		any := false
 		for _, row := range rows {
-			st, ok := row.StatusByKey[StatusKey(t.Name, week, t.Level)]
-			if !ok {
-				continue
-			}
-			any = true
-			switch st {
-			case models.StatusMet:
-				s.Met++
-			case models.StatusShort:
-				s.Short++
-			case models.StatusAtRisk:
-				s.AtRisk++
-			case models.StatusUnknown:
-				s.Unknown++
-			case models.StatusExcused:
-				s.Excused++
+			for _, ps := range row.Statuses {
+				if ps.PeriodKind != models.PeriodWeek || ps.Target != t.Name || ps.Level != t.Level {
+					continue
+				}
+				any = true
+				switch ps.Status {
+				case models.StatusMet:
+					s.Met++
+				case models.StatusShort:
+					s.Short++
+				case models.StatusAtRisk:
+					s.AtRisk++
+				case models.StatusUnknown:
+					s.Unknown++
+				case models.StatusExcused:
+					s.Excused++
+				}
 			}
 		}
 		if !any {
