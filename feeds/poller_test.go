@@ -119,8 +119,7 @@ func rssDoc(title string, items ...rssItem) string {
 }
 
 type pollEnv struct {
-	st     store.Store
-	mem    *memStore
+	st     *countingStore
 	clock  *testClock
 	poller *Poller
 	srv    *feedServer
@@ -130,8 +129,7 @@ type pollEnv struct {
 func newPollEnv(t *testing.T, etags bool, opts PollerOptions) *pollEnv {
 	t.Helper()
 	env := &pollEnv{clock: &testClock{t: testNow}, srv: newFeedServer(t, etags)}
-	env.mem = newMemStore()
-	env.st = env.mem
+	env.st = newSQLiteStore(t)
 	client := testClient(ClientOptions{AllowPrivate: true})
 	opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	opts.OnStateChange = func(_ context.Context, f models.Feed, old, cur models.FeedState) {
@@ -143,6 +141,11 @@ func newPollEnv(t *testing.T, etags bool, opts PollerOptions) *pollEnv {
 
 func (env *pollEnv) addFeed(t *testing.T, unit, path string, kind models.Kind) models.Feed {
 	t.Helper()
+	if _, err := env.st.GetUnit(context.Background(), unit); err != nil {
+		if err := env.st.CreateUnit(context.Background(), models.Unit{Code: unit, Name: "Đơn vị " + unit, Kind: models.UnitCommune}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f, err := env.st.CreateFeed(context.Background(), models.Feed{UnitCode: unit, URL: env.srv.URL + path, DefaultKind: kind, NextCheckAt: env.clock.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -205,12 +208,12 @@ func TestPollConditionalGET(t *testing.T) {
 		t.Errorf("feed polled before it was due: %s", s)
 	}
 	env.clock.Add(31 * time.Minute)
-	upserts := env.mem.upserts
+	upserts := env.st.upserts.Load()
 	s = env.pollDue(t)
 	if s.NotModified != 1 || s.NewPosts != 0 || s.OK != 0 {
 		t.Errorf("second poll: %s, want one 304", s)
 	}
-	if env.mem.upserts != upserts {
+	if env.st.upserts.Load() != upserts {
 		t.Error("a 304 was parsed and written again")
 	}
 	if env.srv.full.Load() != 1 {
@@ -235,11 +238,11 @@ func TestPollIdempotent(t *testing.T) {
 	}
 	// Same body again: nothing new, nothing rewritten.
 	f = env.feed(t, f.ID)
-	upserts := env.mem.upserts
+	upserts := env.st.upserts.Load()
 	if s := env.poller.PollFeeds(context.Background(), []models.Feed{f}); s.OK != 1 || s.NewPosts != 0 || s.UpdatedPosts != 0 {
 		t.Errorf("unchanged re-poll: %s", s)
 	}
-	if env.mem.upserts != upserts {
+	if env.st.upserts.Load() != upserts {
 		t.Error("an unchanged body was written again")
 	}
 	// A new process (no remembered bodies) re-reads it: updates, still nothing new.
@@ -322,7 +325,7 @@ func TestPollFailuresBackoffBrokenRecovery(t *testing.T) {
 	if fmt.Sprint(waits) != fmt.Sprint(want) {
 		t.Errorf("backoff waits %v, want %v", waits, want)
 	}
-	outs, _ := env.mem.ListOutages(context.Background(), nil, time.Time{}, time.Time{})
+	outs, _ := env.st.ListOutages(context.Background(), nil, testNow.AddDate(-1, 0, 0), testNow.AddDate(1, 0, 0))
 	if len(outs) != 1 || outs[0].To != nil || !outs[0].From.Equal(testNow) {
 		t.Errorf("outages %+v, want one open from the first failure", outs)
 	}
@@ -336,7 +339,7 @@ func TestPollFailuresBackoffBrokenRecovery(t *testing.T) {
 	if got.State != models.FeedOK || got.ConsecutiveFailures != 0 || got.LastError != "" || got.FailingSince != nil {
 		t.Errorf("after recovery: %+v", got)
 	}
-	outs, _ = env.mem.ListOutages(context.Background(), nil, time.Time{}, time.Time{})
+	outs, _ = env.st.ListOutages(context.Background(), nil, testNow.AddDate(-1, 0, 0), testNow.AddDate(1, 0, 0))
 	if len(outs) != 1 || outs[0].To == nil || !outs[0].To.Equal(env.clock.Now()) {
 		t.Errorf("outage not closed at recovery: %+v", outs)
 	}
@@ -441,9 +444,12 @@ func TestPollPerHostLimit(t *testing.T) {
 		io.WriteString(w, body)
 	}))
 	defer srv.Close()
-	st := newMemStore()
+	st := newSQLiteStore(t)
 	var fs []models.Feed
 	for i := range 8 {
+		if err := st.CreateUnit(context.Background(), models.Unit{Code: fmt.Sprintf("U%d", i), Name: "Xã", Kind: models.UnitCommune}); err != nil {
+			t.Fatal(err)
+		}
 		f, _ := st.CreateFeed(context.Background(), models.Feed{UnitCode: fmt.Sprintf("U%d", i), URL: fmt.Sprintf("%s/k%d.rss", srv.URL, i)})
 		fs = append(fs, f)
 	}
