@@ -282,7 +282,7 @@ func TestReview(t *testing.T) {
 	if a.Unit.Code != "xa-a" || a.Rank != 1 || a.DaysMet[models.LevelBaseline] != 5 || a.Streak != 5 || a.FeedState != models.FeedOK {
 		t.Errorf("first row = %s rank %d days %v streak %d feed %s", a.Unit.Code, a.Rank, a.DaysMet, a.Streak, a.FeedState)
 	}
-	if b.Unit.Code != "xa-b" || b.PrevDaysMet != 1 || b.DailyStatus[4] != models.StatusAtRisk || b.DailyStatus[3] != models.StatusShort || b.FeedState != "" {
+	if b.Unit.Code != "xa-b" || b.PrevDaysMet != 1 || b.DailyStatus[4] != models.StatusAtRisk || b.DailyStatus[3] != models.StatusShort || b.DailyStatus[5] != models.StatusNA || b.FeedState != "" {
 		t.Errorf("second row = %+v", b)
 	}
 	all, err := f.svc.Review(ctx, "2026-W48", "")

@@ -163,6 +163,11 @@ func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *D
 		ps.Note = "Đơn vị không hoạt động trong kỳ này"
 		return ps
 	}
+	if now.Before(p.start) {
+		ps.Status = models.StatusNA
+		ps.Note = "Chưa đến kỳ"
+		return ps
+	}
 	if u.ActiveFrom != nil && u.ActiveFrom.After(p.start) {
 		ps.Note = "Đơn vị bắt đầu hoạt động từ " + u.ActiveFrom.In(e.loc()).Format("02/01/2006")
 	}

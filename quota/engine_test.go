@@ -101,6 +101,7 @@ func TestUnitStatusDaily(t *testing.T) {
 		{name: "outage of another unit's feed does not matter", outages: []models.FeedOutage{{FeedID: "f-xa-b", From: at("2026-11-24 00:00")}}, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "no feed and no posts: short, the unit must submit by hand", noFeeds: true, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "unit created the next day: n/a", unit: models.Unit{Code: "xa-a", Kind: models.UnitCommune, ActiveFrom: ptr(at("2026-11-26 00:00"))}, now: closed, want: models.StatusNA},
+		{name: "a day not begun yet: n/a", now: at("2026-11-24 23:00"), want: models.StatusNA},
 		{name: "unit dissolved before: n/a", unit: models.Unit{Code: "xa-a", Kind: models.UnitCommune, ActiveTo: ptr(at("2026-11-25 00:00"))}, now: closed, want: models.StatusNA},
 	}
 	for _, tt := range tests {
