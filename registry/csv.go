@@ -172,8 +172,19 @@ func parseRows(r io.Reader) ([]row, []RowError, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Excel may write a "sep=;" first line naming the separator.
+	comma := rune(0)
+	if first, rest, ok := strings.Cut(text, "\n"); ok || first != "" {
+		if f := strings.TrimSpace(first); strings.HasPrefix(strings.ToLower(f), "sep=") && utf8.RuneCountInString(f) == 5 {
+			comma, _ = utf8.DecodeLastRuneInString(f)
+			text = "\n" + rest // keep line numbers
+		}
+	}
+	if comma == 0 {
+		comma = sniffDelimiter(text)
+	}
 	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = sniffDelimiter(text)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = cr.Comma != '\t' // a tab is white space: trimming would merge empty cells
 
@@ -288,6 +299,9 @@ func splitList(s string) []string {
 	return out
 }
 
+// invisible removes characters that copy-paste from web pages and Word leaves in cells.
+var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\ufeff", "", "\u00a0", " ")
+
 // cleanSpaces trims and collapses runs of white space to one space.
 func cleanSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
 
@@ -312,7 +326,7 @@ func parseRecord(rec, cols []string, line int) (row, *RowError) {
 	var feeds []string
 	var kindText string
 	for i, c := range cols {
-		v := rec[i]
+		v := invisible.Replace(rec[i])
 		switch c {
 		case ColCode:
 			u.Code = strings.TrimSpace(v)

@@ -269,3 +269,39 @@ func TestSplitList(t *testing.T) {
 		t.Fatalf("splitList = %q, want %q", got, want)
 	}
 }
+
+func TestParseCSVExcelQuirks(t *testing.T) {
+	cases := map[string]string{
+		"sep line":        "sep=;\r\ncode;name;kind\r\nX1;Đoàn xã A;xã\r\n",
+		"invisible chars": "code,name,kind\nX1\u200b,\u00a0Đoàn xã A\u00a0,xã\n",
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			es, rowErrs, err := ParseCSV(strings.NewReader(in))
+			if err != nil || len(rowErrs) != 0 {
+				t.Fatalf("err=%v rows=%v", err, rowErrs)
+			}
+			if len(es) != 1 || es[0].Unit.Code != "X1" || es[0].Unit.Name != "Đoàn xã A" {
+				t.Fatalf("entries = %+v", es)
+			}
+		})
+	}
+}
+
+func TestParseCSVBadQuote(t *testing.T) {
+	in := "code,name,kind\nX1,Đoàn xã A,xã\nX2,Đoàn \"xã\" B,xã\nX3,Đoàn xã C,xã\n"
+	es, rowErrs, err := ParseCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rowErrs) != 1 || rowErrs[0].Line != 3 || !strings.Contains(rowErrs[0].Reason, "ngoặc kép") {
+		t.Fatalf("row errors = %+v, want one at line 3 about quotes", rowErrs)
+	}
+	_, rowErrs, _ = ParseCSV(strings.NewReader("sep=,\n" + in))
+	if len(rowErrs) != 1 || rowErrs[0].Line != 4 {
+		t.Errorf("after a sep= line, row errors = %+v, want line 4", rowErrs)
+	}
+	if len(es) != 2 {
+		t.Errorf("good rows = %d, want 2", len(es))
+	}
+}

@@ -41,6 +41,7 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt ImportOptions)
 	for _, u := range stored {
 		storedBy[u.Code] = u
 	}
+	fixParentCase(rows, storedBy)
 	errs = append(errs, checkTree(rows, errs, storedBy)...)
 	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Line - b.Line })
 	rep := Report{Units: len(rows), Errors: errs}
@@ -72,6 +73,34 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt ImportOptions)
 	}
 	rep.Changes = ch
 	return rep, nil
+}
+
+// fixParentCase points a parent code written in another letter case ("td-hp" for
+// "TD-HP") at the one unit it can only mean, in the file or the store.
+func fixParentCase(rows []row, stored map[string]models.Unit) {
+	exact := make(map[string]bool, len(rows)+len(stored))
+	upper := map[string][]string{}
+	addCode := func(c string) {
+		if !exact[c] {
+			exact[c] = true
+			upper[strings.ToUpper(c)] = append(upper[strings.ToUpper(c)], c)
+		}
+	}
+	for c := range stored {
+		addCode(c)
+	}
+	for _, rw := range rows {
+		addCode(rw.entry.Unit.Code)
+	}
+	for i := range rows {
+		p := rows[i].entry.Unit.ParentCode
+		if p == "" || exact[p] {
+			continue
+		}
+		if m := upper[strings.ToUpper(p)]; len(m) == 1 && m[0] != rows[i].entry.Unit.Code {
+			rows[i].entry.Unit.ParentCode = m[0]
+		}
+	}
 }
 
 // checkTree reports rows whose parent is neither in the file nor stored, and rows that sit

@@ -252,3 +252,13 @@ func BenchmarkImport600(b *testing.B) {
 	}
 	b.ReportMetric(float64(1+len(wardNames)+500+1+68), "units")
 }
+
+func TestImportParentCodeCase(t *testing.T) {
+	st := openStore(t)
+	mustImport(t, st, "code,name,kind\nTD-HP,Thành đoàn Hải Phòng,Thành đoàn\n", ImportOptions{})
+	mustImport(t, st, "code,name,kind,parent_code\nX1,Đoàn xã A,xã,td-hp\n", ImportOptions{})
+	x, err := st.GetUnit(context.Background(), "X1")
+	if err != nil || x.ParentCode != "TD-HP" {
+		t.Fatalf("X1 = %+v, %v; want parent TD-HP", x, err)
+	}
+}
