@@ -33,6 +33,8 @@ type alertDoc struct {
 	LastError  string     `bson:"last_error"`
 	CreatedAt  time.Time  `bson:"created_at"`
 	SentAt     *time.Time `bson:"sent_at"`
+	// Seq orders alerts created in the same millisecond by insertion (ObjectIDs grow).
+	Seq bson.ObjectID `bson:"seq"`
 }
 
 func toAlertDoc(a models.Alert) alertDoc {
@@ -82,6 +84,7 @@ func (s *Store) EnqueueAlert(ctx context.Context, a models.Alert) (models.Alert,
 		a.CreatedAt = now()
 	}
 	d := toAlertDoc(a)
+	d.Seq = bson.NewObjectID()
 	_, err := s.col(colAlerts).InsertOne(ctx, d)
 	if err == nil {
 		return d.model(), true, nil
@@ -102,7 +105,7 @@ func (s *Store) EnqueueAlert(ctx context.Context, a models.Alert) (models.Alert,
 
 // DueAlerts returns pending alerts with NextTryAt <= now, oldest first.
 func (s *Store) DueAlerts(ctx context.Context, now time.Time, limit int) ([]models.Alert, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}})
+	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "seq", Value: 1}})
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
@@ -143,7 +146,7 @@ func (s *Store) GetAlert(ctx context.Context, id string) (models.Alert, error) {
 
 // ListAlerts returns alerts matching the filter, newest first.
 func (s *Store) ListAlerts(ctx context.Context, f store.AlertFilter) ([]models.Alert, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}})
+	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "seq", Value: -1}})
 	if f.Limit > 0 {
 		opts.SetLimit(int64(f.Limit))
 	}

@@ -23,6 +23,8 @@ type auditDoc struct {
 	Before   string    `bson:"before"`
 	After    string    `bson:"after"`
 	Note     string    `bson:"note"`
+	// Seq orders entries made in the same millisecond by insertion (ObjectIDs grow).
+	Seq bson.ObjectID `bson:"seq"`
 }
 
 func toAuditDoc(e models.AuditEntry) auditDoc {
@@ -52,13 +54,15 @@ func (s *Store) AddAudit(ctx context.Context, e models.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = now()
 	}
-	_, err := s.col(colAudit).InsertOne(ctx, toAuditDoc(e))
+	d := toAuditDoc(e)
+	d.Seq = bson.NewObjectID()
+	_, err := s.col(colAudit).InsertOne(ctx, d)
 	return mapErr("add audit entry", err)
 }
 
 // ListAudit returns entries for a target prefix (all if empty), newest first.
 func (s *Store) ListAudit(ctx context.Context, target string, limit int) ([]models.AuditEntry, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}})
+	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "seq", Value: -1}})
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}

@@ -66,10 +66,10 @@ func (s *Store) CloseOutage(ctx context.Context, feedID string, at time.Time) er
 }
 
 // ListOutages returns outages of the given units (all if empty) overlapping [from, to),
-// ordered by start then feed.
+// ordered by unit, start, then insertion.
 func (s *Store) ListOutages(ctx context.Context, unitCodes []string, from, to time.Time) ([]models.FeedOutage, error) {
 	out, err := findAll(ctx, s.col(colOutages), outageFilter(unitCodes, from, to),
-		options.Find().SetSort(bson.D{{Key: "from", Value: 1}, {Key: "feed_id", Value: 1}}), outageDoc.model)
+		options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "from", Value: 1}, {Key: "_id", Value: 1}}), outageDoc.model)
 	if err != nil {
 		return nil, mapErr("list outages", err)
 	}
