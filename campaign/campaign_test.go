@@ -357,3 +357,22 @@ func TestAtRisk(t *testing.T) {
 		t.Errorf("report = %+v", reports[0])
 	}
 }
+
+func TestRecheckInput(t *testing.T) {
+	f := newFixture(t, at("2026-11-27 12:00"))
+	tests := []struct{ from, to, want string }{
+		{"2026-11-25", "2026-11-20", "is empty"},
+		{"2026/11/20", "2026-11-25", "2026/11/20"},
+		{"2026-11-20", "x", `"x"`},
+		{"2024-01-01", "2026-11-25", "longer than a year"},
+	}
+	for _, tt := range tests {
+		if _, err := f.svc.Recheck(context.Background(), tt.from, tt.to); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Recheck(%s, %s) err = %v, want it to mention %s", tt.from, tt.to, err, tt.want)
+		}
+	}
+	// Nothing closed yet: nothing to recheck, no error.
+	if corr, err := f.svc.Recheck(context.Background(), "2026-11-20", "2026-11-26"); err != nil || len(corr) != 0 {
+		t.Errorf("recheck of unclosed days = %v, %v", corr, err)
+	}
+}
