@@ -227,7 +227,18 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 	if err != nil {
 		return r, fmt.Errorf("campaign: %w", err)
 	}
-	streaks, err := s.extendStreaks(ctx, units, s.Engine.StreakDay(week, now), from, d, now)
+	// A streak can only run past the loaded days if no day of this week was short.
+	var maybeLong []models.Unit
+	for _, row := range r.Rows {
+		short := false
+		for _, st := range row.DailyStatus {
+			short = short || st == models.StatusShort
+		}
+		if !short && row.Streak > 0 {
+			maybeLong = append(maybeLong, row.Unit)
+		}
+	}
+	streaks, err := s.extendStreaks(ctx, maybeLong, s.Engine.StreakDay(week, now), from, d, now)
 	if err != nil {
 		return r, err
 	}
