@@ -12,7 +12,8 @@ import (
 )
 
 // checkRegistry validates a registry batch against the stored units before anything is
-// written: codes present and not repeated, feed URLs valid, parents known, no cycles.
+// written: codes present (ErrInvalid) and not repeated (ErrConflict), parents known and
+// no cycles (ErrInvalid). Feed URLs are validated by the callers, as with SQLite.
 func checkRegistry(entries []store.RegistryEntry, stored map[string]unitDoc) error {
 	parent := make(map[string]string, len(stored)+len(entries))
 	for code, d := range stored {
@@ -25,15 +26,10 @@ func checkRegistry(entries []store.RegistryEntry, stored map[string]unitDoc) err
 			return fmt.Errorf("mongo: registry entry %d has no unit code: %w", i+1, store.ErrInvalid)
 		}
 		if inBatch[code] {
-			return fmt.Errorf("mongo: unit %q appears twice in the registry: %w", code, store.ErrInvalid)
+			return fmt.Errorf("mongo: unit %q appears twice in the registry: %w", code, store.ErrConflict)
 		}
 		inBatch[code] = true
 		parent[code] = e.Unit.ParentCode
-		for _, u := range e.FeedURLs {
-			if !models.ValidFeedURL(u) {
-				return fmt.Errorf("mongo: unit %q has an invalid feed URL %q: %w", code, u, store.ErrInvalid)
-			}
-		}
 	}
 	for _, e := range entries {
 		code := e.Unit.Code
@@ -90,7 +86,9 @@ func (s *Store) ApplyRegistry(ctx context.Context, entries []store.RegistryEntry
 			case sameUnit(old, toUnitDoc(u)):
 				ch.UnitsSame++
 			default:
-				u.UpdatedAt = t
+				if u.UpdatedAt.IsZero() {
+					u.UpdatedAt = t
+				}
 				if _, err := s.col(colUnits).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.Code}},
 					bson.D{{Key: "$set", Value: unitFields(toUnitDoc(u))}}); err != nil {
 					return mapErr("update unit "+u.Code, err)
