@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -23,6 +24,9 @@ func leaseFilter(name, holder string, now time.Time) bson.D {
 // AcquireLease takes or renews the named lease for holder until now+ttl. When another
 // holder has a live lease the upsert collides with its _id: not acquired.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	if name == "" || holder == "" {
+		return false, fmt.Errorf("mongo: lease needs a name and a holder (name %q, holder %q)", name, holder)
+	}
 	_, err := s.col(colLeases).UpdateOne(ctx, leaseFilter(name, holder, now),
 		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: holder}, {Key: "expires_at", Value: ms(now.Add(ttl))}}}},
 		options.UpdateOne().SetUpsert(true))
