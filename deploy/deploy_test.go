@@ -1,6 +1,3 @@
-// Package deploy holds the deployment files of tintot (Dockerfile, Compose, systemd,
-// Kubernetes, CI workflow, example configuration); its tests check that they parse and
-// say what operators rely on.
 package deploy
 
 import (
