@@ -41,6 +41,8 @@ func apiRoutes(e *testEnv) []struct {
 		{"POST", "/api/v1/units", map[string]any{"code": "C9", "name": "Xã mới", "kind": "commune", "parent_code": "P"}},
 		{"GET", "/api/v1/users", nil},
 		{"POST", "/api/v1/users", map[string]any{"email": "x@doan.vn", "name": "X", "role": "admin"}},
+		{"PATCH", "/api/v1/users/" + e.users["adminC2"].ID, map[string]any{"disabled": true}},
+		{"PATCH", "/api/v1/users/" + e.users["adminC1"].ID, map[string]any{"unit_code": "C2"}},
 	}
 }
 
@@ -170,4 +172,38 @@ func TestReviewerSeesSubtreeOnly(t *testing.T) {
 	// A unit admin gets no subtree review at all.
 	resp, body = e.do("adminC1", "GET", "/api/v1/review?parent=C1", nil)
 	wantStatus(t, resp, body, http.StatusForbidden)
+}
+
+// Every route the app has, present or added later, refuses anonymous callers: 401 JSON
+// under /api, a redirect to /login for pages.
+func TestEveryRegisteredRouteNeedsCredentials(t *testing.T) {
+	e := newEnv(t)
+	public := map[string]bool{
+		"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /api/openapi.json": true,
+		"GET /login": true, "POST /login": true, "POST /api/v1/login": true,
+		"HEAD /healthz": true, "HEAD /readyz": true, "HEAD /metrics": true, "HEAD /api/openapi.json": true, "HEAD /login": true,
+	}
+	seen := 0
+	for _, r := range e.app.GetRoutes(true) {
+		key := r.Method + " " + r.Path
+		if public[key] || r.Path == "/" && r.Method != "GET" || strings.HasPrefix(r.Path, "/static") || r.Method == "HEAD" {
+			continue
+		}
+		path := strings.NewReplacer(":code", "C2", ":id", "x", ":week", "2026-W48").Replace(r.Path)
+		path = strings.TrimSuffix(path, "*")
+		t.Run(key, func(t *testing.T) {
+			resp, body := e.do("", r.Method, path, map[string]any{})
+			if strings.HasPrefix(path, "/api/") {
+				wantStatus(t, resp, body, http.StatusUnauthorized)
+				return
+			}
+			if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+				t.Fatalf("anonymous %s: %d to %q, want a redirect to /login", key, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		})
+		seen++
+	}
+	if seen < 25 {
+		t.Fatalf("only %d routes checked; the route table looks wrong", seen)
+	}
 }
