@@ -165,17 +165,17 @@ func recoverTruncated(b []byte) []byte {
 		tail := p.tail
 		if tail == "" {
 			s := string(b[:i])
+			open := strings.Count(s, "<channel") > strings.Count(s, "</channel>")
 			switch {
-			case strings.Contains(s, "<rdf:RDF"):
-				tail = "</rdf:RDF>"
-				if strings.Contains(s[strings.LastIndex(s, "<rdf:RDF"):], "<channel") && strings.Index(s, "</channel>") < 0 && strings.Index(s, "<item") > strings.Index(s, "<channel") && strings.Index(s, "</channel>") < 0 {
-					// RSS 1.0 items are outside the channel, which is already closed
-					if strings.Count(s, "<channel") > strings.Count(s, "</channel>") {
-						tail = "</channel></rdf:RDF>"
-					}
+			case strings.Contains(s, "<rdf:RDF") || strings.Contains(s, "<RDF"):
+				root := "</rdf:RDF>"
+				if !strings.Contains(s, "<rdf:RDF") {
+					root = "</RDF>"
 				}
-			case strings.Contains(s, "<RDF"):
-				tail = "</RDF>"
+				tail = root
+				if open {
+					tail = "</channel>" + root
+				}
 			default:
 				tail = "</channel></rss>"
 			}

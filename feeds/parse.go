@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -117,7 +118,7 @@ func itemPost(it *gofeed.Item, base *url.URL, now time.Time, nuke bool) models.P
 		content = it.Content
 	}
 	title := cleanText(it.Title)
-	summary := htmlToText(content, SummaryMaxRunes)
+	summary := capSummary(htmlToText(content, 0), SummaryMaxRunes)
 	if title == "" { // title-less microblog posts: the start of the text is the title
 		title = truncateRunes(summary, 100)
 	}
@@ -262,6 +263,31 @@ loop:
 		out = truncateRunes(out, max)
 	}
 	return out
+}
+
+var hashtagRe = regexp.MustCompile(`#[\p{L}\p{M}\p{N}_]+`)
+
+// capSummary cuts a summary to max runes but keeps the hashtags of the cut-off part
+// (appended), since campaign tags often sit at the end of a long post.
+func capSummary(s string, max int) string {
+	cut := truncateRunes(s, max)
+	if cut == s {
+		return s
+	}
+	kept := strings.TrimSuffix(cut, "…")
+	rest := s[len(kept):]
+	var tags []string
+	seen := map[string]bool{}
+	for _, t := range hashtagRe.FindAllString(rest, -1) {
+		if !seen[t] && !strings.Contains(kept, t) {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) == 0 {
+		return cut
+	}
+	return cut + " " + strings.Join(tags, " ")
 }
 
 // truncateRunes cuts s to at most n runes, adding "…" when cut.

@@ -255,10 +255,26 @@ func TestItemKey(t *testing.T) {
 	}
 }
 
-func TestSummaryCapped(t *testing.T) {
-	long := "<p>" + strings.Repeat("Tin tốt mỗi ngày. ", 200) + "</p>"
-	s := htmlToText(long, SummaryMaxRunes)
-	if n := len([]rune(s)); n > SummaryMaxRunes+1 {
-		t.Errorf("summary has %d runes, want at most %d", n, SummaryMaxRunes+1)
+func TestSummaryCappedKeepsHashtags(t *testing.T) {
+	long := "<p>" + strings.Repeat("Tin tốt mỗi ngày. ", 200) + "</p><p>#MoiNgayMotTinTot #CâuChuyệnĐẹp</p>"
+	s := capSummary(htmlToText(long, 0), SummaryMaxRunes)
+	if n := len([]rune(s)); n > SummaryMaxRunes+60 {
+		t.Errorf("summary has %d runes, want about %d", n, SummaryMaxRunes)
+	}
+	if !strings.HasSuffix(s, "… #MoiNgayMotTinTot #CâuChuyệnĐẹp") {
+		t.Errorf("hashtags of the cut-off text lost: …%q", s[len(s)-80:])
+	}
+}
+
+func TestParseNukeVietMinutes(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Đoàn xã</title><generator>NukeViet v4.0</generator>
+<item><title>Tin</title><link>https://xa.example.vn/tin/1</link><pubDate>Fri, 27 Nov 2026 01:11:05 GMT</pubDate></item></channel></rss>`
+	pf, err := Parse([]byte(doc), "https://xa.example.vn/rss", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "01:11" is 01:<month>: the minutes are the month number, so only the hour is kept.
+	if got := pf.Posts[0].PublishedAt.In(models.Vietnam).Format("15:04"); got != "08:00" {
+		t.Errorf("NukeViet time = %s, want 08:00", got)
 	}
 }

@@ -165,51 +165,148 @@ func (p *Poller) PollDue(ctx context.Context) (Summary, error) {
 }
 
 // PollFeeds polls the given feeds now, whatever their schedule (forced polls, one unit,
-// the end-of-day boost).
+// the end-of-day boost). Workers fetch and parse in parallel; one writer stores the posts
+// of the feeds that are ready together (one UpsertPosts call per batch, so SQLite commits
+// once for many feeds) and then records each feed's schedule and health.
 func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 	start := p.clock.Now()
-	var (
-		mu  sync.Mutex
-		sum = Summary{Feeds: len(feeds)}
-		wg  sync.WaitGroup
-	)
+	sum := Summary{Feeds: len(feeds)}
+	if len(feeds) == 0 {
+		return sum
+	}
 	jobs := make(chan models.Feed)
-	workers := min(p.opts.Workers, len(feeds))
-	for range workers {
+	ready := make(chan polled, p.opts.Workers)
+	var wg sync.WaitGroup
+	for range min(p.opts.Workers, len(feeds)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range jobs {
-				r := p.pollOne(ctx, f)
-				mu.Lock()
-				switch {
-				case r.err != nil:
-					sum.Failed++
-				case r.notModified:
-					sum.NotModified++
-				default:
-					sum.OK++
-				}
-				sum.NewPosts += r.inserted
-				sum.UpdatedPosts += r.updated
-				mu.Unlock()
+				ready <- p.fetchOne(ctx, f)
 			}
 		}()
 	}
-	for _, f := range feeds {
-		jobs <- f
+	go func() {
+		for _, f := range feeds {
+			jobs <- f
+		}
+		close(jobs)
+		wg.Wait()
+		close(ready)
+	}()
+	batch := make([]polled, 0, maxBatchFeeds)
+	for first := range ready {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatchFeeds {
+			select {
+			case x, ok := <-ready:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, x)
+			default:
+				break drain
+			}
+		}
+		p.store(ctx, batch, &sum)
 	}
-	close(jobs)
-	wg.Wait()
 	sum.Duration = p.clock.Now().Sub(start)
 	return sum
 }
 
-// pollResult is the outcome of one feed's poll.
-type pollResult struct {
-	err               error
-	notModified       bool
-	inserted, updated int
+// maxBatchFeeds caps how many feeds' posts go into one UpsertPosts call.
+const maxBatchFeeds = 64
+
+// polled is one feed fetched and parsed, waiting to be stored.
+type polled struct {
+	feed  models.Feed
+	fr    FetchResult
+	posts []models.Post
+	title string
+	err   error
+}
+
+// fetchOne fetches and parses one feed within its host's concurrency limit.
+func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
+	slot := p.hostSlot(f.URL)
+	select {
+	case slot <- struct{}{}:
+	case <-ctx.Done():
+		return polled{feed: f, err: &FetchError{Kind: ErrCanceled, Err: ctx.Err()}}
+	}
+	fr, posts, title, err := p.fetchAndParse(ctx, f)
+	<-slot
+	return polled{feed: f, fr: fr, posts: posts, title: title, err: err}
+}
+
+// store writes a batch's posts in one call, then each feed's state.
+func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
+	var posts []models.Post
+	seen := map[[2]string]bool{}
+	for _, b := range batch {
+		if b.err != nil {
+			continue
+		}
+		for _, q := range b.posts {
+			k := [2]string{q.UnitCode, q.ItemKey}
+			if !seen[k] { // the same item in two feeds of one unit is one post
+				seen[k] = true
+				posts = append(posts, q)
+			}
+		}
+	}
+	if len(posts) > 0 && ctx.Err() == nil {
+		ur, err := p.st.UpsertPosts(ctx, posts)
+		if err != nil {
+			p.log.Error("unable to store posts", slog.Int("posts", len(posts)), slog.Any("error", err))
+			for i := range batch {
+				if batch[i].err == nil && len(batch[i].posts) > 0 {
+					p.forgetBody(batch[i].feed.ID) // store it again next time
+					batch[i].err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store posts of feed %s: %w", batch[i].feed.ID, err)}
+				}
+			}
+		} else {
+			sum.NewPosts += len(ur.Inserted)
+			sum.UpdatedPosts += ur.Updated
+		}
+	}
+	for _, b := range batch {
+		switch {
+		case b.err != nil:
+			sum.Failed++
+		case b.fr.NotModified:
+			sum.NotModified++
+		default:
+			sum.OK++
+		}
+		p.finish(ctx, b)
+	}
+}
+
+// finish records one feed's schedule and health after its poll and releases its lease.
+func (p *Poller) finish(ctx context.Context, b polled) {
+	f, err := b.feed, b.err
+	if err != nil && ctx.Err() != nil {
+		// shutting down: not the feed's fault, release the lease and keep its health
+		f.LeaseHolder, f.LeaseUntil = "", nil
+		if uerr := p.st.UpdateFeed(context.WithoutCancel(ctx), f); uerr != nil {
+			p.log.Warn("unable to release feed", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+		}
+		return
+	}
+	old := f.State
+	p.record(ctx, &f, b.fr, b.title, err, p.clock.Now())
+	if uerr := p.st.UpdateFeed(ctx, f); uerr != nil {
+		p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+	}
+	if old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
+		p.opts.OnStateChange(ctx, f, old, f.State)
+	}
+	if err != nil {
+		p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
+			slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", err))
+	}
 }
 
 // forgetBody drops the remembered body hash of a feed.
@@ -233,51 +330,6 @@ func (p *Poller) hostSlot(rawURL string) chan struct{} {
 		p.hosts[host] = s
 	}
 	return s
-}
-
-// pollOne fetches, parses and stores one feed and records its schedule and health.
-func (p *Poller) pollOne(ctx context.Context, f models.Feed) (res pollResult) {
-	slot := p.hostSlot(f.URL)
-	select {
-	case slot <- struct{}{}:
-	case <-ctx.Done():
-		return pollResult{err: ctx.Err()}
-	}
-	fr, posts, title, err := p.fetchAndParse(ctx, f)
-	<-slot
-
-	now := p.clock.Now()
-	var inserted, updated int
-	if err == nil && len(posts) > 0 {
-		ur, uerr := p.st.UpsertPosts(ctx, posts)
-		if uerr != nil {
-			p.forgetBody(f.ID) // store it again next time
-			err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store %d posts of feed %s: %w", len(posts), f.ID, uerr)}
-		} else {
-			inserted, updated = len(ur.Inserted), ur.Updated
-		}
-	}
-	if err != nil && ctx.Err() != nil {
-		// shutting down: not the feed's fault, release the lease and keep its health
-		f.LeaseHolder, f.LeaseUntil = "", nil
-		if uerr := p.st.UpdateFeed(context.WithoutCancel(ctx), f); uerr != nil {
-			p.log.Warn("unable to release feed", slog.String("feed_id", f.ID), slog.Any("error", uerr))
-		}
-		return pollResult{err: err}
-	}
-	old := f.State
-	p.record(ctx, &f, fr, title, err, now)
-	if err := p.st.UpdateFeed(ctx, f); err != nil {
-		p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", err))
-	}
-	if old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
-		p.opts.OnStateChange(ctx, f, old, f.State)
-	}
-	if err != nil {
-		p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
-			slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", err))
-	}
-	return pollResult{err: err, notModified: fr.NotModified && err == nil, inserted: inserted, updated: updated}
 }
 
 // fetchAndParse fetches, parses and classifies a feed; a panic in any of it is recorded as
