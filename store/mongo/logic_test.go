@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"tintot/models"
 	"tintot/store"
 )
@@ -114,5 +116,57 @@ func TestPreparePost(t *testing.T) {
 	}
 	if !undated.PublishedAt.Equal(stored) || !undated.DateInferred {
 		t.Errorf("undated post = %+v, want first-seen time, marked inferred", undated)
+	}
+}
+
+func TestFoldCounts(t *testing.T) {
+	g := func(unit, day, rule, override, source string, n int) countGroup {
+		var c countGroup
+		c.ID.Unit, c.ID.Day, c.ID.Rule, c.ID.Override, c.ID.Source, c.N = unit, day, rule, override, source, n
+		return c
+	}
+	got := foldCounts([]countGroup{
+		g("X2", "2026-11-27", "good_news", "", "feed", 1),
+		g("X1", "2026-11-28", "good_news", "", "feed", 2),
+		g("X1", "2026-11-27", "other", "good_news", "feed", 1), // reclassified to good news
+		g("X1", "2026-11-27", "good_news", "", "manual", 2),    // submitted by hand
+		g("X1", "2026-11-27", "good_news", "", "feed", 3),
+		g("X1", "2026-11-27", "good_news", "story", "feed", 1), // reclassified to story
+	})
+	want := []models.DayCount{
+		{UnitCode: "X1", Day: "2026-11-27", Kind: models.KindGoodNews, Count: 6, Manual: 2},
+		{UnitCode: "X1", Day: "2026-11-27", Kind: models.KindStory, Count: 1},
+		{UnitCode: "X1", Day: "2026-11-28", Kind: models.KindGoodNews, Count: 2},
+		{UnitCode: "X2", Day: "2026-11-27", Kind: models.KindGoodNews, Count: 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("foldCounts = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if rows := foldCounts(nil); len(rows) != 0 {
+		t.Errorf("no groups gave %+v", rows)
+	}
+}
+
+// TestCountGroupDecodesMissingOverride checks that a group whose override kind is
+// missing (no override, or an exclusion-only one) decodes to "" and so uses the rule.
+func TestCountGroupDecodesMissingOverride(t *testing.T) {
+	raw, err := marshalRaw(bson.D{{Key: "_id", Value: bson.D{
+		{Key: "unit", Value: "X1"}, {Key: "day", Value: "2026-11-27"}, {Key: "rule", Value: "story"},
+		{Key: "override", Value: nil}, {Key: "source", Value: "feed"},
+	}}, {Key: "n", Value: int32(4)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c countGroup
+	if err := bson.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("decode group with null override: %v", err)
+	}
+	if got := foldCounts([]countGroup{c}); len(got) != 1 || got[0].Kind != models.KindStory || got[0].Count != 4 {
+		t.Errorf("fold = %+v, want 4 stories", got)
 	}
 }

@@ -1,8 +1,10 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -302,16 +304,10 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 	return mapErr("set rule kinds", err)
 }
 
-// effectiveKind is the aggregation expression of a post's kind: the override's when set
-// and not empty, else the rule's.
-var effectiveKind = bson.D{{Key: "$cond", Value: bson.D{
-	{Key: "if", Value: bson.D{{Key: "$gt", Value: bson.A{bson.D{{Key: "$ifNull", Value: bson.A{"$override.kind", ""}}}, ""}}}},
-	{Key: "then", Value: "$override.kind"},
-	{Key: "else", Value: "$rule_kind"},
-}}}
-
 // countPipeline groups counted posts (not rejected, not excluded) of a day range by unit,
-// day and effective kind. The $match is served by the (local_day, unit_code) index.
+// day, rule kind, override kind and source; foldCounts turns the groups into DayCounts.
+// The pipeline uses no expression operators, so it is the same plain $match + $group on
+// every server version. The $match is served by the (local_day, unit_code) index.
 func countPipeline(q store.CountQuery) mongo.Pipeline {
 	match := dayRange(bson.D{}, q.FromDay, q.ToDay)
 	match = inOrAll(match, "unit_code", q.UnitCodes)
@@ -322,29 +318,56 @@ func countPipeline(q store.CountQuery) mongo.Pipeline {
 	return mongo.Pipeline{
 		{{Key: "$match", Value: match}},
 		{{Key: "$group", Value: bson.D{
-			{Key: "_id", Value: bson.D{{Key: "unit", Value: "$unit_code"}, {Key: "day", Value: "$local_day"}, {Key: "kind", Value: effectiveKind}}},
-			{Key: "count", Value: bson.D{{Key: "$sum", Value: 1}}},
-			{Key: "manual", Value: bson.D{{Key: "$sum", Value: bson.D{{Key: "$cond", Value: bson.A{
-				bson.D{{Key: "$eq", Value: bson.A{"$source", string(models.SourceManual)}}}, 1, 0,
-			}}}}}},
+			{Key: "_id", Value: bson.D{
+				{Key: "unit", Value: "$unit_code"}, {Key: "day", Value: "$local_day"},
+				{Key: "rule", Value: "$rule_kind"}, {Key: "override", Value: "$override.kind"},
+				{Key: "source", Value: "$source"},
+			}},
+			{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
 		}}},
-		{{Key: "$sort", Value: bson.D{{Key: "_id.unit", Value: 1}, {Key: "_id.day", Value: 1}, {Key: "_id.kind", Value: 1}}}},
 	}
 }
 
-// countDoc is one $group output row of countPipeline.
-type countDoc struct {
+// countGroup is one $group output row of countPipeline.
+type countGroup struct {
 	ID struct {
-		Unit string `bson:"unit"`
-		Day  string `bson:"day"`
-		Kind string `bson:"kind"`
+		Unit     string `bson:"unit"`
+		Day      string `bson:"day"`
+		Rule     string `bson:"rule"`
+		Override string `bson:"override"`
+		Source   string `bson:"source"`
 	} `bson:"_id"`
-	Count  int `bson:"count"`
-	Manual int `bson:"manual"`
+	N int `bson:"n"`
 }
 
-func (d countDoc) model() models.DayCount {
-	return models.DayCount{UnitCode: d.ID.Unit, Day: d.ID.Day, Kind: models.Kind(d.ID.Kind), Count: d.Count, Manual: d.Manual}
+// foldCounts merges groups into one DayCount per unit, day and effective kind (the
+// override's kind when set, else the rule's), counting manual posts apart, ordered by
+// unit, day and kind.
+func foldCounts(groups []countGroup) []models.DayCount {
+	type key struct{ unit, day, kind string }
+	idx := map[key]int{}
+	var out []models.DayCount
+	for _, g := range groups {
+		kind := g.ID.Override
+		if kind == "" {
+			kind = g.ID.Rule
+		}
+		k := key{g.ID.Unit, g.ID.Day, kind}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, models.DayCount{UnitCode: k.unit, Day: k.day, Kind: models.Kind(kind)})
+		}
+		out[i].Count += g.N
+		if g.ID.Source == string(models.SourceManual) {
+			out[i].Manual += g.N
+		}
+	}
+	slices.SortFunc(out, func(a, b models.DayCount) int {
+		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Kind, b.Kind))
+	})
+	return out
 }
 
 // CountPosts counts counted posts by unit, local day and effective kind for days in
@@ -354,13 +377,13 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 	if err != nil {
 		return nil, mapErr("count posts", err)
 	}
-	var docs []countDoc
-	if err := cur.All(ctx, &docs); err != nil {
+	var groups []countGroup
+	if err := cur.All(ctx, &groups); err != nil {
 		return nil, mapErr("count posts", err)
 	}
-	out := make([]models.DayCount, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, d.model())
+	out := foldCounts(groups)
+	if out == nil {
+		out = []models.DayCount{}
 	}
 	return out, nil
 }
