@@ -1,0 +1,162 @@
+// Package report renders a weekly review as the files reviewers take to their meetings:
+// XLSX (status colours, frozen header, a summary sheet) and CSV (UTF-8 with BOM so Excel
+// shows Vietnamese correctly). Headers and status words are Vietnamese.
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"tintot/models"
+)
+
+// dayHeaders are the Vietnamese short names of Monday..Sunday.
+var dayHeaders = [7]string{"T2", "T3", "T4", "T5", "T6", "T7", "CN"}
+
+// Headers returns the column headers of the review table, days labelled with their dates.
+func Headers(r models.Review) []string {
+	h := []string{"Hạng", "Mã đơn vị", "Tên đơn vị", "Loại"}
+	for i, d := range dayHeaders {
+		if i < len(r.Days) && len(r.Days[i]) == 10 {
+			d += " " + r.Days[i][8:10] + "/" + r.Days[i][5:7]
+		}
+		h = append(h, d)
+	}
+	return append(h,
+		"Ngày đạt (mức 2025)",
+		"Tin tốt (tuần)",
+		"Câu chuyện đẹp (tuần)",
+		"Đấu tranh phản bác (tuần)",
+		"Chỉ tiêu tuần (mức 2025)",
+		"Mức 2030",
+		"Chuỗi ngày đạt",
+		"So với tuần trước",
+		"Tình trạng nguồn tin",
+	)
+}
+
+// cell is one value of the table with the status that colours it ("" for none).
+type cell struct {
+	value  any
+	status models.Status
+}
+
+// rows turns the review into table cells, in the order of Headers.
+func rows(r models.Review) [][]cell {
+	out := make([][]cell, 0, len(r.Rows))
+	for _, row := range r.Rows {
+		c := []cell{
+			{value: row.Rank}, {value: row.Unit.Code}, {value: row.Unit.Name}, {value: row.Unit.Kind.Label()},
+		}
+		for i := 0; i < 7; i++ {
+			st := row.DailyStatus[i]
+			if st == models.StatusNA || st == "" {
+				c = append(c, cell{value: "–", status: models.StatusNA})
+				continue
+			}
+			c = append(c, cell{value: row.DailyCounts[i], status: st})
+		}
+		daily := find(row.Statuses, models.PeriodDay, models.LevelBaseline)
+		if daily != nil {
+			c = append(c, cell{value: fmt.Sprintf("%d/%d", daily.Actual, daily.Required)})
+		} else {
+			c = append(c, cell{value: "–"})
+		}
+		c = append(c,
+			cell{value: row.WeekCounts[models.KindGoodNews]},
+			cell{value: row.WeekCounts[models.KindStory]},
+			cell{value: row.WeekCounts[models.KindIdeology]},
+		)
+		c = append(c, weekly(row.Statuses, models.LevelBaseline), target(row.Statuses))
+		c = append(c, cell{value: row.Streak})
+		diff := ""
+		if daily != nil {
+			d := row.DaysMet[models.LevelBaseline] - row.PrevDaysMet
+			diff = fmt.Sprintf("%+d ngày", d)
+		}
+		c = append(c, cell{value: diff}, cell{value: feedLabel(row.FeedState)})
+		out = append(out, c)
+	}
+	return out
+}
+
+func find(sts []models.PeriodStatus, pk models.PeriodKind, lvl models.Level) *models.PeriodStatus {
+	for i := range sts {
+		if sts[i].PeriodKind == pk && sts[i].Level == lvl {
+			return &sts[i]
+		}
+	}
+	return nil
+}
+
+// weekly summarises the weekly targets of a level, e.g. "Câu chuyện đẹp 1/1: Đạt".
+func weekly(sts []models.PeriodStatus, lvl models.Level) cell {
+	var parts []string
+	worst := models.Status("")
+	for _, s := range sts {
+		if s.PeriodKind != models.PeriodWeek || s.Level != lvl {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %d/%d: %s", kindsLabel(s.Kinds), s.Actual, s.Required, s.Status.Label()))
+		worst = worse(worst, s.Status)
+	}
+	if len(parts) == 0 {
+		return cell{value: "–"}
+	}
+	return cell{value: strings.Join(parts, "; "), status: worst}
+}
+
+// target summarises the 2030 level: days met at 2 a day and weekly targets.
+func target(sts []models.PeriodStatus) cell {
+	var parts []string
+	for _, s := range sts {
+		if s.Level != models.LevelTarget {
+			continue
+		}
+		if s.PeriodKind == models.PeriodDay {
+			parts = append(parts, fmt.Sprintf("ngày đạt %d/%d", s.Actual, s.Required))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %d/%d", kindsLabel(s.Kinds), s.Actual, s.Required))
+		}
+	}
+	if len(parts) == 0 {
+		return cell{value: "–"}
+	}
+	return cell{value: strings.Join(parts, "; ")}
+}
+
+func kindsLabel(ks []models.Kind) string {
+	parts := make([]string, len(ks))
+	for i, k := range ks {
+		parts[i] = k.Label()
+	}
+	return strings.Join(parts, "/")
+}
+
+var severity = map[models.Status]int{
+	"": 0, models.StatusNA: 1, models.StatusExcused: 2, models.StatusMet: 3,
+	models.StatusUnknown: 4, models.StatusAtRisk: 5, models.StatusShort: 6,
+}
+
+func worse(a, b models.Status) models.Status {
+	if severity[b] > severity[a] {
+		return b
+	}
+	return a
+}
+
+func feedLabel(s models.FeedState) string {
+	if s == "" {
+		return "Không có nguồn tin"
+	}
+	return s.Label()
+}
+
+// Filename is the download name of a review export, e.g. "tong-hop-2026-W48-TD.xlsx".
+func Filename(r models.Review, ext string) string {
+	name := "tong-hop-" + r.Week
+	if r.Parent != "" {
+		name += "-" + r.Parent
+	}
+	return name + "." + ext
+}
