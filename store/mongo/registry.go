@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"tintot/models"
 	"tintot/store"
@@ -68,6 +68,7 @@ func (s *Store) ApplyRegistry(ctx context.Context, entries []store.RegistryEntry
 			return err
 		}
 		t := now()
+		var unitWrites, feedWrites []mongo.WriteModel
 		for _, e := range entries {
 			u := e.Unit
 			old, exists := stored[u.Code]
@@ -79,9 +80,7 @@ func (s *Store) ApplyRegistry(ctx context.Context, entries []store.RegistryEntry
 				if u.UpdatedAt.IsZero() {
 					u.UpdatedAt = t
 				}
-				if _, err := s.col(colUnits).InsertOne(ctx, toUnitDoc(u)); err != nil {
-					return mapErr("insert unit "+u.Code, err)
-				}
+				unitWrites = append(unitWrites, mongo.NewInsertOneModel().SetDocument(toUnitDoc(u)))
 				ch.UnitsCreated++
 			case sameUnit(old, toUnitDoc(u)):
 				ch.UnitsSame++
@@ -89,24 +88,31 @@ func (s *Store) ApplyRegistry(ctx context.Context, entries []store.RegistryEntry
 				if u.UpdatedAt.IsZero() {
 					u.UpdatedAt = t
 				}
-				if _, err := s.col(colUnits).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.Code}},
-					bson.D{{Key: "$set", Value: unitFields(toUnitDoc(u))}}); err != nil {
-					return mapErr("update unit "+u.Code, err)
-				}
+				unitWrites = append(unitWrites, mongo.NewUpdateOneModel().
+					SetFilter(bson.D{{Key: "_id", Value: u.Code}}).
+					SetUpdate(bson.D{{Key: "$set", Value: unitFields(toUnitDoc(u))}}))
 				ch.UnitsUpdated++
 			}
 			for _, url := range e.FeedURLs {
 				f := toFeedDoc(models.Feed{ID: store.NewID(), UnitCode: u.Code, URL: url, NextCheckAt: t, CreatedAt: t, UpdatedAt: t})
-				res, err := s.col(colFeeds).UpdateOne(ctx,
-					bson.D{{Key: "unit_code", Value: u.Code}, {Key: "url", Value: url}},
-					bson.D{{Key: "$setOnInsert", Value: f}}, options.UpdateOne().SetUpsert(true))
-				if err != nil {
-					return mapErr("upsert feed "+url+" of unit "+u.Code, err)
-				}
-				if res.UpsertedCount > 0 {
-					ch.FeedsCreated++
-				}
+				feedWrites = append(feedWrites, mongo.NewUpdateOneModel().
+					SetFilter(bson.D{{Key: "unit_code", Value: u.Code}, {Key: "url", Value: url}}).
+					SetUpdate(bson.D{{Key: "$setOnInsert", Value: f}}).
+					SetUpsert(true))
 			}
+		}
+		// Two bulk writes keep the transaction short even for a whole province's registry.
+		if len(unitWrites) > 0 {
+			if _, err := s.col(colUnits).BulkWrite(ctx, unitWrites); err != nil {
+				return mapErr("write units", err)
+			}
+		}
+		if len(feedWrites) > 0 {
+			res, err := s.col(colFeeds).BulkWrite(ctx, feedWrites)
+			if err != nil {
+				return mapErr("write feeds", err)
+			}
+			ch.FeedsCreated = int(res.UpsertedCount)
 		}
 		return nil
 	})
