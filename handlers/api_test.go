@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"tintot/classify"
 	"tintot/models"
@@ -191,6 +192,9 @@ func TestUnitsCRUDValidation(t *testing.T) {
 		{"unit admin cannot move own unit", "adminC1", "PUT", "/api/v1/units/C1", map[string]any{"name": "x", "kind": "commune", "parent_code": "Q"}, 403, "parent_code"},
 		{"code in body must match", "admin", "PUT", "/api/v1/units/C1", map[string]any{"code": "C2", "name": "x", "kind": "commune"}, 400, "code"},
 		{"cycle", "admin", "PUT", "/api/v1/units/P", map[string]any{"name": "Tỉnh đoàn P", "kind": "province", "parent_code": "C1"}, 400, "parent_code"},
+		{"bad active_from", "admin", "POST", "/api/v1/units", map[string]any{"code": "C6", "name": "x", "kind": "commune", "active_from": "1/7/2025"}, 400, "active_from"},
+		{"active_to before active_from", "admin", "POST", "/api/v1/units", map[string]any{"code": "C6", "name": "x", "kind": "commune", "active_from": "2025-07-01", "active_to": "2025-06-30"}, 400, "active_to"},
+		{"merged commune from 2025-07-01", "admin", "POST", "/api/v1/units", map[string]any{"code": "C7", "name": "Đoàn xã sáp nhập", "kind": "commune", "parent_code": "P", "active_from": "2025-07-01"}, 201, ""},
 		{"delete with children", "admin", "DELETE", "/api/v1/units/P", nil, 409, ""},
 		{"unit admin cannot delete", "adminC1", "DELETE", "/api/v1/units/C1", nil, 403, ""},
 		{"delete leaf", "admin", "DELETE", "/api/v1/units/D1", nil, 204, ""},
@@ -206,6 +210,10 @@ func TestUnitsCRUDValidation(t *testing.T) {
 				}
 			}
 		})
+	}
+	c7, _ := e.st.GetUnit(context.Background(), "C7")
+	if c7.ActiveFrom == nil || !c7.ActiveFrom.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, models.Vietnam)) {
+		t.Fatalf("active_from stored as %v, want 2025-07-01 00:00 Vietnam time", c7.ActiveFrom)
 	}
 	u, _ := e.st.GetUnit(context.Background(), "C1")
 	if u.Name != "Đoàn xã Đông Hòa (mới)" || u.ParentCode != "P" {

@@ -22,8 +22,39 @@ type unitInput struct {
 	Kind       models.UnitKind `json:"kind"`
 	ParentCode string          `json:"parent_code"`
 	Emails     []string        `json:"emails"`
-	ActiveFrom *time.Time      `json:"active_from"`
-	ActiveTo   *time.Time      `json:"active_to"`
+	ActiveFrom *string         `json:"active_from"` // YYYY-MM-DD (local midnight) or RFC3339
+	ActiveTo   *string         `json:"active_to"`
+}
+
+// parseInstant reads an optional YYYY-MM-DD (local midnight) or RFC3339 field.
+func (s *server) parseInstant(field string, v *string) (*time.Time, error) {
+	if v == nil || strings.TrimSpace(*v) == "" {
+		return nil, nil
+	}
+	str := strings.TrimSpace(*v)
+	if t, err := models.DayStart(str, s.loc); err == nil {
+		u := t.UTC()
+		return &u, nil
+	}
+	t, err := time.Parse(time.RFC3339, str)
+	if err != nil {
+		return nil, badField(field, fmt.Sprintf("Ngày không hợp lệ %q (cần YYYY-MM-DD)", str))
+	}
+	u := t.UTC()
+	return &u, nil
+}
+
+// unit builds the unit from the input, validating its dates.
+func (s *server) unitFrom(in unitInput) (models.Unit, error) {
+	u := in.unit()
+	var err error
+	if u.ActiveFrom, err = s.parseInstant("active_from", in.ActiveFrom); err != nil {
+		return u, err
+	}
+	if u.ActiveTo, err = s.parseInstant("active_to", in.ActiveTo); err != nil {
+		return u, err
+	}
+	return u, u.Validate()
 }
 
 func (in unitInput) unit() models.Unit {
@@ -36,7 +67,6 @@ func (in unitInput) unit() models.Unit {
 	return models.Unit{
 		Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), Kind: in.Kind,
 		ParentCode: strings.TrimSpace(in.ParentCode), Emails: emails,
-		ActiveFrom: in.ActiveFrom, ActiveTo: in.ActiveTo,
 	}
 }
 
@@ -107,13 +137,13 @@ func (s *server) createUnit(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u := in.unit()
-	if err := u.Validate(); err != nil {
+	u, err := s.unitFrom(in)
+	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
 	u.CreatedAt, u.UpdatedAt = now, now
-	err := s.Store.CreateUnit(c.UserContext(), u)
+	err = s.Store.CreateUnit(c.UserContext(), u)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return &userError{Status: fiber.StatusConflict, Field: "code", Msg: "Mã đơn vị " + u.Code + " đã tồn tại"}
@@ -146,7 +176,10 @@ func (s *server) updateUnit(c *fiber.Ctx) error {
 		return badField("code", "Không đổi được mã đơn vị; mã trong dữ liệu phải trùng với đường dẫn")
 	}
 	in.Code = code
-	u := in.unit()
+	u, err := s.unitFrom(in)
+	if err != nil {
+		return err
+	}
 	if principalOf(c).User.Role != models.RoleAdmin {
 		if u.Kind != before.Kind {
 			return &userError{Status: fiber.StatusForbidden, Field: "kind", Msg: "Chỉ quản trị viên được đổi loại đơn vị"}
@@ -154,9 +187,6 @@ func (s *server) updateUnit(c *fiber.Ctx) error {
 		if u.ParentCode != before.ParentCode {
 			return &userError{Status: fiber.StatusForbidden, Field: "parent_code", Msg: "Chỉ quản trị viên được đổi đơn vị cấp trên"}
 		}
-	}
-	if err := u.Validate(); err != nil {
-		return err
 	}
 	u.CreatedAt, u.UpdatedAt = before.CreatedAt, s.now().UTC()
 	err = s.Store.UpdateUnit(c.UserContext(), u)

@@ -31,9 +31,11 @@ const (
 )
 
 // Login rate limit: this many failures per IP and e-mail within the window → 429.
+// Failures from one IP across all e-mails are capped too (password spraying).
 const (
-	loginMaxFailures = 5
-	loginWindow      = 15 * time.Minute
+	loginMaxFailures   = 5
+	loginMaxIPFailures = 50
+	loginWindow        = 15 * time.Minute
 )
 
 // Principal is the authenticated user of a request and how they authenticated.
@@ -199,7 +201,8 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("tintot-dummy-password"), 
 func (s *server) login(ctx context.Context, ip, email, password string) (models.User, string, models.Session, error) {
 	email = strings.TrimSpace(email)
 	key := ip + "|" + strings.ToLower(email)
-	if s.limiter.blocked(key) {
+	ipKey := ip + "|*"
+	if s.limiter.blocked(key, loginMaxFailures) || s.limiter.blocked(ipKey, loginMaxIPFailures) {
 		s.Log.Warn("login rate limited", slog.String("ip", ip))
 		return models.User{}, "", models.Session{}, httpErr(fiber.StatusTooManyRequests,
 			"Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
@@ -220,6 +223,7 @@ func (s *server) login(ctx context.Context, ip, email, password string) (models.
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || u.Disabled {
 		s.limiter.fail(key)
+		s.limiter.fail(ipKey)
 		return models.User{}, "", models.Session{}, httpErr(fiber.StatusUnauthorized, "E-mail hoặc mật khẩu không đúng")
 	}
 	s.limiter.reset(key)
@@ -293,10 +297,10 @@ func (l *loginLimiter) recent(key string) []time.Time {
 	return ts
 }
 
-func (l *loginLimiter) blocked(key string) bool {
+func (l *loginLimiter) blocked(key string, max int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.recent(key)) >= loginMaxFailures
+	return len(l.recent(key)) >= max
 }
 
 func (l *loginLimiter) fail(key string) {

@@ -298,3 +298,28 @@ func TestCreateUserAndSetPasswordValidate(t *testing.T) {
 		t.Fatal("SetPassword accepted a short password")
 	}
 }
+
+func TestLoginLimiterWindow(t *testing.T) {
+	clock := &testClock{t: testNow}
+	l := newLoginLimiter(clock)
+	for i := 0; i < loginMaxIPFailures-1; i++ {
+		l.fail("10.0.0.1|*")
+		clock.Add(time.Second)
+	}
+	if l.blocked("10.0.0.1|*", loginMaxIPFailures) {
+		t.Fatal("blocked one failure early")
+	}
+	l.fail("10.0.0.1|*")
+	if !l.blocked("10.0.0.1|*", loginMaxIPFailures) || l.blocked("10.0.0.2|*", loginMaxIPFailures) {
+		t.Fatal("per-address cap not applied to exactly that address")
+	}
+	// Failures age out one by one: after the window from the first, one slot frees up.
+	clock.Add(loginWindow - time.Duration(loginMaxIPFailures-1)*time.Second)
+	if l.blocked("10.0.0.1|*", loginMaxIPFailures) {
+		t.Fatal("the oldest failure did not age out")
+	}
+	l.reset("10.0.0.1|*")
+	if len(l.fails) != 0 {
+		t.Fatalf("limiter keeps %d keys after reset", len(l.fails))
+	}
+}
