@@ -177,14 +177,14 @@ func (s *Store) ListUnits(ctx context.Context, f store.UnitFilter) ([]models.Uni
 
 // DeleteUnit removes a unit and its feeds; ErrNotFound if absent, ErrConflict if it has children.
 func (s *Store) DeleteUnit(ctx context.Context, code string) error {
-	n, err := s.col(colUnits).CountDocuments(ctx, bson.D{{Key: "parent_code", Value: code}})
-	if err != nil {
-		return mapErr("count children of unit "+code, err)
-	}
-	if n > 0 {
-		return fmt.Errorf("mongo: unit %q has %d child units: %w", code, n, store.ErrConflict)
-	}
 	return s.inTx(ctx, func(ctx context.Context) error {
+		n, err := s.col(colUnits).CountDocuments(ctx, bson.D{{Key: "parent_code", Value: code}})
+		if err != nil {
+			return mapErr("count children of unit "+code, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("mongo: unit %q has %d child units: %w", code, n, store.ErrConflict)
+		}
 		res, err := s.col(colUnits).DeleteOne(ctx, bson.D{{Key: "_id", Value: code}})
 		if err != nil {
 			return mapErr("delete unit "+code, err)
