@@ -1,12 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"tintot/models"
 	"tintot/store"
@@ -295,11 +297,16 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 	})
 }
 
+// countFilterInSQL is the largest unit list CountPosts filters in SQL (index seeks); a
+// longer list (a whole province) scans the day range and filters in memory.
+const countFilterInSQL = 64
+
 // CountPosts counts counted posts by unit, local day and effective kind for days in
-// [FromDay, ToDay], ordered by unit, day and kind. It reads only a covering index.
+// [FromDay, ToDay], ordered by unit, day and kind. It reads the per-day counters that the
+// post triggers keep, never the posts themselves.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
 	var w where
-	w.add("counted = 1")
+	w.add("count > 0")
 	for _, d := range []string{q.FromDay, q.ToDay} {
 		if d == "" {
 			continue
@@ -314,13 +321,19 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 	if q.ToDay != "" {
 		w.add("local_day <= ?", q.ToDay)
 	}
-	if len(q.UnitCodes) == 1 {
+	var keep map[string]bool
+	switch n := len(q.UnitCodes); {
+	case n == 1:
 		w.add("unit_code = ?", q.UnitCodes[0])
-	} else if len(q.UnitCodes) > 1 {
+	case n > 1 && n <= countFilterInSQL:
 		w.in("unit_code", q.UnitCodes)
+	case n > countFilterInSQL:
+		keep = make(map[string]bool, n)
+		for _, c := range q.UnitCodes {
+			keep[c] = true
+		}
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, eff_kind, COUNT(*), SUM(source = 'manual')
-		FROM posts`+w.String()+` GROUP BY local_day, unit_code, eff_kind`, w.args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, kind, count, manual FROM post_counts`+w.String(), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
@@ -331,20 +344,16 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 		if err := rows.Scan(&c.UnitCode, &c.Day, &c.Kind, &c.Count, &c.Manual); err != nil {
 			return nil, fmt.Errorf("sqlite: unable to read count: %w", err)
 		}
+		if keep != nil && !keep[c.UnitCode] {
+			continue
+		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.UnitCode != b.UnitCode {
-			return a.UnitCode < b.UnitCode
-		}
-		if a.Day != b.Day {
-			return a.Day < b.Day
-		}
-		return a.Kind < b.Kind
+	slices.SortFunc(out, func(a, b models.DayCount) int {
+		return cmp.Or(strings.Compare(a.UnitCode, b.UnitCode), strings.Compare(a.Day, b.Day), strings.Compare(string(a.Kind), string(b.Kind)))
 	})
 	return out, nil
 }

@@ -1,0 +1,255 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// Benchmark database shape: a year of posts for a large province.
+const (
+	benchVersion = "v1" // bump when the schema or the generator changes
+	benchUnits   = 3300
+	benchDays    = 365
+	benchFirst   = "2025-11-24" // a Monday
+)
+
+// benchDB returns the path of the cached one-year benchmark database, building it once:
+// schema by Open, then posts generated in SQL with the post indexes and triggers set
+// aside, rebuilt afterwards (sorted index builds are far faster than row-by-row upkeep).
+func benchDB(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("tintot-bench-%s-m%d.db", benchVersion, len(migrations)))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	start := time.Now()
+	tmp := path + ".building"
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(tmp + suffix)
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+tmp+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-1000000)&_pragma=temp_store(MEMORY)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	exec := func(q string) {
+		b.Helper()
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			b.Fatalf("build benchmark database: %v\n%s", err, q)
+		}
+	}
+	var deferred []string
+	rows, err := db.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
+		WHERE tbl_name IN ('posts', 'post_counts') AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var drops []string
+	for rows.Next() {
+		var typ, name, ddl string
+		if err := rows.Scan(&typ, &name, &ddl); err != nil {
+			b.Fatal(err)
+		}
+		drops = append(drops, "DROP "+strings.ToUpper(typ)+" "+name)
+		deferred = append(deferred, ddl)
+	}
+	rows.Close()
+	for _, q := range drops {
+		exec(q)
+	}
+	exec(`INSERT INTO units(code, name, kind, parent_code, emails, created_at, updated_at)
+		VALUES ('P', 'Tỉnh đoàn', 'province', NULL, '[]', 0, 0)`)
+	exec(fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %d)
+		INSERT INTO units(code, name, kind, parent_code, emails, created_at, updated_at)
+		SELECT printf('X%%04d', i), printf('Đoàn xã %%d', i), 'commune', 'P', '[]', 0, 0 FROM n`, benchUnits))
+	// Posts: 0..6 per unit and day (about 3), mostly good news, then stories, other and
+	// ideology; about 5%% manual (a fifth of those rejected), 1%% excluded, 1%% reclassified.
+	exec(fmt.Sprintf(`WITH RECURSIVE
+		u(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM u WHERE i + 1 < %d),
+		d(j, day) AS (SELECT 0, '%s' UNION ALL SELECT j + 1, date(day, '+1 day') FROM d WHERE j + 1 < %d),
+		k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k + 1 < 6),
+		g AS (SELECT u.i, d.j, d.day, k.k,
+				CASE (u.i * 7 + d.j * 3 + k.k) %% 10 WHEN 0 THEN 'story' WHEN 1 THEN 'story' WHEN 2 THEN 'other'
+					WHEN 3 THEN 'ideology' ELSE 'good_news' END AS rule_kind,
+				(u.i + d.j + k.k) %% 20 = 0 AS manual,
+				(u.i + d.j + k.k) %% 20 = 0 AND (u.i + d.j) %% 5 = 0 AS rejected,
+				(u.i * 13 + d.j + k.k) %% 100 = 3 AS excluded,
+				(u.i + d.j * 11 + k.k) %% 100 = 7 AS reclassified
+			FROM u CROSS JOIN d CROSS JOIN k WHERE k.k < (u.i * 31 + d.j * 17) %% 7)
+		INSERT INTO posts(id, unit_code, feed_id, item_key, source, url, title, summary, categories, published_at, local_day,
+			first_seen_at, rule_kind, rule_reason, rejected, updated_at, eff_kind, counted, override)
+		SELECT printf('%%032x', (i * 1000 + j) * 10 + k), printf('X%%04d', i), 'feed', printf('%%s-%%d', day, k),
+			CASE WHEN manual THEN 'manual' ELSE 'feed' END, 'https://example.vn/p', 'Bài viết', '', '[]',
+			(unixepoch(day) - 7 * 3600 + 3600 * (1 + 3 * k)) * 1000, day, (unixepoch(day) - 7 * 3600 + 3600 * (2 + 3 * k)) * 1000,
+			rule_kind, 'bench', rejected, 0,
+			CASE WHEN reclassified AND NOT excluded THEN 'good_news' ELSE rule_kind END,
+			NOT rejected AND NOT excluded,
+			CASE WHEN excluded THEN '{"excluded":true,"by":"bench","at":"2026-01-01T00:00:00Z"}'
+				WHEN reclassified THEN '{"kind":"good_news","by":"bench","at":"2026-01-01T00:00:00Z"}' END
+		FROM g`, benchUnits, benchFirst, benchDays))
+	exec(`INSERT INTO post_counts(local_day, unit_code, kind, count, manual)
+		SELECT local_day, unit_code, eff_kind, COUNT(*), SUM(source = 'manual') FROM posts WHERE counted = 1
+		GROUP BY local_day, unit_code, eff_kind`)
+	for _, q := range deferred {
+		exec(q)
+	}
+	exec(`ANALYZE`)
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	exec(`PRAGMA journal_mode=WAL`)
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built %s: %d posts in %s", path, n, time.Since(start).Round(time.Second))
+	return path
+}
+
+// reportPercentiles reports p50/p95 of per-call durations in milliseconds.
+func reportPercentiles(b *testing.B, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	slices.Sort(ds)
+	at := func(p float64) float64 {
+		i := int(p * float64(len(ds)-1))
+		return float64(ds[i].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.95), "p95-ms")
+}
+
+func openBench(b *testing.B) *Store {
+	b.Helper()
+	s, err := Open(context.Background(), benchDB(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkCountPostsReview counts all 3,300 commune units over one ISO week, as the
+// weekly review does, on a year of posts.
+func BenchmarkCountPostsReview(b *testing.B) {
+	s := openBench(b)
+	ctx := context.Background()
+	units, err := s.Descendants(ctx, "P")
+	if err != nil {
+		b.Fatal(err)
+	}
+	codes := make([]string, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+	}
+	first, _ := models.DayStart(benchFirst, models.Vietnam)
+	var ds []time.Duration
+	rows := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		week := models.ISOWeek(first.AddDate(0, 0, 7*(i%50)), models.Vietnam)
+		days, err := models.WeekDays(week, models.Vietnam)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		cs, err := s.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: days[0], ToDay: days[6]})
+		ds = append(ds, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = len(cs)
+	}
+	b.StopTimer()
+	if rows == 0 {
+		b.Fatal("review counted nothing")
+	}
+	b.ReportMetric(float64(rows), "rows/op")
+	reportPercentiles(b, ds)
+}
+
+// BenchmarkCountPostsUnit counts one unit over 14 days, as a unit's status page does.
+func BenchmarkCountPostsUnit(b *testing.B) {
+	s := openBench(b)
+	ctx := context.Background()
+	first, _ := models.DayStart(benchFirst, models.Vietnam)
+	var ds []time.Duration
+	rows := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		from := first.AddDate(0, 0, (i*13)%(benchDays-14))
+		q := store.CountQuery{
+			UnitCodes: []string{fmt.Sprintf("X%04d", (i*197)%benchUnits)},
+			FromDay:   models.LocalDay(from, models.Vietnam),
+			ToDay:     models.LocalDay(from.AddDate(0, 0, 13), models.Vietnam),
+		}
+		t0 := time.Now()
+		cs, err := s.CountPosts(ctx, q)
+		ds = append(ds, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += len(cs)
+	}
+	b.StopTimer()
+	if rows == 0 {
+		b.Fatal("unit counts are empty")
+	}
+	reportPercentiles(b, ds)
+}
+
+// BenchmarkUpsertPosts writes one poll batch of 20 posts (half new, half already seen).
+func BenchmarkUpsertPosts(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "upsert.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn xã", Kind: models.UnitCommune}); err != nil {
+		b.Fatal(err)
+	}
+	base := time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
+	var ds []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		batch := make([]models.Post, 20)
+		for j := range batch {
+			n := i*10 + j // consecutive polls overlap by ten items, like a real feed
+			at := base.Add(time.Duration(n) * time.Minute)
+			batch[j] = models.Post{UnitCode: "X1", FeedID: "f1", ItemKey: fmt.Sprintf("https://x1.vn/bai-%d", n),
+				Title: "Tin tốt", Summary: "Tóm tắt", Categories: []string{"Tin tốt"}, PublishedAt: at,
+				LocalDay: models.LocalDay(at, models.Vietnam), FirstSeenAt: at, RuleKind: models.KindGoodNews, RuleReason: "#tintot"}
+		}
+		t0 := time.Now()
+		if _, err := s.UpsertPosts(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, ds)
+}

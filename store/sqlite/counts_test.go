@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// TestDayCountersMatchPosts drives random re-polls, overrides, rejections and
+// re-classifications and checks after each step that the counters CountPosts reads agree
+// with counting the posts one by one.
+func TestDayCountersMatchPosts(t *testing.T) {
+	s := openTest(t)
+	ctx := t.Context()
+	rng := rand.New(rand.NewPCG(1, 2))
+	base := time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC) // Monday 00:00 in Vietnam
+	units := []string{"X1", "X2", "X3"}
+	for _, u := range units {
+		if err := s.CreateUnit(ctx, models.Unit{Code: u, Name: "Đoàn " + u, Kind: models.UnitCommune}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	randomKind := func() models.Kind { return models.Kinds[rng.IntN(len(models.Kinds))] }
+	var ids []string
+	for step := range 300 {
+		switch op := rng.IntN(6); {
+		case op <= 1 || len(ids) == 0: // a poll with new and already-seen items
+			var batch []models.Post
+			for range 1 + rng.IntN(6) {
+				at := base.Add(time.Duration(rng.IntN(7*24*60)) * time.Minute)
+				batch = append(batch, models.Post{UnitCode: units[rng.IntN(len(units))], ItemKey: fmt.Sprintf("k%d", rng.IntN(60)),
+					PublishedAt: at, FirstSeenAt: at, RuleKind: randomKind(), Title: "Tin"})
+			}
+			res, err := s.UpsertPosts(ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Inserted {
+				ids = append(ids, p.ID)
+			}
+		case op == 2:
+			at := base.Add(time.Duration(rng.IntN(7*24)) * time.Hour)
+			p, err := s.CreateManualPost(ctx, models.Post{UnitCode: units[rng.IntN(len(units))], ItemKey: fmt.Sprintf("m%d", step),
+				PublishedAt: at, RuleKind: randomKind()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		case op == 3:
+			var o *models.Override
+			if rng.IntN(4) > 0 {
+				o = &models.Override{Excluded: rng.IntN(3) == 0, By: "r", At: base}
+				if rng.IntN(2) == 0 {
+					o.Kind = randomKind()
+				}
+			}
+			if err := s.SetOverride(ctx, ids[rng.IntN(len(ids))], o); err != nil {
+				t.Fatal(err)
+			}
+		case op == 4:
+			if err := s.SetRejected(ctx, ids[rng.IntN(len(ids))], rng.IntN(2) == 0); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			var ups []store.RuleKindUpdate
+			for range 1 + rng.IntN(5) {
+				ups = append(ups, store.RuleKindUpdate{ID: ids[rng.IntN(len(ids))], Kind: randomKind(), Reason: "quy tắc mới"})
+			}
+			if err := s.SetRuleKinds(ctx, ups); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if step%10 == 9 {
+			compareCounts(t, s, step)
+		}
+	}
+	compareCounts(t, s, -1)
+}
+
+func compareCounts(t *testing.T, s *Store, step int) {
+	t.Helper()
+	ctx := t.Context()
+	posts, err := s.ListPosts(ctx, store.PostFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[models.DayCount]int{}
+	for _, p := range posts {
+		if !p.Counted() {
+			continue
+		}
+		k := models.DayCount{UnitCode: p.UnitCode, Day: p.LocalDay, Kind: p.Kind()}
+		want[k]++
+		if p.Source == models.SourceManual {
+			k.Manual = -1
+			want[k]++
+		}
+	}
+	got, err := s.CountPosts(ctx, store.CountQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, c := range got {
+		k := models.DayCount{UnitCode: c.UnitCode, Day: c.Day, Kind: c.Kind}
+		mk := k
+		mk.Manual = -1
+		if c.Count != want[k] || c.Manual != want[mk] {
+			t.Fatalf("step %d: %s %s %s counted %d (manual %d), posts say %d (manual %d)",
+				step, c.UnitCode, c.Day, c.Kind, c.Count, c.Manual, want[k], want[mk])
+		}
+		seen++
+	}
+	groups := 0
+	for k := range want {
+		if k.Manual == 0 {
+			groups++
+		}
+	}
+	if seen != groups {
+		t.Fatalf("step %d: CountPosts returned %d groups, posts have %d", step, seen, groups)
+	}
+}
