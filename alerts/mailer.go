@@ -1,0 +1,237 @@
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"tintot/models"
+	"tintot/report"
+	"tintot/store"
+)
+
+// MailerOptions configure the outbox sender.
+type MailerOptions struct {
+	Store   store.Store
+	SMTPURL string // "" : mail off, alerts are recorded only
+	From    string
+	// Quiet hours (local): mail is deferred to QuietEnd, never dropped. Equal hours: none.
+	QuietStart, QuietEnd int
+	MaxAttempts          int           // default 20
+	BackoffBase          time.Duration // default 1m, doubled per attempt, capped at BackoffMax
+	BackoffMax           time.Duration // default 1h
+	Timeout              time.Duration // SMTP timeout, default 30s
+	Clock                models.Clock
+	Log                  *slog.Logger
+	// Attachment supplies the file of an alert that names one (the weekly digest's XLSX).
+	Attachment func(ctx context.Context, a models.Alert) (name string, data []byte, err error)
+}
+
+// Mailer sends due alerts from the outbox.
+type Mailer struct {
+	opts     MailerOptions
+	newCli   func() (*mail.Client, error)
+	offOnce  sync.Once
+	location *time.Location
+}
+
+// SendSummary is what one SendDue did.
+type SendSummary struct {
+	Sent, Failed, Deferred, Recorded int
+}
+
+// NewMailer validates the SMTP URL and builds the sender.
+func NewMailer(o MailerOptions) (*Mailer, error) {
+	if o.Clock == nil {
+		o.Clock = models.SystemClock{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 20
+	}
+	if o.BackoffBase <= 0 {
+		o.BackoffBase = time.Minute
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = time.Hour
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	m := &Mailer{opts: o, location: models.Vietnam}
+	if o.SMTPURL == "" {
+		return m, nil
+	}
+	u, err := url.Parse(o.SMTPURL)
+	if err != nil || u.Hostname() == "" {
+		return nil, fmt.Errorf("alerts: TINTOT_SMTP_URL is not a URL")
+	}
+	opts := []mail.Option{mail.WithTimeout(o.Timeout)}
+	port := 587
+	switch u.Scheme {
+	case "smtps":
+		port = 465
+		opts = append(opts, mail.WithSSL())
+	case "smtp":
+		switch u.Query().Get("tls") {
+		case "none":
+			opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+		case "mandatory":
+			opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+		default:
+			opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+		}
+	default:
+		return nil, fmt.Errorf("alerts: TINTOT_SMTP_URL scheme %q: use smtp:// or smtps://", u.Scheme)
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("alerts: TINTOT_SMTP_URL port %q", p)
+		}
+	}
+	opts = append(opts, mail.WithPort(port))
+	if u.User != nil {
+		pw, _ := u.User.Password()
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(u.User.Username()), mail.WithPassword(pw))
+	}
+	host := u.Hostname()
+	if _, err := mail.NewClient(host, opts...); err != nil {
+		return nil, fmt.Errorf("alerts: TINTOT_SMTP_URL: %w", err)
+	}
+	m.newCli = func() (*mail.Client, error) { return mail.NewClient(host, opts...) }
+	return m, nil
+}
+
+// Enabled reports whether SMTP is configured.
+func (m *Mailer) Enabled() bool { return m.newCli != nil }
+
+// quietUntil returns the end of quiet hours if t is inside them.
+func (m *Mailer) quietUntil(t time.Time) (time.Time, bool) {
+	qs, qe := m.opts.QuietStart, m.opts.QuietEnd
+	if qs == qe {
+		return time.Time{}, false
+	}
+	lt := t.In(m.location)
+	h := lt.Hour()
+	inside := (qs < qe && h >= qs && h < qe) || (qs > qe && (h >= qs || h < qe))
+	if !inside {
+		return time.Time{}, false
+	}
+	end := time.Date(lt.Year(), lt.Month(), lt.Day(), qe, 0, 0, 0, m.location)
+	if !end.After(lt) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end, true
+}
+
+// SendDue sends the alerts whose time has come. Without SMTP they are marked recorded.
+func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
+	var sum SendSummary
+	now := m.opts.Clock.Now()
+	due, err := m.opts.Store.DueAlerts(ctx, now, 100)
+	if err != nil {
+		return sum, fmt.Errorf("alerts: %w", err)
+	}
+	if len(due) == 0 {
+		return sum, nil
+	}
+	if !m.Enabled() {
+		m.offOnce.Do(func() { m.opts.Log.Info("mail is off (TINTOT_SMTP_URL not set): alerts are recorded, not sent") })
+		var errs []error
+		for _, a := range due {
+			a.Status = models.AlertNoMail
+			errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
+			sum.Recorded++
+		}
+		return sum, errors.Join(errs...)
+	}
+	if end, quiet := m.quietUntil(now); quiet {
+		var errs []error
+		for _, a := range due {
+			a.NextTryAt = end.UTC()
+			errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
+			sum.Deferred++
+		}
+		return sum, errors.Join(errs...)
+	}
+	var errs []error
+	for _, a := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		err := m.send(ctx, a)
+		a.Attempts++
+		if err == nil {
+			sent := m.opts.Clock.Now().UTC()
+			a.Status, a.SentAt, a.LastError = models.AlertSent, &sent, ""
+			sum.Sent++
+		} else {
+			a.LastError = err.Error()
+			if a.Attempts >= m.opts.MaxAttempts {
+				a.Status = models.AlertFailed
+			} else {
+				backoff := m.opts.BackoffBase << min(a.Attempts-1, 20)
+				if backoff > m.opts.BackoffMax || backoff <= 0 {
+					backoff = m.opts.BackoffMax
+				}
+				a.NextTryAt = now.Add(backoff).UTC()
+			}
+			sum.Failed++
+			m.opts.Log.Warn("mail not sent", slog.String("alert_id", a.ID), slog.Int("attempts", a.Attempts), slog.Any("error", err))
+		}
+		if uerr := m.opts.Store.UpdateAlert(ctx, a); uerr != nil {
+			errs = append(errs, uerr)
+		}
+	}
+	return sum, errors.Join(errs...)
+}
+
+func (m *Mailer) send(ctx context.Context, a models.Alert) error {
+	msg := mail.NewMsg()
+	if err := msg.From(m.opts.From); err != nil {
+		return fmt.Errorf("sender %q: %w", m.opts.From, err)
+	}
+	if err := msg.To(a.Recipients...); err != nil {
+		return fmt.Errorf("recipients: %w", err)
+	}
+	msg.Subject(a.Subject)
+	msg.SetMessageID()
+	msg.SetDate()
+	msg.SetBodyString(mail.TypeTextPlain, a.BodyText)
+	if a.BodyHTML != "" {
+		msg.AddAlternativeString(mail.TypeTextHTML, a.BodyHTML)
+	}
+	if a.Attachment != "" && m.opts.Attachment != nil {
+		name, data, err := m.opts.Attachment(ctx, a)
+		if err != nil {
+			return fmt.Errorf("attachment: %w", err)
+		}
+		if err := msg.AttachReader(name, bytes.NewReader(data)); err != nil {
+			return fmt.Errorf("attachment: %w", err)
+		}
+	}
+	c, err := m.newCli()
+	if err != nil {
+		return err
+	}
+	return c.DialAndSendWithContext(ctx, msg)
+}
+
+// DigestAttachment renders a review as the digest's XLSX attachment.
+func DigestAttachment(r models.Review) (string, []byte, error) {
+	var buf bytes.Buffer
+	if err := report.WriteXLSX(&buf, r); err != nil {
+		return "", nil, err
+	}
+	return digestName(r), buf.Bytes(), nil
+}
