@@ -220,3 +220,26 @@ func TestMapErr(t *testing.T) {
 		t.Errorf("other error mapped to %v", err)
 	}
 }
+
+func TestOpenFailsClearly(t *testing.T) {
+	cases := []struct {
+		name, uri, want string
+	}{
+		{"not a MongoDB URI", "postgres://localhost/tintot", "mongodb://"},
+		{"bad database name", "mongodb://localhost/a.b", "invalid database name"},
+		{"bad option", "mongodb://localhost/?replicaSet=rs0&connectTimeoutMS=abc", "mongo: unable to configure client"},
+		{"no server answers", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300", "mongo: ping failed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Open(t.Context(), c.uri)
+			if err == nil {
+				_ = s.Close()
+				t.Fatalf("Open(%q) succeeded", c.uri)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Open(%q) error = %v, want it to mention %q", c.uri, err, c.want)
+			}
+		})
+	}
+}
