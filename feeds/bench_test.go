@@ -198,14 +198,16 @@ func heapPeak(stop <-chan struct{}) func() uint64 {
 	return func() uint64 { wg.Wait(); return peak.Load() }
 }
 
-// BenchmarkPollHeap10k runs a 304 cycle and an unchanged-200 cycle over 10,000 feeds and
-// reports the peak heap in use.
+// BenchmarkPollHeap10k runs a 304 cycle and unchanged-200 cycles (remembered bodies, and
+// a fresh poller that re-parses and re-upserts everything) over 10,000 feeds and reports
+// the peak heap in use.
 func BenchmarkPollHeap10k(b *testing.B) {
 	const n = 10000
 	for _, c := range []struct {
-		name  string
-		etags bool
-	}{{"NotModified304", true}, {"Unchanged200", false}} {
+		name    string
+		etags   bool
+		restart bool
+	}{{"NotModified304", true, false}, {"Unchanged200", false, false}, {"Unchanged200Restart", false, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			srv := benchServer(b, c.etags)
 			st, fs := benchSetup(b, srv, n)
@@ -220,6 +222,9 @@ func BenchmarkPollHeap10k(b *testing.B) {
 			wait := heapPeak(stop)
 			b.ResetTimer()
 			for range b.N {
+				if c.restart {
+					p = benchPoller(st)
+				}
 				if s := p.PollFeeds(context.Background(), fs); s.Failed != 0 {
 					b.Fatalf("cycle: %s", s)
 				}
