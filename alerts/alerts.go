@@ -234,7 +234,7 @@ func (s *Service) escalate(ctx context.Context, u models.Unit, units map[string]
 	if err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	short := map[string]bool{}
+	short := map[string]bool{period: true} // the caller reports this period short, stored or not
 	for _, e := range evals {
 		if e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort {
 			short[e.Period] = true
@@ -247,7 +247,9 @@ func (s *Service) escalate(ctx context.Context, u models.Unit, units map[string]
 		}
 		run++
 	}
-	if run == 0 || run%n != 0 {
+	// Tell the parent at n, 2n, 3n… consecutive misses. A run as long as the whole look-back
+	// is not counted precisely any more: stay silent rather than repeat every period.
+	if run == 0 || run%n != 0 || run >= len(periods) {
 		return nil
 	}
 	what := fmt.Sprintf("%d ngày liên tiếp (đến hết ngày %s)", run, dayVN(period))

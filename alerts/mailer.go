@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -39,17 +38,42 @@ type MailerOptions struct {
 type Mailer struct {
 	opts     MailerOptions
 	newCli   func() (*mail.Client, error)
-	offOnce  sync.Once
 	location *time.Location
 }
 
 // SendSummary is what one SendDue did.
 type SendSummary struct {
 	Sent, Failed, Deferred, Recorded int
+	// Canceled counts at-risk reminders whose day ended before they could be sent: the
+	// day's final result (short or met) replaces them.
+	Canceled int
+}
+
+// dropStale cancels at-risk reminders for a day that is already over, so nobody is told
+// in the morning that "today" still lacks a post.
+func (m *Mailer) dropStale(ctx context.Context, due []models.Alert, now time.Time) ([]models.Alert, int, error) {
+	today := models.LocalDay(now, m.location)
+	keep := due[:0:0]
+	n := 0
+	var errs []error
+	for _, a := range due {
+		if a.Type == models.AlertAtRisk && a.Period != "" && a.Period < today {
+			a.Status = models.AlertCanceled
+			a.LastError = "day " + a.Period + " is over; the daily result replaces the reminder"
+			errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
+			n++
+			continue
+		}
+		keep = append(keep, a)
+	}
+	return keep, n, errors.Join(errs...)
 }
 
 // NewMailer validates the SMTP URL and builds the sender.
 func NewMailer(o MailerOptions) (*Mailer, error) {
+	if o.Store == nil {
+		return nil, errors.New("alerts: mailer needs a store")
+	}
 	if o.Clock == nil {
 		o.Clock = models.SystemClock{}
 	}
@@ -70,6 +94,7 @@ func NewMailer(o MailerOptions) (*Mailer, error) {
 	}
 	m := &Mailer{opts: o, location: models.Vietnam}
 	if o.SMTPURL == "" {
+		o.Log.Info("mail is off (TINTOT_SMTP_URL not set): alerts are recorded, not sent")
 		return m, nil
 	}
 	u, err := url.Parse(o.SMTPURL)
@@ -146,7 +171,6 @@ func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 		return sum, nil
 	}
 	if !m.Enabled() {
-		m.offOnce.Do(func() { m.opts.Log.Info("mail is off (TINTOT_SMTP_URL not set): alerts are recorded, not sent") })
 		var errs []error
 		for _, a := range due {
 			a.Status = models.AlertNoMail
@@ -154,6 +178,11 @@ func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 			sum.Recorded++
 		}
 		return sum, errors.Join(errs...)
+	}
+	due, canceled, err := m.dropStale(ctx, due, now)
+	sum.Canceled = canceled
+	if err != nil {
+		return sum, err
 	}
 	if end, quiet := m.quietUntil(now); quiet {
 		var errs []error
