@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"tintot/campaign"
+	"tintot/classify"
+	"tintot/handlers"
+	"tintot/models"
+	"tintot/registry"
+	"tintot/report"
+	"tintot/store"
+)
+
+// withApp loads the config, wires the app, runs f and closes the app.
+func withApp(ctx context.Context, env *cliEnv, f func(a *app) error) error {
+	cfg, err := loadConfig(env, nil)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return f(a)
+}
+
+func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || args[0] != "units" {
+		fmt.Fprintln(env.stderr, "Usage: tintot import units FILE.csv [--dry-run]")
+		return errUsage
+	}
+	fs := newFlags(env, "import units", "import units FILE.csv [--dry-run]")
+	dry := fs.Bool("dry-run", false, "check the file and report, write nothing")
+	if err := parseFlags(fs, reorder(args[1:])); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	path := fs.Arg(0)
+	return withApp(ctx, env, func(a *app) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer f.Close()
+		start := time.Now()
+		rep, err := registry.Import(ctx, a.store, f, registry.ImportOptions{DryRun: *dry})
+		for _, re := range rep.Errors {
+			fmt.Fprintf(env.stderr, "%s: %s\n", path, re.Error())
+		}
+		if err != nil {
+			return err
+		}
+		if len(rep.Errors) > 0 {
+			return fmt.Errorf("import: %d dòng lỗi, tệp bị từ chối, không có thay đổi nào được ghi", len(rep.Errors))
+		}
+		c := rep.Changes
+		verb := "imported"
+		if *dry {
+			verb = "checked (dry run, nothing written)"
+		}
+		fmt.Fprintf(env.stdout, "%s %d units in %s: %d created, %d updated, %d unchanged, %d feeds added\n",
+			verb, rep.Units, time.Since(start).Round(time.Millisecond), c.UnitsCreated, c.UnitsUpdated, c.UnitsSame, c.FeedsCreated)
+		return nil
+	})
+}
+
+// reorder moves flags before positional arguments so "FILE --dry-run" works too.
+func reorder(args []string) []string {
+	var flags, pos []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			flags = append(flags, a)
+		} else {
+			pos = append(pos, a)
+		}
+	}
+	return append(flags, pos...)
+}
+
+func cmdUnits(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || args[0] != "list" {
+		fmt.Fprintln(env.stderr, "Usage: tintot units list")
+		return errUsage
+	}
+	fs := newFlags(env, "units list", "units list")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	return withApp(ctx, env, func(a *app) error {
+		us, err := a.store.ListUnits(ctx, store.UnitFilter{})
+		if err != nil {
+			return err
+		}
+		registry.PrintTree(env.stdout, us)
+		return nil
+	})
+}
+
+func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "poll", "poll --once [--unit CODE] [--force]")
+	once := fs.Bool("once", false, "poll once and exit (required)")
+	unit := fs.String("unit", "", "only the feeds of this unit")
+	force := fs.Bool("force", false, "poll every selected feed, due or not")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !*once {
+		fmt.Fprintln(env.stderr, "poll: --once is required (continuous polling runs inside `tintot serve`)")
+		return errUsage
+	}
+	return withApp(ctx, env, func(a *app) error {
+		if *unit == "" && !*force {
+			s, err := a.poller.PollDue(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(env.stdout, s.String())
+			return nil
+		}
+		if *unit != "" {
+			if _, err := a.store.GetUnit(ctx, *unit); err != nil {
+				return fmt.Errorf("poll: unit %q: %w", *unit, err)
+			}
+		}
+		list, err := a.store.ListFeeds(ctx, store.FeedFilter{UnitCode: *unit})
+		if err != nil {
+			return err
+		}
+		if !*force {
+			now := a.clock.Now()
+			due := list[:0]
+			for _, f := range list {
+				if !f.NextCheckAt.After(now) {
+					due = append(due, f)
+				}
+			}
+			list = due
+		}
+		sum := a.poller.PollFeeds(ctx, list)
+		fmt.Fprintln(env.stdout, sum.String())
+		return nil
+	})
+}
+
+func cmdFeeds(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || args[0] != "health" {
+		fmt.Fprintln(env.stderr, "Usage: tintot feeds health")
+		return errUsage
+	}
+	fs := newFlags(env, "feeds health", "feeds health")
+	all := fs.Bool("all", false, "list every feed, ok ones too")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	return withApp(ctx, env, func(a *app) error {
+		f := store.FeedFilter{States: []models.FeedState{models.FeedFailing, models.FeedBroken}}
+		if *all {
+			f = store.FeedFilter{}
+		}
+		list, err := a.store.ListFeeds(ctx, f)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(env.stdout, "Tất cả nguồn tin đều hoạt động tốt.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 2, 2, ' ', 0)
+		fmt.Fprintln(tw, "UNIT\tSTATE\tFAILURES\tLAST SUCCESS\tURL\tERROR")
+		for _, fd := range list {
+			last := "-"
+			if fd.LastSuccessAt != nil {
+				last = fd.LastSuccessAt.In(models.Vietnam).Format("02/01 15:04")
+			}
+			state := string(fd.State)
+			if state == "" {
+				state = "new"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", fd.UnitCode, state, fd.ConsecutiveFailures, last, fd.URL, fd.LastError)
+		}
+		return tw.Flush()
+	})
+}
+
+func cmdEvaluate(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "evaluate", "evaluate --week YYYY-Www [--parent CODE] [--format table|json|csv]")
+	week := fs.String("week", "", "ISO week, e.g. 2026-W48 (default: the current week)")
+	parent := fs.String("parent", "", "only the units under this unit")
+	format := fs.String("format", "table", "table, json or csv")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch *format {
+	case "table", "json", "csv":
+	default:
+		return fmt.Errorf("evaluate: --format %q: use table, json or csv", *format)
+	}
+	if *week != "" {
+		if _, err := models.WeekStart(*week, models.Vietnam); err != nil {
+			return fmt.Errorf("evaluate: --week: %w", err)
+		}
+	}
+	return withApp(ctx, env, func(a *app) error {
+		r, err := a.campaign.Review(ctx, *week, *parent)
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("evaluate: unit %q not found", *parent)
+			}
+			return err
+		}
+		switch *format {
+		case "json":
+			enc := json.NewEncoder(env.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		case "csv":
+			return report.WriteCSV(env.stdout, r)
+		}
+		return campaign.WriteTable(env.stdout, r)
+	})
+}
+
+func cmdReclassify(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "reclassify", "reclassify [--unit CODE] [--since YYYY-MM-DD]")
+	unit := fs.String("unit", "", "only this unit's posts")
+	since := fs.String("since", "", "only posts from this local day on")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *since != "" {
+		if _, err := models.DayStart(*since, models.Vietnam); err != nil {
+			return fmt.Errorf("reclassify: --since: %w", err)
+		}
+	}
+	return withApp(ctx, env, func(a *app) error {
+		res, err := classify.Reclassify(ctx, a.store, a.classifier, *unit, *since)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.stdout, res.String())
+		return nil
+	})
+}
+
+func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
+	usage := "user add --email E --name N --role admin|reviewer|unit_admin [--unit CODE] [--password P] | user passwd --email E [--password P] | user list"
+	if len(args) == 0 {
+		fmt.Fprintln(env.stderr, "Usage: tintot "+usage)
+		return errUsage
+	}
+	fs := newFlags(env, "user "+args[0], usage)
+	email := fs.String("email", "", "e-mail (login)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "unit_admin", "admin, reviewer or unit_admin")
+	unit := fs.String("unit", "", "unit code the user is scoped to (reviewer: its subtree)")
+	password := fs.String("password", "", "password (generated and printed if empty)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	return withApp(ctx, env, func(a *app) error {
+		switch args[0] {
+		case "add":
+			pw, err := handlers.CreateUser(ctx, a.store, *email, *name, models.Role(*role), *unit, *password)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stdout, "created %s (%s)\n", *email, *role)
+			if *password == "" {
+				fmt.Fprintf(env.stdout, "password: %s\n", pw)
+			}
+		case "passwd":
+			pw, err := handlers.SetPassword(ctx, a.store, *email, *password)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stdout, "password changed for %s; their sessions were ended\n", *email)
+			if *password == "" {
+				fmt.Fprintf(env.stdout, "password: %s\n", pw)
+			}
+		case "list":
+			us, err := a.store.ListUsers(ctx)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(env.stdout, 0, 2, 2, ' ', 0)
+			fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tUNIT\tDISABLED")
+			for _, u := range us {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", u.Email, u.Name, u.Role, u.UnitCode, u.Disabled)
+			}
+			return tw.Flush()
+		default:
+			fmt.Fprintln(env.stderr, "Usage: tintot "+usage)
+			return errUsage
+		}
+		return nil
+	})
+}

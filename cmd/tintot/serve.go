@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"tintot/demo"
+	"tintot/handlers"
+	"tintot/models"
+	"tintot/report"
+	"tintot/scheduler"
+	"tintot/store"
+)
+
+func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "serve", "serve [--demo]")
+	demoMode := fs.Bool("demo", false, "seed a demo province (separate database, default sqlite://./data/demo.db) served from a loopback feed server")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	overrides := map[string]string{}
+	if *demoMode {
+		overrides["TINTOT_ALLOW_PRIVATE_FEEDS"] = "true"
+		if env.getenv("TINTOT_DATABASE_URL") == "" {
+			overrides["TINTOT_DATABASE_URL"] = "sqlite://./data/demo.db"
+		}
+	}
+	cfg, err := loadConfig(env, overrides)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	log := a.log
+	log.Info("tintot starting", slog.String("version", version), slog.String("backend", cfg.Backend()), slog.String("addr", cfg.Addr))
+
+	if *demoMode {
+		port := 0
+		if p, err := a.store.GetSetting(ctx, "demo_port"); err == nil {
+			fmt.Sscanf(p, "%d", &port)
+		}
+		srv, err := demo.NewServer(a.clock, port)
+		if err != nil {
+			return err
+		}
+		defer srv.Close(context.Background())
+		if err := demo.Seed(ctx, a.store, srv, a.clock.Now()); err != nil {
+			return err
+		}
+		_ = a.store.SetSetting(ctx, "demo_port", fmt.Sprint(srv.Port()))
+		log.Info("demo province seeded; first poll running", slog.Int("feed_port", srv.Port()))
+		all, err := a.store.ListFeeds(ctx, store.FeedFilter{})
+		if err != nil {
+			return err
+		}
+		log.Info("demo first poll", slog.String("summary", a.poller.PollFeeds(ctx, all).String()))
+		if err := a.tasks.Backfill(ctx, 21); err != nil {
+			log.Warn("demo backfill failed", slog.Any("error", err))
+		}
+	}
+
+	if err := handlers.Bootstrap(ctx, a.store, cfg, env.stdout); err != nil {
+		return err
+	}
+
+	sched := scheduler.New(scheduler.Options{Location: cfg.Location, Leases: a.store, Holder: cfg.InstanceID, Clock: a.clock, Log: log})
+	for _, j := range a.tasks.Jobs(scheduler.Specs{
+		Poll: cfg.CronPoll, Boost: cfg.CronBoost, AtRisk: cfg.CronAtRisk, DailyClose: cfg.CronDailyClose,
+		WeeklyClose: cfg.CronWeeklyClose, Health: cfg.CronHealth, Mail: "@every 1m",
+	}) {
+		if err := sched.Add(j); err != nil {
+			return err
+		}
+	}
+
+	web, err := handlers.New(handlers.Deps{
+		Store:      a.store,
+		Status:     a.campaign,
+		Classifier: a.classifier,
+		Titles:     a.client,
+		Exports:    reportExporter{},
+		Config:     cfg,
+		Log:        log,
+		Clock:      a.clock,
+		Version:    version,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: unable to listen on %s: %w", cfg.Addr, err)
+	}
+	sched.Start()
+	errc := make(chan error, 1)
+	go func() { errc <- web.Listener(ln) }()
+	log.Info("tintot ready", slog.String("url", "http://"+ln.Addr().String()))
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-errc:
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	// Reverse order: HTTP, then scheduler, then the store (deferred).
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := web.ShutdownWithContext(sctx); err != nil {
+		log.Warn("http shutdown", slog.Any("error", err))
+	}
+	jctx, jcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer jcancel()
+	if err := sched.Stop(jctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Warn("scheduler shutdown", slog.Any("error", err))
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// reportExporter adapts the report package to handlers.ReviewExporter.
+type reportExporter struct{}
+
+func (reportExporter) WriteXLSX(w io.Writer, r models.Review) error { return report.WriteXLSX(w, r) }
+func (reportExporter) WriteCSV(w io.Writer, r models.Review) error  { return report.WriteCSV(w, r) }
