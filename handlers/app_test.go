@@ -1,8 +1,12 @@
 package handlers
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -133,5 +137,32 @@ func TestContentDispositionKeepsVietnamese(t *testing.T) {
 		if got := contentDisposition(in); got != want {
 			t.Errorf("contentDisposition(%q) =\n %s\nwant\n %s", in, got, want)
 		}
+	}
+}
+
+func TestOversizedBodyIsRefusedInVietnamese(t *testing.T) {
+	e := newEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.app.Listener(ln)
+	t.Cleanup(func() { e.app.Shutdown() })
+	// Announce a body over the limit; the server must answer before reading it.
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/classify HTTP/1.1\r\nHost: tintot\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{",
+		e.tokens["admin"], bodyLimit+1)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "quá lớn") {
+		t.Fatalf("oversized body: %d %.200s", resp.StatusCode, body)
 	}
 }
