@@ -1,0 +1,333 @@
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+func TestDailyShortIsMailedExactlyOnceInVietnamese(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 8, 0))
+	srv := newSMTPServer(t)
+	m := f.mailer(t, srv.url(), nil)
+	evals := []models.Evaluation{dayShort("P01", "2026-11-26", 0)}
+
+	for range 2 { // the daily job re-runs after a restart
+		if err := f.svc.DailyShort(ctx, "2026-11-26", evals, f.units); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2 {
+		sum, err := m.SendDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 1 - i; sum.Sent != want {
+			t.Errorf("run %d sent %d, want %d", i, sum.Sent, want)
+		}
+	}
+	msgs := srv.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("received %d messages, want exactly 1", len(msgs))
+	}
+	got := msgs[0]
+	if want := []string{"bch@hoankiem.example.vn", "bithu@hoankiem.example.vn"}; !slices.Equal(got.To, want) {
+		t.Errorf("recipients = %v, want %v", got.To, want)
+	}
+	if want := "[Chưa đạt] Đoàn phường Hoàn Kiếm chưa đạt chỉ tiêu ngày 26/11/2026"; got.Subject != want {
+		t.Errorf("subject = %q, want %q", got.Subject, want)
+	}
+	if got.MessageID == "" {
+		t.Error("no Message-ID")
+	}
+	for _, part := range []struct{ name, body string }{{"text", got.Text}, {"html", got.HTML}} {
+		for _, want := range []string{"Kính gửi Ban Chấp hành Đoàn phường Hoàn Kiếm", "Tin tốt: 0/1 bài", "https://tintot.example.vn/units/P01"} {
+			if !strings.Contains(part.body, want) {
+				t.Errorf("%s body lacks %q:\n%s", part.name, want, part.body)
+			}
+		}
+	}
+	stored, err := f.st.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{"P01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 1 || stored[0].Status != models.AlertSent || stored[0].SentAt == nil {
+		t.Errorf("outbox = %+v, want one sent alert", stored)
+	}
+}
+
+// An SMTP server that refuses or is unreachable for an hour of virtual time loses nothing:
+// the alert is retried with growing pauses and delivered once after recovery.
+func TestSMTPOutageOfAnHourThenDeliveredOnce(t *testing.T) {
+	for _, mode := range []string{"451", "down"} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := context.Background()
+			start := vn(2026, 11, 27, 8, 0)
+			f := newFixture(t, start)
+			srv := newSMTPServer(t)
+			m := f.mailer(t, srv.url(), nil)
+			if mode == "451" {
+				srv.refuse.Store(true)
+			} else {
+				srv.down.Store(true)
+			}
+			if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{dayShort("P01", "2026-11-26", 0)}, f.units); err != nil {
+				t.Fatal(err)
+			}
+			var failures []time.Duration // when each failed attempt happened, after start
+			for minute := 0; minute <= 120; minute++ {
+				f.clock.Set(start.Add(time.Duration(minute) * time.Minute))
+				if minute == 60 {
+					srv.refuse.Store(false)
+					srv.down.Store(false)
+				}
+				sum, err := m.SendDue(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for range sum.Failed {
+					failures = append(failures, time.Duration(minute)*time.Minute)
+				}
+			}
+			want := []time.Duration{0, 1 * time.Minute, 3 * time.Minute, 7 * time.Minute, 15 * time.Minute, 31 * time.Minute}
+			if !slices.Equal(failures, want) {
+				t.Errorf("failed attempts at %v, want %v (backoff 1m, 2m, 4m…)", failures, want)
+			}
+			msgs := srv.messages()
+			if len(msgs) != 1 {
+				t.Fatalf("received %d messages after recovery, want 1", len(msgs))
+			}
+			a, err := f.st.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{"P01"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Last failure at 31m, next try 31m+32m = 63m: after the server came back at 60m.
+			if len(a) != 1 || a[0].Status != models.AlertSent || a[0].Attempts != 7 || !a[0].SentAt.Equal(start.Add(63*time.Minute)) {
+				t.Errorf("alert = %+v, want sent at +63m after 7 attempts", a)
+			}
+		})
+	}
+}
+
+func TestBackoffIsCappedAtAnHourAndGivesUpAfterMaxAttempts(t *testing.T) {
+	ctx := context.Background()
+	start := vn(2026, 11, 27, 8, 0)
+	f := newFixture(t, start)
+	srv := newSMTPServer(t)
+	srv.refuse.Store(true)
+	m := f.mailer(t, srv.url(), func(o *MailerOptions) { o.MaxAttempts = 9; o.QuietStart, o.QuietEnd = 0, 0 })
+	if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{dayShort("P01", "2026-11-26", 0)}, f.units); err != nil {
+		t.Fatal(err)
+	}
+	var gaps []time.Duration
+	last := start
+	for i := 0; i < 20; i++ {
+		a, err := f.st.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{"P01"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a[0].Status != models.AlertPending {
+			if a[0].Status != models.AlertFailed || a[0].Attempts != 9 || !strings.Contains(a[0].LastError, "451") {
+				t.Errorf("final alert = %+v, want failed after 9 attempts with the server's answer", a[0])
+			}
+			break
+		}
+		f.clock.Set(a[0].NextTryAt)
+		gaps = append(gaps, a[0].NextTryAt.Sub(last))
+		last = a[0].NextTryAt
+		if _, err := m.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []time.Duration{0, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour}
+	if !slices.Equal(gaps, want) {
+		t.Errorf("pauses between attempts = %v, want %v", gaps, want)
+	}
+	if srv.tries.Load() != 9 {
+		t.Errorf("server saw %d attempts, want 9", srv.tries.Load())
+	}
+}
+
+func TestQuietHoursDeferA2200AlertTo0700(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 22, 0))
+	srv := newSMTPServer(t)
+	m := f.mailer(t, srv.url(), nil)
+	r := sampleReview()
+	if err := f.svc.Digest(ctx, f.units["TD"], r); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := m.SendDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Deferred != 1 || sum.Sent != 0 || len(srv.messages()) != 0 {
+		t.Fatalf("at 22:00: %+v, %d messages; want deferred, none sent", sum, len(srv.messages()))
+	}
+	a, err := f.st.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{"TD"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := vn(2026, 11, 28, 7, 0); !a[0].NextTryAt.Equal(want) || a[0].Status != models.AlertPending {
+		t.Errorf("deferred alert = %s next %s, want pending until %s", a[0].Status, a[0].NextTryAt, want)
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		sent int
+	}{{vn(2026, 11, 28, 3, 0), 0}, {vn(2026, 11, 28, 6, 59), 0}, {vn(2026, 11, 28, 7, 0), 1}} {
+		f.clock.Set(tc.at)
+		if _, err := m.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(srv.messages()); got != tc.sent {
+			t.Errorf("at %s: %d messages, want %d", tc.at.Format("15:04"), got, tc.sent)
+		}
+	}
+}
+
+func TestDigestCarriesTableAndXLSXAttachment(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 30, 8, 0))
+	srv := newSMTPServer(t)
+	r := sampleReview()
+	m := f.mailer(t, srv.url(), func(o *MailerOptions) {
+		o.Attachment = func(_ context.Context, a models.Alert) (string, []byte, error) {
+			if a.Period != r.Week || a.UnitCode != "TD" {
+				t.Errorf("attachment asked for %s/%s", a.Period, a.UnitCode)
+			}
+			return DigestAttachment(r)
+		}
+	})
+	if err := f.svc.Digest(ctx, f.units["TD"], r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1", len(msgs))
+	}
+	got := msgs[0]
+	if !slices.Equal(got.To, []string{"thuongvu@thanhdoan.example.vn"}) {
+		t.Errorf("digest to %v, want the parent's reviewers", got.To)
+	}
+	if !strings.Contains(got.Subject, "Tổng hợp tuần") || !strings.Contains(got.Subject, "tuần 48 (23/11 – 29/11/2026)") {
+		t.Errorf("subject = %q", got.Subject)
+	}
+	for _, want := range []string{"<th", "Tỷ lệ đạt", "Đoàn phường Hoàn Kiếm (3/7 ngày đạt)", "https://tintot.example.vn/review?week=2026-W48&amp;parent=TD"} {
+		if !strings.Contains(got.HTML, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	data, ok := got.Attachments["tong-hop-2026-W48-TD.xlsx"]
+	if !ok {
+		t.Fatalf("attachments = %v, want tong-hop-2026-W48-TD.xlsx", keys(got.Attachments))
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("attachment is not an XLSX: %v", err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(x.GetSheetName(0))
+	if err != nil || len(rows) < 2 || !slices.Contains(rows[0], "Mã đơn vị") || !slices.Contains(rows[1], "Đoàn phường Hoàn Kiếm") {
+		t.Errorf("attachment rows = %v (%v)", rows, err)
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestMailOffRecordsAlertsAndSaysSoOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 8, 0))
+	var logs bytes.Buffer
+	m := f.mailer(t, "", func(o *MailerOptions) { o.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
+	if m.Enabled() {
+		t.Fatal("mailer without SMTP URL says it is enabled")
+	}
+	for _, day := range []string{"2026-11-25", "2026-11-26"} {
+		if err := f.svc.DailyShort(ctx, day, []models.Evaluation{dayShort("P01", day, 0)}, f.units); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := m.SendDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Recorded != 1 {
+			t.Errorf("%s: %+v, want 1 recorded", day, sum)
+		}
+	}
+	a, err := f.st.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{"P01"}, Types: []models.AlertType{models.AlertDailyShort}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 2 || a[0].Status != models.AlertNoMail || a[1].Status != models.AlertNoMail {
+		t.Errorf("alerts = %+v, want 2 recorded", a)
+	}
+	if n := strings.Count(logs.String(), "mail is off"); n != 1 {
+		t.Errorf("log says mail is off %d times, want once:\n%s", n, logs.String())
+	}
+}
+
+func TestStaleAtRiskReminderIsNotSentNextMorning(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 20, 30))
+	srv := newSMTPServer(t)
+	srv.refuse.Store(true)
+	m := f.mailer(t, srv.url(), nil)
+	rep := models.UnitStatusReport{Unit: f.units["P01"], Date: "2026-11-27", Day: []models.PeriodStatus{{
+		Target: "commune_daily_good_news", Kinds: []models.Kind{models.KindGoodNews}, PeriodKind: models.PeriodDay, Period: "2026-11-27",
+		Level: models.LevelBaseline, Required: 1, Status: models.StatusAtRisk, Missing: 1, TimeLeft: 3*time.Hour + 30*time.Minute}}}
+	if err := f.svc.AtRisk(ctx, "2026-11-27", []models.UnitStatusReport{rep}, f.units); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := m.SendDue(ctx); err != nil || sum.Failed != 1 {
+		t.Fatalf("20:30 with the server refusing: %+v %v", sum, err)
+	}
+	srv.refuse.Store(false)
+	f.clock.Set(vn(2026, 11, 28, 7, 0))
+	sum, err := m.SendDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Canceled != 1 || len(srv.messages()) != 0 {
+		t.Errorf("next morning: %+v, %d messages; want the reminder canceled, not sent", sum, len(srv.messages()))
+	}
+}
+
+func TestNewMailerRejectsBadURLs(t *testing.T) {
+	st := openStore(t)
+	for _, tc := range []struct{ url, want string }{
+		{"not a url", "not a URL"},
+		{"http://mail.example.vn", "scheme"},
+		{"smtp://mail.example.vn:abc", "not a URL"},
+		{"smtp://", "not a URL"},
+	} {
+		_, err := NewMailer(MailerOptions{Store: st, SMTPURL: tc.url, Log: quietLog()})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want one mentioning %q", tc.url, err, tc.want)
+		}
+	}
+	for _, ok := range []string{"smtp://user:p%40ss@mail.example.vn?tls=mandatory", "smtps://mail.example.vn", "smtp://mail.example.vn:2525"} {
+		m, err := NewMailer(MailerOptions{Store: st, SMTPURL: ok, Log: quietLog()})
+		if err != nil || !m.Enabled() {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+}
