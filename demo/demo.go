@@ -273,7 +273,42 @@ func Seed(ctx context.Context, st store.Store, srv *Server, now time.Time) error
 			}
 		}
 	}
+	if err := seedOutage(ctx, st, now); err != nil {
+		return err
+	}
 	return seedManual(ctx, st, now)
+}
+
+// seedOutage makes the broken demo feed look as it would after three days of failures, so
+// the dashboard shows those days as "unknown" (not a shortfall) and the feed as broken.
+func seedOutage(ctx context.Context, st store.Store, now time.Time) error {
+	since := now.Add(-72 * time.Hour).UTC().Truncate(time.Millisecond)
+	for _, d := range units() {
+		if d.feed != "broken" {
+			continue
+		}
+		fs, err := st.ListFeeds(ctx, store.FeedFilter{UnitCode: d.unit.Code})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		for _, f := range fs {
+			if f.FailingSince != nil {
+				continue // seeded before
+			}
+			f.FailingSince = &since
+			f.ConsecutiveFailures = 12
+			f.State = models.FeedFailing
+			f.LastError = "Máy chủ báo lỗi 503 (tạm thời không phục vụ)"
+			f.LastStatus = http.StatusServiceUnavailable
+			if err := st.UpdateFeed(ctx, f); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if err := st.OpenOutage(ctx, models.FeedOutage{FeedID: f.ID, UnitCode: f.UnitCode, From: since, Reason: f.LastError}); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // seedManual writes the hand-submitted posts of units without a feed.

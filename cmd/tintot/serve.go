@@ -65,6 +65,13 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		if err := a.tasks.Backfill(ctx, 21); err != nil {
 			log.Warn("demo backfill failed", slog.Any("error", err))
 		}
+		// Fill the alert log as a running instance would have: yesterday's close, last
+		// week's close and digest, broken feeds, today's reminder.
+		for _, job := range []func(context.Context) error{a.tasks.DailyClose, a.tasks.WeeklyClose, a.tasks.Health} {
+			if err := job(ctx); err != nil {
+				log.Warn("demo alerts", slog.Any("error", err))
+			}
+		}
 	}
 
 	if err := handlers.Bootstrap(ctx, a.store, cfg, env.stdout); err != nil {
