@@ -66,7 +66,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			log.Warn("demo backfill failed", slog.Any("error", err))
 		}
 		// Fill the alert log as a running instance would have: yesterday's close, last
-		// week's close and digest, broken feeds, today's reminder.
+		// week's close and digest, broken feeds.
 		for _, job := range []func(context.Context) error{a.tasks.DailyClose, a.tasks.WeeklyClose, a.tasks.Health} {
 			if err := job(ctx); err != nil {
 				log.Warn("demo alerts", slog.Any("error", err))
