@@ -20,6 +20,11 @@ func (s *server) registerPages(app *fiber.App) {
 	pages := app.Group("", s.requirePageUser)
 	pages.Post("/logout", s.logoutSubmit)
 	pages.Get("/", s.homePage)
+	pages.Get("/lang/:code", s.setLang)
+	pages.Get("/units/:code", s.unitDashboard)
+	pages.Post("/units/:code/posts", s.pageSubmitPost)
+	pages.Post("/posts/:id/override", s.pageOverridePost)
+	pages.Post("/posts/:id/reject", s.pageRejectPost)
 }
 
 // safeNext keeps only a local path as the post-login destination.

@@ -1,0 +1,192 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"tintot/models"
+)
+
+// form builds a form POST.
+func form(path string, vals url.Values) *http.Request {
+	req := request(http.MethodPost, path, vals.Encode())
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// as sends a request with a user's bearer token (no CSRF needed for tokens).
+func (e *testEnv) as(user string, req *http.Request) (*http.Response, []byte) {
+	e.t.Helper()
+	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
+	return e.send(req)
+}
+
+// session logs a seeded user in through the login form and returns the session cookie
+// value and the CSRF token the pages put in their forms.
+func (e *testEnv) session(user string) (secret, csrf string) {
+	e.t.Helper()
+	e.setPassword(user, "mật-khẩu-đủ-dài")
+	resp, body := e.formLogin(user+"@doan.vn", "mật-khẩu-đủ-dài")
+	ck := cookieOf(resp, SessionCookie)
+	if ck == nil {
+		e.t.Fatalf("login failed: %d %.200s", resp.StatusCode, body)
+	}
+	req := request("GET", "/units/"+e.users[user].UnitCode, nil)
+	req.AddCookie(ck)
+	_, body = e.send(req)
+	m := csrfRe.FindSubmatch(body)
+	if m == nil {
+		e.t.Fatalf("page without a CSRF field: %.300s", body)
+	}
+	return ck.Value, string(m[1])
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func TestPagesScope(t *testing.T) {
+	e := newEnv(t)
+	c2post := e.posts["C2-feed"].ID
+	tests := []struct {
+		name string
+		user string
+		req  *http.Request
+		want int
+	}{
+		{"own dashboard", "adminC1", request("GET", "/units/C1", nil), 200},
+		{"other commune dashboard", "adminC1", request("GET", "/units/C2", nil), 403},
+		{"other province dashboard", "reviewerP", request("GET", "/units/D1", nil), 403},
+		{"reviewer sees commune", "reviewerP", request("GET", "/units/C2", nil), 200},
+		{"override other unit's post", "adminC1", form("/posts/"+c2post+"/override", url.Values{"kind": {"story"}}), 403},
+		{"submit for other unit", "adminC1", form("/units/C2/posts", url.Values{"url": {"https://facebook.com/x/1"}, "date": {"2026-11-27"}, "kind": {"story"}}), 403},
+		{"unit admin cannot reject", "adminC2", form("/posts/"+e.posts["C2-manual"].ID+"/reject", url.Values{}), 403},
+		{"unit admin has no review", "adminC1", request("GET", "/review", nil), 403},
+		{"unit admin has no admin page", "adminC1", request("GET", "/admin", nil), 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := e.as(tt.user, tt.req)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d; body %.300s", resp.StatusCode, tt.want, body)
+			}
+		})
+	}
+	p, _ := e.st.GetPost(t.Context(), c2post)
+	if p.Override != nil {
+		t.Fatalf("a refused override changed the post: %+v", p.Override)
+	}
+}
+
+func TestPageAnonymousRedirectsToLogin(t *testing.T) {
+	e := newEnv(t)
+	resp, _ := e.send(request("GET", "/units/C1", nil))
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=/units/C1") {
+		t.Fatalf("status %d location %q, want redirect to login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestUnitDashboardOverrideAndAudit(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.as("adminC1", request("GET", "/units/C1", nil))
+	wantStatus(t, resp, body, 200)
+	html := string(body)
+	for _, want := range []string{"Đoàn xã Đông Hòa", "Thanh niên xã Đông Hòa dọn rác bãi biển", "0/1", "Hôm nay chưa đạt chỉ tiêu", "Hoạt động tốt", "không khớp quy tắc nào"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	id := e.posts["C1-feed"].ID
+	resp, body = e.as("adminC1", form("/posts/"+id+"/override", url.Values{"kind": {"good_news"}, "note": {"tin tốt rõ ràng"}, "unit": {"C1"}}))
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/units/C1?ok=override") {
+		t.Fatalf("override: status %d location %q body %.200s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	p, _ := e.st.GetPost(t.Context(), id)
+	if p.Kind() != models.KindGoodNews || p.Override == nil || p.Override.By != "adminC1@doan.vn" {
+		t.Fatalf("post after override: kind %s override %+v", p.Kind(), p.Override)
+	}
+	audit, _ := e.st.ListAudit(t.Context(), "post:"+id, 10)
+	if len(audit) != 1 || audit[0].Action != "post.override" {
+		t.Fatalf("audit = %+v, want one post.override entry", audit)
+	}
+	resp, body = e.as("adminC1", request("GET", "/units/C1?ok=override", nil))
+	html = string(body)
+	if !strings.Contains(html, "1/1") || !strings.Contains(html, "Đã lưu phân loại bài viết.") || strings.Contains(html, "Hôm nay chưa đạt chỉ tiêu") {
+		t.Errorf("dashboard after override does not show 1/1, the message, and no at-risk banner")
+	}
+	// A bad kind re-renders the page with the reason, nothing changes.
+	resp, body = e.as("adminC1", form("/posts/"+id+"/override", url.Values{"kind": {"tin-xau"}, "unit": {"C1"}}))
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "Loại bài không hợp lệ") {
+		t.Fatalf("bad kind: status %d body %.300s", resp.StatusCode, body)
+	}
+}
+
+func TestUnitDashboardManualSubmitAndReject(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.as("adminC1", form("/units/C1/posts", url.Values{"url": {"https://facebook.com/c1/posts/77"}, "date": {"2026-11-27"}, "kind": {"story"}}))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: status %d body %.300s", resp.StatusCode, body)
+	}
+	posts, _ := e.st.ListPosts(t.Context(), storePostFilter("C1"))
+	var got models.Post
+	for _, p := range posts {
+		if p.Source == models.SourceManual {
+			got = p
+		}
+	}
+	if got.Title != "Tuổi trẻ xã Đông Hòa hiến máu" || got.Kind() != models.KindStory || got.LocalDay != "2026-11-27" {
+		t.Fatalf("manual post = %+v, want fetched title, story, 2026-11-27", got)
+	}
+	// The same link again is a conflict shown on the page, with the form kept.
+	resp, body = e.as("adminC1", form("/units/C1/posts", url.Values{"url": {"https://facebook.com/c1/posts/77"}, "date": {"2026-11-27"}, "kind": {"story"}}))
+	if resp.StatusCode != 409 || !strings.Contains(string(body), "Bài viết này đã có trong danh sách của đơn vị") || !strings.Contains(string(body), "https://facebook.com/c1/posts/77") {
+		t.Fatalf("duplicate: status %d body %.300s", resp.StatusCode, body)
+	}
+	resp, body = e.as("reviewerP", form("/posts/"+got.ID+"/reject", url.Values{"note": {"không phải bài của đơn vị"}}))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject: status %d body %.300s", resp.StatusCode, body)
+	}
+	p, _ := e.st.GetPost(t.Context(), got.ID)
+	if !p.Rejected {
+		t.Fatal("post not rejected")
+	}
+}
+
+func TestPageFormNeedsCSRFWithSession(t *testing.T) {
+	e := newEnv(t)
+	secret, csrf := e.session("adminC1")
+	id := e.posts["C1-feed"].ID
+	for _, tt := range []struct {
+		name  string
+		token string
+		want  int
+	}{
+		{"no token", "", 403},
+		{"wrong token", "nope", 403},
+		{"right token", csrf, http.StatusSeeOther},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req := form("/posts/"+id+"/override", url.Values{"kind": {"story"}, "_csrf": {tt.token}})
+			req.AddCookie(&http.Cookie{Name: SessionCookie, Value: secret})
+			resp, body := e.send(req)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d; %.200s", resp.StatusCode, tt.want, body)
+			}
+		})
+	}
+}
+
+func TestPageLanguageToggle(t *testing.T) {
+	e := newEnv(t)
+	resp, _ := e.as("adminC1", request("GET", "/lang/en?next=/units/C1", nil))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/units/C1" {
+		t.Fatalf("toggle: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	req := request("GET", "/units/C1", nil)
+	req.AddCookie(&http.Cookie{Name: langCookie, Value: "en"})
+	_, body := e.as("adminC1", req)
+	if !strings.Contains(string(body), "Recent posts") || !strings.Contains(string(body), `lang="en"`) {
+		t.Fatalf("English page lacks translated heading")
+	}
+}
