@@ -25,6 +25,9 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Post("/units/:code/posts", s.pageSubmitPost)
 	pages.Post("/posts/:id/override", s.pageOverridePost)
 	pages.Post("/posts/:id/reject", s.pageRejectPost)
+	pages.Get("/review", s.reviewPageView)
+	pages.Get("/review.xlsx", s.reviewPageXLSX)
+	pages.Get("/review.csv", s.reviewPageCSV)
 }
 
 // safeNext keeps only a local path as the post-login destination.

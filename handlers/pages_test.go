@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -188,5 +189,73 @@ func TestPageLanguageToggle(t *testing.T) {
 	_, body := e.as("adminC1", req)
 	if !strings.Contains(string(body), "Recent posts") || !strings.Contains(string(body), `lang="en"`) {
 		t.Fatalf("English page lacks translated heading")
+	}
+}
+
+// fixedReview answers reviews with rows built from the store's units, with known figures.
+type fixedReview struct{ countStatus }
+
+func (f fixedReview) Review(ctx context.Context, week, parent string) (models.Review, error) {
+	r, err := f.countStatus.Review(ctx, week, parent)
+	if err != nil {
+		return r, err
+	}
+	days, _ := models.WeekDays(week, models.Vietnam)
+	r.Days = days
+	r.WeekSummary = []models.TargetSummary{{Target: "tuan", Level: models.LevelBaseline, Met: 1, Short: 1, ShareMet: 0.5}}
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		row.Rank = i + 1
+		st := models.StatusMet
+		if row.Unit.Code == "C2" {
+			st = models.StatusShort
+			row.Streak = 0
+			row.DailyCounts = [7]int{0, 1, 0, 0, 0, 0, 0}
+		} else {
+			row.Streak = 9
+			row.DailyCounts = [7]int{1, 2, 1, 1, 3, 1, 1}
+		}
+		row.DaysMet = map[models.Level]int{models.LevelBaseline: 7}
+		row.WeekCounts = map[models.Kind]int{models.KindStory: 2, models.KindIdeology: 1}
+		row.Statuses = []models.PeriodStatus{{Target: "tuan", Level: models.LevelBaseline, Required: 1, Actual: 2, Status: st}}
+	}
+	return r, nil
+}
+
+func TestReviewPage(t *testing.T) {
+	e := newEnv(t, func(d *Deps) { d.Status = fixedReview{countStatus{st: d.Store}} })
+	resp, body := e.as("reviewerP", request("GET", "/review?week=2026-W48", nil))
+	wantStatus(t, resp, body, 200)
+	html := string(body)
+	for _, want := range []string{"Đoàn xã Đông Hòa", "Đoàn phường Tây Sơn", "2026-W47", "2026-W49", "/review.xlsx?parent=P&amp;week=2026-W48", "50%", "Không đạt"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("review lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "Đoàn xã Bình Minh") {
+		t.Error("review of P shows a unit of province Q")
+	}
+	_, body = e.as("reviewerP", request("GET", "/review?week=2026-W48&short=1", nil))
+	if strings.Contains(string(body), `data-unit="C1"`) || !strings.Contains(string(body), `data-unit="C2"`) {
+		t.Error("short-only filter keeps a unit that met or drops one that fell short")
+	}
+	_, body = e.as("reviewerP", request("GET", "/review?week=2026-W48&sort=name", nil))
+	html = string(body)
+	if i, j := strings.Index(html, `data-unit="C2"`), strings.Index(html, `data-unit="C1"`); i < 0 || j < 0 || i > j {
+		t.Error("sort by name does not put Đoàn phường Tây Sơn before Đoàn xã Đông Hòa")
+	}
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{"/review?parent=Q", 403},
+		{"/review?week=2026-W99", 400},
+		{"/review.xlsx?week=2026-W48", 200},
+		{"/review.csv?week=2026-W48&parent=Q", 403},
+	} {
+		resp, body := e.as("reviewerP", request("GET", tt.path, nil))
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d (%.200s)", tt.path, resp.StatusCode, tt.want, body)
+		}
 	}
 }

@@ -1,0 +1,152 @@
+package handlers
+
+import (
+	"html/template"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// reviewPage is the data of the weekly review page.
+type reviewPage struct {
+	Review   models.Review
+	Rows     []reviewLine
+	Total    int // rows before filtering
+	Week     string
+	Prev     string
+	Next     string
+	Parent   string
+	Kind     string
+	Short    bool
+	Sort     string
+	Parents  []models.Unit // units that have children, for the parent filter
+	XLSX     template.URL  // download links for the same week and parent
+	CSV      template.URL
+	Days     []string
+	Weekdays []string
+}
+
+// reviewLine is one row of the review table, with the figures the template shows.
+type reviewLine struct {
+	models.ReviewRow
+	Baseline []models.PeriodStatus
+	Target   []models.PeriodStatus
+	Change   int
+	Short    bool
+}
+
+// KindCount is the row's weekly count of one kind.
+func (l reviewLine) KindCount(k models.Kind) int { return l.WeekCounts[k] }
+
+// BaseDays is the number of days the baseline daily quota was met.
+func (l reviewLine) BaseDays() int { return l.DaysMet[models.LevelBaseline] }
+
+// reviewPageView is GET /review?week=&parent=&short=&kind=&sort=.
+func (s *server) reviewPageView(c *fiber.Ctx) error {
+	r, err := s.buildReview(c)
+	if err != nil {
+		return err
+	}
+	d := reviewPage{Review: r, Week: r.Week, Parent: r.Parent, Kind: c.Query("kind"), Short: c.Query("short") != "", Sort: c.Query("sort"), Days: r.Days}
+	if monday, err := models.WeekStart(r.Week, s.loc); err == nil {
+		d.Prev = models.ISOWeek(monday.AddDate(0, 0, -7), s.loc)
+		d.Next = models.ISOWeek(monday.AddDate(0, 0, 7), s.loc)
+		if len(d.Days) == 0 {
+			for i := 0; i < 7; i++ {
+				d.Days = append(d.Days, models.LocalDay(monday.AddDate(0, 0, i), s.loc))
+			}
+		}
+	}
+	q := url.Values{"week": {r.Week}}
+	if r.Parent != "" {
+		q.Set("parent", r.Parent)
+	}
+	d.XLSX = template.URL("/review.xlsx?" + q.Encode())
+	d.CSV = template.URL("/review.csv?" + q.Encode())
+	d.Weekdays = []string{"T2", "T3", "T4", "T5", "T6", "T7", "CN"}
+	if langOf(c).en {
+		d.Weekdays = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+	}
+	if d.Parents, err = s.parentChoices(c); err != nil {
+		return err
+	}
+	d.Total = len(r.Rows)
+	for _, row := range r.Rows {
+		ln := reviewLine{ReviewRow: row, Change: row.DaysMet[models.LevelBaseline] - row.PrevDaysMet}
+		for _, ps := range row.Statuses {
+			if ps.Level == models.LevelTarget {
+				ln.Target = append(ln.Target, ps)
+				continue
+			}
+			ln.Baseline = append(ln.Baseline, ps)
+			if ps.Status == models.StatusShort || ps.Status == models.StatusAtRisk {
+				ln.Short = true
+			}
+		}
+		if d.Short && !ln.Short {
+			continue
+		}
+		if d.Kind != "" && string(row.Unit.Kind) != d.Kind {
+			continue
+		}
+		d.Rows = append(d.Rows, ln)
+	}
+	switch d.Sort {
+	case "name":
+		sort.SliceStable(d.Rows, func(i, j int) bool { return vnLess(d.Rows[i].Unit.Name, d.Rows[j].Unit.Name) })
+	case "days":
+		sort.SliceStable(d.Rows, func(i, j int) bool {
+			return d.Rows[i].DaysMet[models.LevelBaseline] > d.Rows[j].DaysMet[models.LevelBaseline]
+		})
+	case "streak":
+		sort.SliceStable(d.Rows, func(i, j int) bool { return d.Rows[i].Streak > d.Rows[j].Streak })
+	}
+	return s.render(c, fiber.StatusOK, "review", page{Title: "Tổng hợp tuần " + r.Week, Nav: "review", Data: d})
+}
+
+// parentChoices lists the units in scope that may be a review's parent (not communes
+// or grassroots units).
+func (s *server) parentChoices(c *fiber.Ctx) ([]models.Unit, error) {
+	sc, err := s.scopeOf(c)
+	if err != nil {
+		return nil, err
+	}
+	f := store.UnitFilter{}
+	if !sc.All {
+		if sc.Empty() {
+			return nil, nil
+		}
+		f.Codes = sc.List()
+	}
+	units, err := s.Store.ListUnits(c.UserContext(), f)
+	if err != nil {
+		return nil, errorf("unable to list units: %w", err)
+	}
+	out := units[:0]
+	for _, u := range units {
+		if u.Kind != models.UnitCommune && u.Kind != models.UnitGrassroots {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// vnLess orders Vietnamese names by their folded letters, then as written.
+func vnLess(a, b string) bool {
+	fa, fb := strings.ToLower(asciiFilename(a)), strings.ToLower(asciiFilename(b))
+	if fa != fb {
+		return fa < fb
+	}
+	return a < b
+}
+
+// reviewPageXLSX is GET /review.xlsx, the page's download link (same exporter as the API).
+func (s *server) reviewPageXLSX(c *fiber.Ctx) error { return s.exportReview(c, "xlsx") }
+
+// reviewPageCSV is GET /review.csv.
+func (s *server) reviewPageCSV(c *fiber.Ctx) error { return s.exportReview(c, "csv") }
