@@ -157,9 +157,17 @@ func sortedKeys[V any](m map[string]V) []string {
 func (s *Service) DailyShort(ctx context.Context, day string, evals []models.Evaluation, units map[string]models.Unit) error {
 	var errs []error
 	short := shortByUnit(evals, models.PeriodDay)
-	for _, code := range sortedKeys(short) {
+	n := s.EscalateDays
+	if n <= 0 {
+		n = 3
+	}
+	codes := sortedKeys(short)
+	periods, hist, herr := s.shortHistory(ctx, codes, models.PeriodDay, day, n)
+	errs = append(errs, herr)
+	for _, code := range codes {
 		u, ok := units[code]
 		if !ok {
+			s.log().Warn("shortfall of an unknown unit not alerted", slog.String("unit", code))
 			continue
 		}
 		var lines []string
@@ -175,11 +183,9 @@ func (s *Service) DailyShort(ctx context.Context, day string, evals []models.Eva
 			LinkText: "Xem chi tiết",
 		}
 		errs = append(errs, s.enqueue(ctx, models.Alert{Type: models.AlertDailyShort, UnitCode: code, Period: day, Level: models.LevelBaseline, Recipients: u.Emails}, m))
-		n := s.EscalateDays
-		if n <= 0 {
-			n = 3
+		if herr == nil {
+			errs = append(errs, s.escalate(ctx, u, units, models.PeriodDay, periods, hist[code], n))
 		}
-		errs = append(errs, s.escalate(ctx, u, units, models.PeriodDay, day, n))
 	}
 	return errors.Join(errs...)
 }
@@ -189,9 +195,17 @@ func (s *Service) DailyShort(ctx context.Context, day string, evals []models.Eva
 func (s *Service) WeeklyShort(ctx context.Context, week string, evals []models.Evaluation, units map[string]models.Unit) error {
 	var errs []error
 	short := shortByUnit(evals, models.PeriodWeek)
-	for _, code := range sortedKeys(short) {
+	n := s.EscalateWeeks
+	if n <= 0 {
+		n = 2
+	}
+	codes := sortedKeys(short)
+	periods, hist, herr := s.shortHistory(ctx, codes, models.PeriodWeek, week, n)
+	errs = append(errs, herr)
+	for _, code := range codes {
 		u, ok := units[code]
 		if !ok {
+			s.log().Warn("shortfall of an unknown unit not alerted", slog.String("unit", code))
 			continue
 		}
 		var lines []string
@@ -206,40 +220,51 @@ func (s *Service) WeeklyShort(ctx context.Context, week string, evals []models.E
 			LinkText:   "Xem chi tiết",
 		}
 		errs = append(errs, s.enqueue(ctx, models.Alert{Type: models.AlertWeeklyShort, UnitCode: code, Period: week, Level: models.LevelBaseline, Recipients: u.Emails}, m))
-		n := s.EscalateWeeks
-		if n <= 0 {
-			n = 2
+		if herr == nil {
+			errs = append(errs, s.escalate(ctx, u, units, models.PeriodWeek, periods, hist[code], n))
 		}
-		errs = append(errs, s.escalate(ctx, u, units, models.PeriodWeek, week, n))
 	}
 	return errors.Join(errs...)
 }
 
-// escalate tells the parent unit when the unit has been short for exactly n, 2n, …
-// consecutive periods ending at period.
-func (s *Service) escalate(ctx context.Context, u models.Unit, units map[string]models.Unit, pk models.PeriodKind, period string, n int) error {
-	parent, ok := units[u.ParentCode]
-	if !ok {
-		return nil
-	}
+// shortHistory loads, in a few queries, which of the n*4 periods up to period each unit
+// was short in (baseline): history[unit][period]. The reported period counts as short.
+func (s *Service) shortHistory(ctx context.Context, codes []string, pk models.PeriodKind, period string, n int) ([]string, map[string]map[string]bool, error) {
 	periods := []string{period}
 	for i := 1; i < 4*n; i++ {
 		p, err := previous(pk, periods[len(periods)-1])
 		if err != nil {
-			return err
+			return nil, nil, fmt.Errorf("alerts: period %q: %w", period, err)
 		}
 		periods = append(periods, p)
 	}
-	evals, err := s.Store.ListEvaluations(ctx, []string{u.Code}, periods)
-	if err != nil {
-		return fmt.Errorf("alerts: %w", err)
+	hist := map[string]map[string]bool{}
+	for _, c := range codes {
+		hist[c] = map[string]bool{period: true}
 	}
-	short := map[string]bool{period: true} // the caller reports this period short, stored or not
-	for _, e := range evals {
-		if e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort {
-			short[e.Period] = true
+	const chunk = 500
+	for i := 0; i < len(codes); i += chunk {
+		evals, err := s.Store.ListEvaluations(ctx, codes[i:min(i+chunk, len(codes))], periods)
+		if err != nil {
+			return nil, nil, fmt.Errorf("alerts: %w", err)
+		}
+		for _, e := range evals {
+			if e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort && hist[e.UnitCode] != nil {
+				hist[e.UnitCode][e.Period] = true
+			}
 		}
 	}
+	return periods, hist, nil
+}
+
+// escalate tells the parent unit when the unit has been short for exactly n, 2n, …
+// consecutive periods ending at period (periods: newest first, short: from shortHistory).
+func (s *Service) escalate(ctx context.Context, u models.Unit, units map[string]models.Unit, pk models.PeriodKind, periods []string, short map[string]bool, n int) error {
+	parent, ok := units[u.ParentCode]
+	if !ok {
+		return nil
+	}
+	period := periods[0]
 	run := 0
 	for _, p := range periods {
 		if !short[p] {

@@ -31,6 +31,16 @@ func sampleReview() models.Review {
 	}
 }
 
+// daysBefore lists the n days before day.
+func daysBefore(day string, n int) []string {
+	d, _ := time.Parse(models.DayLayout, day)
+	var out []string
+	for i := 1; i <= n; i++ {
+		out = append(out, d.AddDate(0, 0, -i).Format(models.DayLayout))
+	}
+	return out
+}
+
 func listAlerts(t *testing.T, st store.Store, typ models.AlertType) []models.Alert {
 	t.Helper()
 	a, err := st.ListAlerts(context.Background(), store.AlertFilter{Types: []models.AlertType{typ}})
@@ -53,6 +63,7 @@ func TestEscalationToParentAfterConsecutiveShortDays(t *testing.T) {
 		{"three, but one day met in between", []string{"2026-11-23", "2026-11-24"}, "2026-11-26", false},
 		{"fourth in a row: already told at the third", []string{"2026-11-23", "2026-11-24", "2026-11-25"}, "2026-11-26", false},
 		{"sixth in a row: told again", []string{"2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"}, "2026-11-26", true},
+		{"fourteenth in a row: longer than the look-back, no daily repeats", daysBefore("2026-11-26", 13), "2026-11-26", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -256,6 +267,19 @@ func TestCorrectionOnlyForReportedShortfalls(t *testing.T) {
 		if !strings.Contains(c[0].BodyText, want) {
 			t.Errorf("correction lacks %q:\n%s", want, c[0].BodyText)
 		}
+	}
+}
+
+func TestBadPeriodIsAnErrorNotAPanic(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 8, 0))
+	err := f.svc.DailyShort(ctx, "2026-13-45", []models.Evaluation{dayShort("P01", "2026-13-45", 0)}, f.units)
+	if err == nil || !strings.Contains(err.Error(), "2026-13-45") {
+		t.Errorf("error = %v, want one naming the bad day", err)
+	}
+	err = f.svc.WeeklyShort(ctx, "2026-W99", []models.Evaluation{{UnitCode: "P01", Period: "2026-W99", PeriodKind: models.PeriodWeek, Level: models.LevelBaseline, Status: models.StatusShort}}, f.units)
+	if err == nil || !strings.Contains(err.Error(), "2026-W99") {
+		t.Errorf("error = %v, want one naming the bad week", err)
 	}
 }
 
