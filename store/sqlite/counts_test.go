@@ -3,6 +3,7 @@ package sqlite
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -104,6 +105,20 @@ func compareCounts(t *testing.T, s *Store, step int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same counts must come back whichever way the unit filter is evaluated.
+	many := []string{"X1", "X2", "X3"}
+	for i := range countFilterInSQL {
+		many = append(many, fmt.Sprintf("absent-%d", i))
+	}
+	for _, codes := range [][]string{many, {"X1", "X2", "X3"}} {
+		again, err := s.CountPosts(ctx, store.CountQuery{UnitCodes: codes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(again, got) {
+			t.Fatalf("step %d: CountPosts with %d unit codes differs from all units:\n%v\n%v", step, len(codes), again, got)
+		}
+	}
 	seen := 0
 	for _, c := range got {
 		k := models.DayCount{UnitCode: c.UnitCode, Day: c.Day, Kind: c.Kind}
@@ -123,5 +138,36 @@ func compareCounts(t *testing.T, s *Store, step int) {
 	}
 	if seen != groups {
 		t.Fatalf("step %d: CountPosts returned %d groups, posts have %d", step, seen, groups)
+	}
+}
+
+// TestCountPostsOddUnitCodes keeps counts right for codes holding the packing separators.
+func TestCountPostsOddUnitCodes(t *testing.T) {
+	s := openTest(t)
+	ctx := t.Context()
+	at := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
+	codes := []string{"plain", "with\x1fsep", "with\x1erec", "có dấu cách"}
+	for i, c := range codes {
+		for j := range i + 1 {
+			_, err := s.UpsertPosts(ctx, []models.Post{{UnitCode: c, ItemKey: fmt.Sprint(j), PublishedAt: at, RuleKind: models.KindStory}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, q := range []store.CountQuery{{}, {UnitCodes: codes}, {FromDay: "2026-11-27", ToDay: "2026-11-27"}} {
+		got, err := s.CountPosts(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byUnit := map[string]int{}
+		for _, c := range got {
+			byUnit[c.UnitCode] += c.Count
+		}
+		for i, c := range codes {
+			if byUnit[c] != i+1 {
+				t.Errorf("CountPosts(%+v) for unit %q = %d, want %d", q, c, byUnit[c], i+1)
+			}
+		}
 	}
 }

@@ -241,6 +241,50 @@ END;
 
 DROP INDEX posts_day_counted;
 `,
+	// 3: each counter row carries its own packed text, so a whole day of counters comes
+	// back as one string (the weekly review reads ~40,000 counters at once).
+	`
+DROP TRIGGER post_counts_insert;
+DROP TRIGGER post_counts_update;
+DROP TRIGGER post_counts_delete;
+DROP TABLE post_counts;
+
+CREATE TABLE post_counts (
+	local_day TEXT NOT NULL,
+	unit_code TEXT NOT NULL,
+	kind      TEXT NOT NULL,
+	count     INTEGER NOT NULL,
+	manual    INTEGER NOT NULL,
+	packed    TEXT GENERATED ALWAYS AS (unit_code || char(31) || kind || char(31) || count || char(31) || manual) STORED,
+	PRIMARY KEY (local_day, unit_code, kind)
+) WITHOUT ROWID;
+CREATE INDEX post_counts_unit ON post_counts(unit_code, local_day);
+
+INSERT INTO post_counts(local_day, unit_code, kind, count, manual)
+	SELECT local_day, unit_code, eff_kind, COUNT(*), SUM(source = 'manual') FROM posts WHERE counted = 1
+	GROUP BY local_day, unit_code, eff_kind;
+
+CREATE TRIGGER post_counts_insert AFTER INSERT ON posts WHEN NEW.counted = 1 BEGIN
+	INSERT INTO post_counts(local_day, unit_code, kind, count, manual)
+		VALUES (NEW.local_day, NEW.unit_code, NEW.eff_kind, 1, NEW.source = 'manual')
+		ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + 1, manual = manual + excluded.manual;
+END;
+
+CREATE TRIGGER post_counts_update AFTER UPDATE OF local_day, unit_code, eff_kind, counted, source ON posts
+WHEN OLD.local_day IS NOT NEW.local_day OR OLD.unit_code IS NOT NEW.unit_code OR OLD.eff_kind IS NOT NEW.eff_kind
+	OR OLD.counted IS NOT NEW.counted OR OLD.source IS NOT NEW.source BEGIN
+	UPDATE post_counts SET count = count - 1, manual = manual - (OLD.source = 'manual')
+		WHERE OLD.counted = 1 AND local_day = OLD.local_day AND unit_code = OLD.unit_code AND kind = OLD.eff_kind;
+	INSERT INTO post_counts(local_day, unit_code, kind, count, manual)
+		SELECT NEW.local_day, NEW.unit_code, NEW.eff_kind, 1, NEW.source = 'manual' WHERE NEW.counted = 1
+		ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + 1, manual = manual + excluded.manual;
+END;
+
+CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN OLD.counted = 1 BEGIN
+	UPDATE post_counts SET count = count - 1, manual = manual - (OLD.source = 'manual')
+		WHERE local_day = OLD.local_day AND unit_code = OLD.unit_code AND kind = OLD.eff_kind;
+END;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -1,13 +1,12 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"strconv"
 	"strings"
 
 	"tintot/models"
@@ -302,7 +301,7 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 const countFilterInSQL = 64
 
 // CountPosts counts counted posts by unit, local day and effective kind for days in
-// [FromDay, ToDay], ordered by unit, day and kind. It reads the per-day counters that the
+// [FromDay, ToDay], ordered by day, unit and kind. It reads the per-day counters that the
 // post triggers keep, never the posts themselves.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
 	var w where
@@ -333,27 +332,118 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 			keep[c] = true
 		}
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, kind, count, manual FROM post_counts`+w.String(), w.args...)
+	if len(q.UnitCodes) == 0 || keep != nil {
+		out, ok, err := s.countPacked(ctx, w, keep)
+		if err != nil || ok {
+			return out, err
+		}
+	}
+	return s.countRows(ctx, w, keep)
+}
+
+// countRows reads counters one row each: cheap for a few units.
+func (s *Store) countRows(ctx context.Context, w where, keep map[string]bool) ([]models.DayCount, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, kind, count, manual FROM post_counts`+w.String()+
+		` ORDER BY local_day, unit_code, kind`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
 	defer rows.Close()
-	var out []models.DayCount
+	var (
+		out                       []models.DayCount
+		unit, day, kind, cnt, man any // *any destinations skip database/sql's reflection
+	)
 	for rows.Next() {
-		var c models.DayCount
-		if err := rows.Scan(&c.UnitCode, &c.Day, &c.Kind, &c.Count, &c.Manual); err != nil {
+		if err := rows.Scan(&unit, &day, &kind, &cnt, &man); err != nil {
 			return nil, fmt.Errorf("sqlite: unable to read count: %w", err)
 		}
-		if keep != nil && !keep[c.UnitCode] {
+		u, ok1 := unit.(string)
+		d, ok2 := day.(string)
+		k, ok3 := kind.(string)
+		c, ok4 := cnt.(int64)
+		m, ok5 := man.(int64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			return nil, fmt.Errorf("sqlite: unexpected column types in post_counts: %T %T %T %T %T", unit, day, kind, cnt, man)
+		}
+		if keep != nil && !keep[u] {
 			continue
 		}
-		out = append(out, c)
+		out = append(out, models.DayCount{UnitCode: u, Day: d, Kind: models.Kind(k), Count: int(c), Manual: int(m)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
-	slices.SortFunc(out, func(a, b models.DayCount) int {
-		return cmp.Or(strings.Compare(a.UnitCode, b.UnitCode), strings.Compare(a.Day, b.Day), strings.Compare(string(a.Kind), string(b.Kind)))
-	})
 	return out, nil
+}
+
+// countPacked reads a whole day of counters as one string per day (rows crossing the
+// driver cost far more than the scan itself). ok is false if a unit code holds the
+// separator characters, in which case the caller reads rows instead.
+func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool) (out []models.DayCount, ok bool, err error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT local_day, group_concat(packed, char(30)) FROM post_counts`+w.String()+
+		` GROUP BY local_day ORDER BY local_day`, w.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlite: unable to count posts: %w", err)
+	}
+	defer rows.Close()
+	kinds := make(map[string]models.Kind, len(models.Kinds))
+	for _, k := range models.Kinds {
+		kinds[string(k)] = k
+	}
+	units := map[string]string{} // interned unit codes
+	var day, packed string
+	for rows.Next() {
+		if err := rows.Scan(&day, &packed); err != nil {
+			return nil, false, fmt.Errorf("sqlite: unable to read counts: %w", err)
+		}
+		for rec := range strings.SplitSeq(packed, "\x1e") {
+			c, good := parsePacked(rec, day, kinds, units)
+			if !good {
+				return nil, false, nil
+			}
+			if keep != nil && !keep[c.UnitCode] {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("sqlite: unable to count posts: %w", err)
+	}
+	return out, true, nil
+}
+
+// parsePacked decodes "unit\x1fkind\x1fcount\x1fmanual", reading from the right.
+func parsePacked(rec, day string, kinds map[string]models.Kind, units map[string]string) (models.DayCount, bool) {
+	var c models.DayCount
+	i := strings.LastIndexByte(rec, 0x1f)
+	if i < 0 {
+		return c, false
+	}
+	manual, err := strconv.Atoi(rec[i+1:])
+	if err != nil {
+		return c, false
+	}
+	rec = rec[:i]
+	if i = strings.LastIndexByte(rec, 0x1f); i < 0 {
+		return c, false
+	}
+	count, err := strconv.Atoi(rec[i+1:])
+	if err != nil {
+		return c, false
+	}
+	rec = rec[:i]
+	if i = strings.LastIndexByte(rec, 0x1f); i < 0 {
+		return c, false
+	}
+	kind, known := kinds[rec[i+1:]]
+	if !known {
+		kind = models.Kind(strings.Clone(rec[i+1:]))
+	}
+	unit, seen := units[rec[:i]]
+	if !seen {
+		unit = strings.Clone(rec[:i])
+		units[unit] = unit
+	}
+	return models.DayCount{UnitCode: unit, Day: day, Kind: kind, Count: count, Manual: manual}, true
 }
