@@ -25,6 +25,11 @@ func withApp(ctx context.Context, env *cliEnv, f func(a *app) error) error {
 	if err != nil {
 		return err
 	}
+	// One-shot commands print their own summary; the log shows only warnings and errors
+	// unless TINTOT_LOG_LEVEL asks for more.
+	if env.getenv("TINTOT_LOG_LEVEL") == "" {
+		cfg.LogLevel = "warn"
+	}
 	a, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
