@@ -31,7 +31,9 @@ var benchNow = time.Date(2026, 11, 27, 15, 0, 0, 0, models.Vietnam)
 func benchCode(i int) string { return fmt.Sprintf("xa-%04d", i) }
 
 // benchStore opens the cached benchmark database, building it first if needed.
-func benchStore(b *testing.B) store.Store {
+func benchStore(b *testing.B) store.Store { return benchStoreT(b) }
+
+func benchStoreT(b testing.TB) store.Store {
 	b.Helper()
 	ctx := context.Background()
 	path := filepath.Join(os.TempDir(), "tintot-bench-campaign-"+benchVersion+".db")

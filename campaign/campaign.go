@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"tintot/models"
@@ -62,10 +63,6 @@ func addDays(day string, n int, loc *time.Location) string {
 // load reads counts of days [fromDay, toDay], the outages overlapping that range and the
 // feeds of the given units (all units when codes is empty).
 func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay string) (*quota.Data, error) {
-	counts, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
-	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to count posts: %w", err)
-	}
 	from, err := models.DayStart(fromDay, s.loc())
 	if err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
@@ -74,18 +71,37 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 	if err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
 	}
-	outages, err := s.Store.ListOutages(ctx, codes, from, to.AddDate(0, 0, 1))
+	// The three reads are independent: run them side by side on the store's reader pool.
+	var (
+		wg      sync.WaitGroup
+		outages []models.FeedOutage
+		feeds   []models.Feed
+		oErr    error
+		fErr    error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		outages, oErr = s.Store.ListOutages(ctx, codes, from, to.AddDate(0, 0, 1))
+		if oErr != nil {
+			return
+		}
+		if len(codes) == 1 {
+			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0]})
+		} else {
+			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes})
+		}
+	}()
+	counts, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
+	wg.Wait()
 	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to list outages: %w", err)
+		return nil, fmt.Errorf("campaign: unable to count posts: %w", err)
 	}
-	var feeds []models.Feed
-	if len(codes) == 1 {
-		feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0]})
-	} else {
-		feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes})
+	if oErr != nil {
+		return nil, fmt.Errorf("campaign: unable to list outages: %w", oErr)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to list feeds: %w", err)
+	if fErr != nil {
+		return nil, fmt.Errorf("campaign: unable to list feeds: %w", fErr)
 	}
 	d := quota.NewData(counts, outages, feeds)
 	d.Since(fromDay)
@@ -110,9 +126,9 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 		codes[i] = u.Code
 	}
 	from := addDays(refDay, -quota.StreakLookback, s.loc())
-	older, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: from, ToDay: addDays(heldFrom, -1, s.loc())})
+	older, err := s.countEach(ctx, codes, from, addDays(heldFrom, -1, s.loc()))
 	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+		return nil, err
 	}
 	for _, c := range older {
 		d.AddCount(c)
@@ -124,6 +140,41 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 		out[u.Code] = n
 	}
 	return out, nil
+}
+
+// countEach counts posts unit by unit, a few units at a time: for a scattered set of
+// units a one-unit query uses the (unit, day) index, where one query with a long unit
+// list scans every unit's posts of those days.
+func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string) ([]models.DayCount, error) {
+	const workers = 4
+	var (
+		mu   sync.Mutex
+		out  []models.DayCount
+		errs []error
+		wg   sync.WaitGroup
+	)
+	next := make(chan string)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for code := range next {
+				c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: []string{code}, FromDay: fromDay, ToDay: toDay})
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, fmt.Errorf("campaign: unable to count older posts of %s: %w", code, err))
+				}
+				out = append(out, c...)
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, code := range codes {
+		next <- code
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // UnitStatus returns the day `date` ("" : today, local) and its week for one unit, with
