@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"tintot/models"
 	"tintot/report"
@@ -129,6 +130,12 @@ func NewMailer(o MailerOptions) (*Mailer, error) {
 		pw, _ := u.User.Password()
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(u.User.Username()), mail.WithPassword(pw))
 	}
+	if o.From == "" {
+		return nil, errors.New("alerts: TINTOT_MAIL_FROM is empty: mail needs a sender address")
+	}
+	if err := mail.NewMsg().From(o.From); err != nil {
+		return nil, fmt.Errorf("alerts: TINTOT_MAIL_FROM %q is not an address: %w", o.From, err)
+	}
 	host := u.Hostname()
 	if _, err := mail.NewClient(host, opts...); err != nil {
 		return nil, fmt.Errorf("alerts: TINTOT_SMTP_URL: %w", err)
@@ -159,16 +166,35 @@ func (m *Mailer) quietUntil(t time.Time) (time.Time, bool) {
 	return end, true
 }
 
-// SendDue sends the alerts whose time has come. Without SMTP they are marked recorded.
+// SendDue sends the alerts whose time has come, batch after batch until none is due.
+// Without SMTP they are marked recorded. Every alert ends the call sent, recorded,
+// deferred (quiet hours), canceled (a stale at-risk reminder), failed for good after
+// MaxAttempts, or pending with a later NextTryAt: nothing is dropped.
 func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 	var sum SendSummary
-	now := m.opts.Clock.Now()
-	due, err := m.opts.Store.DueAlerts(ctx, now, 100)
-	if err != nil {
-		return sum, fmt.Errorf("alerts: %w", err)
+	for range maxBatches {
+		n, err := m.sendBatch(ctx, &sum)
+		if err != nil || n < batchSize || ctx.Err() != nil {
+			return sum, err
+		}
 	}
-	if len(due) == 0 {
-		return sum, nil
+	return sum, nil
+}
+
+const (
+	batchSize  = 100
+	maxBatches = 100 // one call handles at most 10,000 alerts; the next call goes on
+)
+
+func (m *Mailer) sendBatch(ctx context.Context, sum *SendSummary) (int, error) {
+	now := m.opts.Clock.Now()
+	due, err := m.opts.Store.DueAlerts(ctx, now, batchSize)
+	if err != nil {
+		return 0, fmt.Errorf("alerts: %w", err)
+	}
+	n := len(due)
+	if n == 0 {
+		return 0, nil
 	}
 	if !m.Enabled() {
 		var errs []error
@@ -177,12 +203,12 @@ func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 			errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
 			sum.Recorded++
 		}
-		return sum, errors.Join(errs...)
+		return n, errors.Join(errs...)
 	}
 	due, canceled, err := m.dropStale(ctx, due, now)
-	sum.Canceled = canceled
+	sum.Canceled += canceled
 	if err != nil {
-		return sum, err
+		return n, err
 	}
 	if end, quiet := m.quietUntil(now); quiet {
 		var errs []error
@@ -191,14 +217,16 @@ func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 			errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
 			sum.Deferred++
 		}
-		return sum, errors.Join(errs...)
+		return n, errors.Join(errs...)
 	}
+	conn := &session{m: m}
+	defer conn.close()
 	var errs []error
 	for _, a := range due {
 		if ctx.Err() != nil {
 			break
 		}
-		err := m.send(ctx, a)
+		err := conn.send(ctx, a)
 		a.Attempts++
 		if err == nil {
 			sent := m.opts.Clock.Now().UTC()
@@ -216,22 +244,66 @@ func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 				a.NextTryAt = now.Add(backoff).UTC()
 			}
 			sum.Failed++
-			m.opts.Log.Warn("mail not sent", slog.String("alert_id", a.ID), slog.Int("attempts", a.Attempts), slog.Any("error", err))
+			m.opts.Log.Warn("mail not sent", slog.String("alert_id", a.ID), slog.String("type", string(a.Type)),
+				slog.String("unit", a.UnitCode), slog.Int("attempts", a.Attempts), slog.Any("error", err))
 		}
 		if uerr := m.opts.Store.UpdateAlert(ctx, a); uerr != nil {
-			errs = append(errs, uerr)
+			errs = append(errs, fmt.Errorf("alerts: %w", uerr))
 		}
 	}
-	return sum, errors.Join(errs...)
+	return n, errors.Join(errs...)
 }
 
-func (m *Mailer) send(ctx context.Context, a models.Alert) error {
+// session is one SMTP connection shared by a batch. When the server cannot be reached,
+// the rest of the batch fails with the same error instead of waiting for a timeout each.
+type session struct {
+	m       *Mailer
+	cli     *mail.Client
+	sc      *smtp.Client
+	dialErr error
+}
+
+func (s *session) send(ctx context.Context, a models.Alert) error {
+	msg, err := s.m.message(ctx, a)
+	if err != nil {
+		return err
+	}
+	if s.dialErr != nil {
+		return s.dialErr
+	}
+	if s.sc == nil {
+		if s.cli, err = s.m.newCli(); err != nil {
+			s.dialErr = err
+			return err
+		}
+		if s.sc, err = s.cli.DialToSMTPClientWithContext(ctx); err != nil {
+			s.dialErr = fmt.Errorf("dial failed: %w", err)
+			return s.dialErr
+		}
+	}
+	if err := s.cli.SendWithSMTPClient(s.sc, msg); err != nil {
+		s.close() // a fresh connection for the next message
+		return err
+	}
+	return nil
+}
+
+func (s *session) close() {
+	if s.sc != nil {
+		_ = s.cli.CloseWithSMTPClient(s.sc)
+		s.sc = nil
+	}
+}
+
+// message builds the MIME message of an alert: text and HTML alternatives, a Message-ID,
+// the Vietnamese subject (encoded by go-mail) and the attachment if the alert names one.
+func (m *Mailer) message(ctx context.Context, a models.Alert) (*mail.Msg, error) {
 	msg := mail.NewMsg()
 	if err := msg.From(m.opts.From); err != nil {
-		return fmt.Errorf("sender %q: %w", m.opts.From, err)
+		return nil, fmt.Errorf("sender %q: %w", m.opts.From, err)
 	}
 	if err := msg.To(a.Recipients...); err != nil {
-		return fmt.Errorf("recipients: %w", err)
+		return nil, fmt.Errorf("recipients: %w", err)
 	}
 	msg.Subject(a.Subject)
 	msg.SetMessageID()
@@ -243,17 +315,13 @@ func (m *Mailer) send(ctx context.Context, a models.Alert) error {
 	if a.Attachment != "" && m.opts.Attachment != nil {
 		name, data, err := m.opts.Attachment(ctx, a)
 		if err != nil {
-			return fmt.Errorf("attachment: %w", err)
+			return nil, fmt.Errorf("attachment: %w", err)
 		}
 		if err := msg.AttachReader(name, bytes.NewReader(data)); err != nil {
-			return fmt.Errorf("attachment: %w", err)
+			return nil, fmt.Errorf("attachment: %w", err)
 		}
 	}
-	c, err := m.newCli()
-	if err != nil {
-		return err
-	}
-	return c.DialAndSendWithContext(ctx, msg)
+	return msg, nil
 }
 
 // DigestAttachment renders a review as the digest's XLSX attachment.

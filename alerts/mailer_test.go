@@ -3,6 +3,7 @@ package alerts
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -313,21 +314,76 @@ func TestStaleAtRiskReminderIsNotSentNextMorning(t *testing.T) {
 
 func TestNewMailerRejectsBadURLs(t *testing.T) {
 	st := openStore(t)
-	for _, tc := range []struct{ url, want string }{
-		{"not a url", "not a URL"},
-		{"http://mail.example.vn", "scheme"},
-		{"smtp://mail.example.vn:abc", "not a URL"},
-		{"smtp://", "not a URL"},
+	for _, tc := range []struct{ url, from, want string }{
+		{"not a url", "a@b.vn", "not a URL"},
+		{"http://mail.example.vn", "a@b.vn", "scheme"},
+		{"smtp://mail.example.vn:abc", "a@b.vn", "not a URL"},
+		{"smtp://", "a@b.vn", "not a URL"},
+		{"smtp://mail.example.vn", "", "TINTOT_MAIL_FROM is empty"},
+		{"smtp://mail.example.vn", "không phải địa chỉ", "TINTOT_MAIL_FROM"},
 	} {
-		_, err := NewMailer(MailerOptions{Store: st, SMTPURL: tc.url, Log: quietLog()})
+		_, err := NewMailer(MailerOptions{Store: st, SMTPURL: tc.url, From: tc.from, Log: quietLog()})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want one mentioning %q", tc.url, err, tc.want)
 		}
 	}
 	for _, ok := range []string{"smtp://user:p%40ss@mail.example.vn?tls=mandatory", "smtps://mail.example.vn", "smtp://mail.example.vn:2525"} {
-		m, err := NewMailer(MailerOptions{Store: st, SMTPURL: ok, Log: quietLog()})
+		m, err := NewMailer(MailerOptions{Store: st, SMTPURL: ok, From: "tintot <no-reply@tintot.example.vn>", Log: quietLog()})
 		if err != nil || !m.Enabled() {
 			t.Errorf("%q: %v", ok, err)
 		}
+	}
+}
+
+// A morning's shortfalls for many units leave in one call, not 100 per scheduler tick.
+func TestSendDueDrainsMoreThanOneBatch(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 8, 0))
+	srv := newSMTPServer(t)
+	m := f.mailer(t, srv.url(), nil)
+	units := map[string]models.Unit{}
+	var evals []models.Evaluation
+	for i := range 250 {
+		code := fmt.Sprintf("X%03d", i)
+		units[code] = models.Unit{Code: code, Name: "Đoàn xã " + code, Kind: models.UnitCommune, Emails: []string{code + "@example.vn"}}
+		evals = append(evals, dayShort(code, "2026-11-26", 0))
+	}
+	if err := f.svc.DailyShort(ctx, "2026-11-26", evals, units); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := m.SendDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 250 || len(srv.messages()) != 250 {
+		t.Errorf("sent %d, received %d; want 250", sum.Sent, len(srv.messages()))
+	}
+	seen := map[string]bool{}
+	for _, msg := range srv.messages() {
+		if seen[msg.To[0]] {
+			t.Errorf("%s received twice", msg.To[0])
+		}
+		seen[msg.To[0]] = true
+	}
+}
+
+// When the server is unreachable, a batch does not dial once per alert.
+func TestUnreachableServerFailsTheBatchWithOneDial(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 8, 0))
+	srv := newSMTPServer(t)
+	srv.down.Store(true)
+	m := f.mailer(t, srv.url(), nil)
+	for _, day := range []string{"2026-11-24", "2026-11-25", "2026-11-26"} {
+		if err := f.svc.DailyShort(ctx, day, []models.Evaluation{dayShort("P01", day, 0)}, f.units); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := m.SendDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 3 || srv.tries.Load() != 1 {
+		t.Errorf("failed %d with %d connection attempts; want 3 failed after 1 attempt", sum.Failed, srv.tries.Load())
 	}
 }
