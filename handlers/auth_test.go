@@ -184,7 +184,7 @@ func TestDisabledUserAndPasswordChangeEndSessions(t *testing.T) {
 func TestBootstrap(t *testing.T) {
 	ctx := context.Background()
 	t.Run("generated password and token, printed once", func(t *testing.T) {
-		st, _ := testStore(t)
+		st := testStore(t)
 		cfg := config.Config{AdminEmail: "admin@tinh.doan.vn"}
 		var out bytes.Buffer
 		if err := Bootstrap(ctx, st, cfg, &out); err != nil {
@@ -214,7 +214,7 @@ func TestBootstrap(t *testing.T) {
 		}
 	})
 	t.Run("configured password and token", func(t *testing.T) {
-		st, _ := testStore(t)
+		st := testStore(t)
 		cfg := config.Config{AdminEmail: "admin@tinh.doan.vn", AdminPassword: "một-mật-khẩu-dài", AdminToken: "fixed-admin-token-0123456789"}
 		var out bytes.Buffer
 		if err := Bootstrap(ctx, st, cfg, &out); err != nil {
@@ -241,7 +241,7 @@ func TestBootstrap(t *testing.T) {
 			"TINTOT_ADMIN_PASSWORD": {AdminEmail: "a@doan.vn", AdminPassword: "short"},
 			"TINTOT_ADMIN_TOKEN":    {AdminEmail: "a@doan.vn", AdminToken: "short"},
 		} {
-			st, _ := testStore(t)
+			st := testStore(t)
 			if err := Bootstrap(ctx, st, cfg, nil); err == nil || !strings.Contains(err.Error(), name) {
 				t.Errorf("%s: error %v does not name the setting", name, err)
 			}

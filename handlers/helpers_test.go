@@ -117,7 +117,6 @@ type testEnv struct {
 	t      testing.TB
 	app    *fiber.App
 	st     store.Store
-	mem    *memStore // nil when the store is not the in-memory one
 	clock  *testClock
 	logs   *bytes.Buffer
 	tokens map[string]string // user key -> bearer token
@@ -130,8 +129,8 @@ type envOption func(*Deps)
 func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, mem := testStore(t)
-	e := &testEnv{t: t, st: st, mem: mem, clock: &testClock{t: testNow}, logs: &bytes.Buffer{},
+	st := testStore(t)
+	e := &testEnv{t: t, st: st, clock: &testClock{t: testNow}, logs: &bytes.Buffer{},
 		tokens: map[string]string{}, users: map[string]models.User{}, posts: map[string]models.Post{}}
 	created := testNow.Add(-24 * time.Hour).UTC()
 	for _, u := range []models.Unit{

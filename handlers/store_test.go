@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,19 +10,15 @@ import (
 )
 
 // testStore returns the store the handler tests run on: a real SQLite file in a temp
-// directory. TINTOT_HANDLERS_MEMSTORE=1 runs them on the small in-memory store instead.
-func testStore(t testing.TB) (store.Store, *memStore) {
+// directory.
+func testStore(t testing.TB) store.Store {
 	t.Helper()
-	if os.Getenv("TINTOT_HANDLERS_MEMSTORE") == "1" {
-		m := newMemStore()
-		return m, m
-	}
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tintot.db"))
 	if err != nil {
 		t.Fatalf("open sqlite store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return st, nil
+	return st
 }
 
 func storeFeedFilter(unit string) store.FeedFilter { return store.FeedFilter{UnitCode: unit} }
