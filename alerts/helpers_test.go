@@ -117,7 +117,8 @@ func newSMTPServer(t *testing.T) *smtpServer {
 	return s
 }
 
-func (s *smtpServer) url() string { return "smtp://" + s.addr + "?tls=none" }
+// url is the server's address with the default TLS policy: STARTTLS if offered (it is not).
+func (s *smtpServer) url() string { return "smtp://" + s.addr }
 
 func (s *smtpServer) messages() []received {
 	s.mu.Lock()

@@ -172,8 +172,9 @@ func (m *Mailer) quietUntil(t time.Time) (time.Time, bool) {
 // MaxAttempts, or pending with a later NextTryAt: nothing is dropped.
 func (m *Mailer) SendDue(ctx context.Context) (SendSummary, error) {
 	var sum SendSummary
+	seen := map[string]bool{}
 	for range maxBatches {
-		n, err := m.sendBatch(ctx, &sum)
+		n, err := m.sendBatch(ctx, &sum, seen)
 		if err != nil || n < batchSize || ctx.Err() != nil {
 			return sum, err
 		}
@@ -186,13 +187,26 @@ const (
 	maxBatches = 100 // one call handles at most 10,000 alerts; the next call goes on
 )
 
-func (m *Mailer) sendBatch(ctx context.Context, sum *SendSummary) (int, error) {
+// sendBatch handles one batch of due alerts. An alert already handled in this SendDue
+// (its retry time came meanwhile, or its update did not stick) waits for the next call
+// rather than being tried twice in one.
+func (m *Mailer) sendBatch(ctx context.Context, sum *SendSummary, seen map[string]bool) (int, error) {
 	now := m.opts.Clock.Now()
 	due, err := m.opts.Store.DueAlerts(ctx, now, batchSize)
 	if err != nil {
 		return 0, fmt.Errorf("alerts: %w", err)
 	}
 	n := len(due)
+	fresh := due[:0]
+	for _, a := range due {
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			fresh = append(fresh, a)
+		}
+	}
+	if due = fresh; len(due) == 0 {
+		return 0, nil // only alerts handled already (retry time reached meanwhile): next call
+	}
 	if n == 0 {
 		return 0, nil
 	}
