@@ -9,6 +9,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"tintot/demo"
 	"tintot/handlers"
 	"tintot/models"
@@ -98,6 +100,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		Log:        log,
 		Clock:      a.clock,
 		Version:    version,
+		Metrics: func(reg prometheus.Registerer) error {
+			return reg.Register(scheduler.NewCollector(sched, a.store))
+		},
 	})
 	if err != nil {
 		return err
