@@ -390,14 +390,27 @@ func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool) 
 	for _, k := range models.Kinds {
 		kinds[string(k)] = k
 	}
-	units := map[string]string{} // interned unit codes
-	var day, packed string
+	type dayCounters struct{ day, packed string }
+	var (
+		days  []dayCounters
+		total int
+	)
 	for rows.Next() {
-		if err := rows.Scan(&day, &packed); err != nil {
+		var d dayCounters
+		if err := rows.Scan(&d.day, &d.packed); err != nil {
 			return nil, false, fmt.Errorf("sqlite: unable to read counts: %w", err)
 		}
-		for rec := range strings.SplitSeq(packed, "\x1e") {
-			c, good := parsePacked(rec, day, kinds, units)
+		days = append(days, d)
+		total += strings.Count(d.packed, "\x1e") + 1
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("sqlite: unable to count posts: %w", err)
+	}
+	units := map[string]string{} // interned unit codes
+	out = make([]models.DayCount, 0, total)
+	for _, d := range days {
+		for rec := range strings.SplitSeq(d.packed, "\x1e") {
+			c, good := parsePacked(rec, d.day, kinds, units)
 			if !good {
 				return nil, false, nil
 			}
@@ -406,9 +419,6 @@ func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool) 
 			}
 			out = append(out, c)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
 	return out, true, nil
 }

@@ -1,5 +1,14 @@
 // Package sqlite is tintot's embedded default store.Store backend, built on
 // modernc.org/sqlite (pure Go, no cgo). One process owns one database file.
+//
+// Layout: WAL journal, one writer connection (every write transaction is BEGIN
+// IMMEDIATE, so goroutines queue instead of failing with SQLITE_BUSY) beside a small
+// read-only pool. Times are INTEGER unix milliseconds (UTC), lists are JSON text. Schema
+// changes are numbered migrations recorded in schema_migrations.
+//
+// Counting: each post row carries its effective kind and whether it counts; triggers keep
+// post_counts (one row per local day, unit and kind) in the same transaction as every
+// post insert, override, rejection or re-classification, so CountPosts never reads posts.
 package sqlite
 
 import (
