@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -180,4 +182,35 @@ func mustOpen(t *testing.T, path string) *Store {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
 	return s
+}
+
+// TestConstraintErrorsMapToStoreErrors checks the driver's constraint codes become the
+// store's sentinels even where no explicit check runs first.
+func TestConstraintErrorsMapToStoreErrors(t *testing.T) {
+	s := openTest(t)
+	ctx := t.Context()
+	_, err := s.w.ExecContext(ctx, `INSERT INTO feeds(id, unit_code, url) VALUES ('f1', 'ghost', 'https://x.vn/rss')`)
+	if err := mapErr(err); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("foreign key violation mapped to %v, want ErrInvalid", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('k', 'a')`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.w.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('k', 'b')`)
+	if err := mapErr(err); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("primary key violation mapped to %v, want ErrConflict", err)
+	}
+}
+
+// TestOpenOddPath opens a database whose path holds URI-special characters.
+func TestOpenOddPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dữ liệu #1 ?50%", "tintot.db")
+	s := mustOpen(t, path)
+	defer s.Close()
+	if err := s.SetSetting(t.Context(), "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not at the requested path: %v", err)
+	}
 }

@@ -39,6 +39,9 @@ type Store struct {
 	r *sql.DB // readers
 }
 
+// uriEscaper escapes the characters that would end the path part of a file: URI.
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
 // readConns is the size of the read pool.
 const readConns = 4
 
@@ -68,7 +71,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		if memory {
 			return path + "?" + q.Encode()
 		}
-		return "file:" + path + "?" + q.Encode()
+		return "file:" + uriEscaper.Replace(path) + "?" + q.Encode()
 	}
 	w, err := sql.Open("sqlite", dsn(wq))
 	if err != nil {
