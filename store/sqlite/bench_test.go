@@ -33,7 +33,7 @@ func benchDB(b *testing.B) string {
 		return path
 	}
 	start := time.Now()
-	tmp := path + ".building"
+	tmp := fmt.Sprintf("%s.building-%d", path, os.Getpid()) // concurrent builders never share a file
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		os.Remove(tmp + suffix)
 	}
@@ -123,6 +123,9 @@ func benchDB(b *testing.B) string {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		b.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(tmp + suffix)
 	}
 	b.Logf("built %s: %d posts in %s", path, n, time.Since(start).Round(time.Second))
 	return path

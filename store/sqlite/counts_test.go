@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -169,5 +171,44 @@ func TestCountPostsOddUnitCodes(t *testing.T) {
 				t.Errorf("CountPosts(%+v) for unit %q = %d, want %d", q, c, byUnit[c], i+1)
 			}
 		}
+	}
+}
+
+// TestUpgradeBackfillsCounters opens a database left at schema version 1 with posts in it:
+// the later migrations must build the counters from the stored posts.
+func TestUpgradeBackfillsCounters(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+		migrations[0],
+		`INSERT INTO schema_migrations VALUES (1, 0)`,
+		`INSERT INTO posts(id, unit_code, item_key, source, local_day, rule_kind, eff_kind, counted) VALUES
+			('a', 'X1', 'a', 'feed',   '2026-11-27', 'good_news', 'good_news', 1),
+			('b', 'X1', 'b', 'manual', '2026-11-27', 'good_news', 'good_news', 1),
+			('c', 'X1', 'c', 'feed',   '2026-11-27', 'other',     'story',     1),
+			('d', 'X1', 'd', 'feed',   '2026-11-27', 'good_news', 'good_news', 0)`,
+	} {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatalf("prepare old schema: %v", err)
+		}
+	}
+	old.Close()
+	s := mustOpen(t, path)
+	defer s.Close()
+	got, err := s.CountPosts(ctx, store.CountQuery{FromDay: "2026-11-27", ToDay: "2026-11-27"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.DayCount{
+		{UnitCode: "X1", Day: "2026-11-27", Kind: models.KindGoodNews, Count: 2, Manual: 1},
+		{UnitCode: "X1", Day: "2026-11-27", Kind: models.KindStory, Count: 1},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("counts after upgrade = %+v, want %+v", got, want)
 	}
 }
