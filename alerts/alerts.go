@@ -155,52 +155,43 @@ func sortedKeys[V any](m map[string]V) []string {
 // DailyShort records the shortfall of a closed day for each unit whose baseline daily quota
 // was not met, and an escalation to the parent after EscalateDays consecutive short days.
 func (s *Service) DailyShort(ctx context.Context, day string, evals []models.Evaluation, units map[string]models.Unit) error {
-	var errs []error
-	short := shortByUnit(evals, models.PeriodDay)
 	n := s.EscalateDays
 	if n <= 0 {
 		n = 3
 	}
-	codes := sortedKeys(short)
-	periods, hist, herr := s.shortHistory(ctx, codes, models.PeriodDay, day, n)
-	errs = append(errs, herr)
-	for _, code := range codes {
-		u, ok := units[code]
-		if !ok {
-			s.log().Warn("shortfall of an unknown unit not alerted", slog.String("unit", code))
-			continue
-		}
-		var lines []string
-		for _, e := range short[code] {
-			lines = append(lines, fmt.Sprintf("%s: %d/%d bài.", targetVN(e.Target), e.Actual, e.Required))
-		}
-		m := Mail{
-			Subject:  fmt.Sprintf("[Chưa đạt] %s chưa đạt chỉ tiêu ngày %s", u.Name, dayVN(day)),
-			Greeting: "Kính gửi Ban Chấp hành " + u.Name + ",",
+	return s.shortfalls(ctx, models.AlertDailyShort, models.PeriodDay, day, n, evals, units, func(u models.Unit, lines []string) Mail {
+		return Mail{
+			Subject: fmt.Sprintf("[Chưa đạt] %s chưa đạt chỉ tiêu ngày %s", u.Name, dayVN(day)),
 			Paragraphs: append([]string{"Ngày " + dayVN(day) + " đơn vị chưa đạt chỉ tiêu của chiến dịch \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\":"},
 				append(lines, "Bài đăng muộn của ngày này vẫn được tính khi hệ thống ghi nhận; khi đó kết quả sẽ được điều chỉnh và đơn vị nhận thư thông báo.")...),
-			Link:     s.unitLink(code),
-			LinkText: "Xem chi tiết",
 		}
-		errs = append(errs, s.enqueue(ctx, models.Alert{Type: models.AlertDailyShort, UnitCode: code, Period: day, Level: models.LevelBaseline, Recipients: u.Emails}, m))
-		if herr == nil {
-			errs = append(errs, s.escalate(ctx, u, units, models.PeriodDay, periods, hist[code], n))
-		}
-	}
-	return errors.Join(errs...)
+	})
 }
 
 // WeeklyShort records the shortfall of a closed week for each unit whose baseline weekly
 // quota was not met, and an escalation after EscalateWeeks consecutive short weeks.
 func (s *Service) WeeklyShort(ctx context.Context, week string, evals []models.Evaluation, units map[string]models.Unit) error {
-	var errs []error
-	short := shortByUnit(evals, models.PeriodWeek)
 	n := s.EscalateWeeks
 	if n <= 0 {
 		n = 2
 	}
+	return s.shortfalls(ctx, models.AlertWeeklyShort, models.PeriodWeek, week, n, evals, units, func(u models.Unit, lines []string) Mail {
+		return Mail{
+			Subject:    fmt.Sprintf("[Chưa đạt] %s chưa đạt chỉ tiêu %s", u.Name, weekVN(week)),
+			Paragraphs: append([]string{"Trong " + weekVN(week) + " đơn vị chưa đạt chỉ tiêu tuần:"}, lines...),
+		}
+	})
+}
+
+// shortfalls records one shortfall alert per unit short in the period (the mail's subject
+// and opening come from compose, given the per-target lines) and escalates to the parent
+// after n consecutive short periods.
+func (s *Service) shortfalls(ctx context.Context, typ models.AlertType, pk models.PeriodKind, period string, n int,
+	evals []models.Evaluation, units map[string]models.Unit, compose func(u models.Unit, lines []string) Mail) error {
+	var errs []error
+	short := shortByUnit(evals, pk)
 	codes := sortedKeys(short)
-	periods, hist, herr := s.shortHistory(ctx, codes, models.PeriodWeek, week, n)
+	periods, hist, herr := s.shortHistory(ctx, codes, pk, period, n)
 	errs = append(errs, herr)
 	for _, code := range codes {
 		u, ok := units[code]
@@ -212,16 +203,12 @@ func (s *Service) WeeklyShort(ctx context.Context, week string, evals []models.E
 		for _, e := range short[code] {
 			lines = append(lines, fmt.Sprintf("%s: %d/%d bài.", targetVN(e.Target), e.Actual, e.Required))
 		}
-		m := Mail{
-			Subject:    fmt.Sprintf("[Chưa đạt] %s chưa đạt chỉ tiêu %s", u.Name, weekVN(week)),
-			Greeting:   "Kính gửi Ban Chấp hành " + u.Name + ",",
-			Paragraphs: append([]string{"Trong " + weekVN(week) + " đơn vị chưa đạt chỉ tiêu tuần:"}, lines...),
-			Link:       s.unitLink(code),
-			LinkText:   "Xem chi tiết",
-		}
-		errs = append(errs, s.enqueue(ctx, models.Alert{Type: models.AlertWeeklyShort, UnitCode: code, Period: week, Level: models.LevelBaseline, Recipients: u.Emails}, m))
+		m := compose(u, lines)
+		m.Greeting = "Kính gửi Ban Chấp hành " + u.Name + ","
+		m.Link, m.LinkText = s.unitLink(code), "Xem chi tiết"
+		errs = append(errs, s.enqueue(ctx, models.Alert{Type: typ, UnitCode: code, Period: period, Level: models.LevelBaseline, Recipients: u.Emails}, m))
 		if herr == nil {
-			errs = append(errs, s.escalate(ctx, u, units, models.PeriodWeek, periods, hist[code], n))
+			errs = append(errs, s.escalate(ctx, u, units, pk, periods, hist[code], n))
 		}
 	}
 	return errors.Join(errs...)
