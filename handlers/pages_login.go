@@ -66,9 +66,14 @@ button{margin-top:1rem;width:100%;padding:.7rem;font-size:1rem;background:#0d47a
 </form>
 </main></body></html>`))
 
-// renderLogin shows the login form with a fresh pre-session CSRF token (double-submit cookie).
+// renderLogin shows the login form with a pre-session CSRF token (double-submit cookie).
+// A token the browser already holds is kept, so that a second tab or a repeated request
+// of the login page does not invalidate the form already on screen.
 func (s *server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) error {
-	token := randomHex(16)
+	token := c.Cookies(loginCSRFCookie)
+	if !isHexToken(token) {
+		token = randomHex(16)
+	}
 	c.Cookie(&fiber.Cookie{
 		Name: loginCSRFCookie, Value: token, Path: "/login", Expires: s.now().Add(time.Hour),
 		HTTPOnly: true, Secure: s.Config.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode,
@@ -78,6 +83,19 @@ func (s *server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) 
 	return loginTmpl.Execute(c.Response().BodyWriter(), map[string]string{
 		"CSRF": token, "Next": safeNext(next), "Email": email, "Error": msg,
 	})
+}
+
+// isHexToken reports whether v looks like a token made by randomHex(16).
+func isHexToken(v string) bool {
+	if len(v) != 32 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // loginPage is GET /login.

@@ -1,0 +1,349 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"tintot/campaign"
+	"tintot/classify"
+	"tintot/config"
+	"tintot/models"
+	"tintot/quota"
+	"tintot/report"
+	"tintot/store/sqlite"
+)
+
+// reportFiles adapts the report package to ReviewExporter, as cmd/tintot does.
+type reportFiles struct{}
+
+func (reportFiles) WriteXLSX(w io.Writer, r models.Review) error { return report.WriteXLSX(w, r) }
+func (reportFiles) WriteCSV(w io.Writer, r models.Review) error  { return report.WriteCSV(w, r) }
+
+// chromiumPath finds the browser, skipping the test (or failing it when
+// TINTOT_REQUIRE_BROWSER=1, as CI sets) if there is none.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("TINTOT_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium is not installed but TINTOT_REQUIRE_BROWSER=1")
+	}
+	t.Skip("chromium is not installed")
+	return ""
+}
+
+// browserSite is the real app (SQLite store, campaign service, classifier, report
+// exporter) on a loopback listener, seeded with province P and communes C1 and C2.
+type browserSite struct {
+	base  string
+	posts map[string]models.Post
+	today string
+}
+
+func startBrowserSite(t *testing.T) *browserSite {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clock := models.SystemClock{}
+	now := clock.Now()
+	site := &browserSite{posts: map[string]models.Post{}, today: models.LocalDay(now, models.Vietnam)}
+
+	created := now.AddDate(0, 0, -120).UTC()
+	for _, u := range []models.Unit{
+		{Code: "P", Name: "Tỉnh đoàn Phú Yên", Kind: models.UnitProvince},
+		{Code: "C1", Name: "Đoàn xã Đông Hòa", Kind: models.UnitCommune, ParentCode: "P"},
+		{Code: "C2", Name: "Đoàn phường Tây Sơn", Kind: models.UnitCommune, ParentCode: "P"},
+	} {
+		u.CreatedAt, u.UpdatedAt = created, created
+		if err := st.CreateUnit(ctx, u); err != nil {
+			t.Fatalf("seed unit: %v", err)
+		}
+	}
+	for _, u := range []struct {
+		email string
+		role  models.Role
+		unit  string
+	}{
+		{"xadonghoa@doan.vn", models.RoleUnitAdmin, "C1"},
+		{"tinhdoan@doan.vn", models.RoleReviewer, "P"},
+	} {
+		if _, err := CreateUser(ctx, st, u.email, u.email, u.role, u.unit, "mật-khẩu-đủ-dài"); err != nil {
+			t.Fatalf("seed user: %v", err)
+		}
+	}
+	feed, err := st.CreateFeed(ctx, models.Feed{UnitCode: "C1", URL: "https://donghoa.example.vn/rss", State: models.FeedOK,
+		CreatedAt: created, UpdatedAt: created, NextCheckAt: now.Add(time.Hour).UTC()})
+	if err != nil {
+		t.Fatalf("seed feed: %v", err)
+	}
+	if _, err := st.CreateFeed(ctx, models.Feed{UnitCode: "C2", URL: "https://tayson.example.vn/rss", State: models.FeedBroken,
+		LastError: "Máy chủ trả về lỗi 404: không tìm thấy nguồn tin", ConsecutiveFailures: 12,
+		CreatedAt: created, UpdatedAt: created, NextCheckAt: now.Add(time.Hour).UTC()}); err != nil {
+		t.Fatalf("seed feed: %v", err)
+	}
+	// Two posts of C1 today, halfway between midnight and now: one good news, one the
+	// rules did not recognise.
+	midnight, _ := models.DayStart(site.today, models.Vietnam)
+	pub := midnight.Add(now.Sub(midnight) / 2).UTC()
+	var seed []models.Post
+	for _, p := range []struct {
+		key, title string
+		kind       models.Kind
+		reason     string
+	}{
+		{"tin-tot", "Thanh niên xã Đông Hòa dọn rác bãi biển", models.KindGoodNews, "khớp từ khoá \"tình nguyện\""},
+		{"khac", "Thông báo lịch họp chi đoàn tháng 12", models.KindOther, "không khớp quy tắc nào"},
+	} {
+		seed = append(seed, models.Post{UnitCode: "C1", FeedID: feed.ID, ItemKey: "https://donghoa.example.vn/" + p.key, Source: models.SourceFeed,
+			URL: "https://donghoa.example.vn/" + p.key, Title: p.title, PublishedAt: pub, LocalDay: site.today, FirstSeenAt: pub,
+			RuleKind: p.kind, RuleReason: p.reason, UpdatedAt: pub})
+	}
+	res, err := st.UpsertPosts(ctx, seed)
+	if err != nil || len(res.Inserted) != 2 {
+		t.Fatalf("seed posts: %v", err)
+	}
+	for _, p := range res.Inserted {
+		site.posts[strings.TrimPrefix(p.ItemKey, "https://donghoa.example.vn/")] = p
+	}
+
+	cls, err := classify.New(classify.DefaultRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := New(Deps{
+		Store: st, Classifier: cls, Exports: reportFiles{}, Clock: clock, Version: "test",
+		Status: &campaign.Service{Store: st, Engine: quota.Engine{Policy: quota.DefaultPolicy(), Loc: models.Vietnam}, Clock: clock},
+		Config: config.Config{Location: models.Vietnam},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	t.Cleanup(func() { app.Shutdown() })
+	site.base = "http://" + ln.Addr().String()
+	return site
+}
+
+// shot saves a full-page screenshot at phone and office widths under artifacts/screenshots.
+func shot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	for _, w := range []int64{360, 1280} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800)); err != nil {
+			t.Fatalf("viewport %d: %v", w, err)
+		}
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+"-"+strconv.FormatInt(w, 10)+".jpg"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// text reads the text of the element with the CSS selector.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// pageText is the current page's text, for failure messages.
+func pageText(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	u, _ := chromedp.Run(ctx, chromedp.Location())
+	return u + " " + s
+}
+
+func TestBrowser(t *testing.T) {
+	exe := chromiumPath(t)
+	site := startBrowserSite(t)
+	shotDir := filepath.Join("..", "artifacts", "screenshots")
+	if err := os.MkdirAll(shotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 800))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(bctx, chromedp.Navigate(site.base+"/login")); err != nil {
+		t.Fatalf("start browser: %v", err)
+	}
+	ctx, cancelT := context.WithTimeout(bctx, 60*time.Second)
+	defer cancelT()
+
+	login := func(email, wait string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(site.base+"/"),
+			chromedp.WaitVisible(chromedp.ID("email")),
+			chromedp.SetValue(chromedp.ID("email"), email),
+			chromedp.SetValue(chromedp.ID("password"), "mật-khẩu-đủ-dài"),
+			chromedp.Submit(chromedp.ID("password")),
+			chromedp.WaitVisible(chromedp.CSS(wait)),
+		); err != nil {
+			t.Fatalf("login as %s: %v (page: %.300s)", email, err, pageText(bctx))
+		}
+	}
+	location := func() string {
+		t.Helper()
+		u, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+
+	// The commune admin logs in, lands on their dashboard and sees 1 of 1 today.
+	shot(t, ctx, shotDir, "login")
+	login("xadonghoa@doan.vn", "#today")
+	if u := location(); !strings.HasSuffix(u, "/units/C1") {
+		t.Fatalf("after login the unit admin is at %s, want /units/C1", u)
+	}
+	today := text(t, ctx, "#today")
+	if !strings.Contains(today, "1/1") || !strings.Contains(today, "1/2") || !strings.Contains(today, "Đạt") {
+		t.Fatalf("today card = %q, want 1/1 met (baseline) and 1/2 (target)", today)
+	}
+	shot(t, ctx, shotDir, "unit")
+
+	// Reclassifying the unrecognised post as good news makes today 2/2.
+	other := "#post-" + site.posts["khac"].ID
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(other+" select[name=kind]"), "good_news"),
+		chromedp.SetValue(chromedp.CSS(other+" input[name=note]"), "tin về hoạt động của chi đoàn"),
+		chromedp.Submit(chromedp.CSS(other+" select[name=kind]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	); err != nil {
+		t.Fatalf("reclassify: %v", err)
+	}
+	if today = text(t, ctx, "#today"); !strings.Contains(today, "2/2") {
+		t.Fatalf("after reclassifying, today card = %q, want 2/2", today)
+	}
+	if u := location(); !strings.Contains(u, "ok=override") {
+		t.Fatalf("after reclassifying the page is %s", u)
+	}
+	if reason := text(t, ctx, other); !strings.Contains(reason, "thủ công bởi xadonghoa@doan.vn") {
+		t.Fatalf("reclassified post shows %q, want the manual reason", reason)
+	}
+	// Another unit's dashboard is refused.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/units/C2")); err != nil {
+		t.Fatal(err)
+	}
+	if body := text(t, ctx, "body"); !strings.Contains(body, "403") {
+		t.Fatalf("unit admin of C1 opened C2: %q", body)
+	}
+	// Log out.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/units/C1"), chromedp.Submit(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
+		t.Fatalf("logout: %v", err)
+	}
+
+	// The provincial reviewer opens the weekly review and downloads it.
+	login("tinhdoan@doan.vn", "#review")
+	table := text(t, ctx, "#review")
+	for _, want := range []string{"Đoàn xã Đông Hòa", "Đoàn phường Tây Sơn"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("review table lacks %s", want)
+		}
+	}
+	shot(t, ctx, shotDir, "review")
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("dl-xlsx"), "href"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookies, err := chromedp.Run(ctx, chromedp.Action[*network.GetCookiesResult](func(ctx context.Context, tg *chromedp.Target) (*network.GetCookiesResult, error) {
+		r, err := cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{})
+		return &r, err
+	}))
+	if err != nil {
+		t.Fatalf("cookies: %v", err)
+	}
+	req, _ := http.NewRequest("GET", site.base+href.Value, nil)
+	for _, c := range cookies.Cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xlsx, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("download %s: %d %.200s", href.Value, resp.StatusCode, xlsx)
+	}
+	checkReviewXLSX(t, xlsx, site.today)
+
+	for _, p := range []string{"units/C2", "feeds", "alerts"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		shot(t, ctx, shotDir, strings.ReplaceAll(p, "/", "-"))
+	}
+}
+
+// checkReviewXLSX finds C1's row and checks its name and today's count (2 after the reclassification).
+func checkReviewXLSX(t *testing.T, data []byte, today string) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("open xlsx: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetReview)
+	if err != nil || len(rows) < 3 {
+		t.Fatalf("sheet %q: %d rows, %v", report.SheetReview, len(rows), err)
+	}
+	head := rows[0]
+	col := -1
+	suffix := " " + today[8:10] + "/" + today[5:7]
+	for i, h := range head {
+		if strings.HasSuffix(h, suffix) {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatalf("no column for %s in header %q", today, head)
+	}
+	for _, r := range rows[1:] {
+		if len(r) > col && r[1] == "C1" {
+			if r[2] != "Đoàn xã Đông Hòa" || r[col] != "2" {
+				t.Fatalf("C1 row = %q, want name Đoàn xã Đông Hòa and 2 posts on %s", r, today)
+			}
+			return
+		}
+	}
+	t.Fatalf("no row for C1 in %q", rows)
+}
