@@ -25,7 +25,11 @@ func (s *Store) AddAudit(ctx context.Context, e models.AuditEntry) error {
 // ListAudit returns entries whose target starts with target (all if empty), newest first.
 func (s *Store) ListAudit(ctx context.Context, target string, limit int) ([]models.AuditEntry, error) {
 	var w where
-	if target != "" {
+	switch last := len(target) - 1; {
+	case target == "":
+	case target[last] < 0xff: // a range on the target index: [prefix, prefix with its last byte + 1)
+		w.add("target >= ? AND target < ?", target, target[:last]+string([]byte{target[last] + 1}))
+	default:
 		w.add("substr(target, 1, ?) = ?", len(target), target)
 	}
 	q := `SELECT id, at, actor, action, target, unit_code, before, after, note FROM audit` + w.String() + ` ORDER BY at DESC, seq DESC`
