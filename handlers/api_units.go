@@ -137,73 +137,94 @@ func (s *server) createUnit(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := s.unitFrom(in)
+	created, err := s.addUnit(c, in)
 	if err != nil {
 		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(created)
+}
+
+// addUnit validates and stores a new unit with its audit entry; API and pages share it.
+func (s *server) addUnit(c *fiber.Ctx, in unitInput) (models.Unit, error) {
+	u, err := s.unitFrom(in)
+	if err != nil {
+		return models.Unit{}, err
 	}
 	now := s.now().UTC()
 	u.CreatedAt, u.UpdatedAt = now, now
 	err = s.Store.CreateUnit(c.UserContext(), u)
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return &userError{Status: fiber.StatusConflict, Field: "code", Msg: "Mã đơn vị " + u.Code + " đã tồn tại"}
+		return models.Unit{}, &userError{Status: fiber.StatusConflict, Field: "code", Msg: "Mã đơn vị " + u.Code + " đã tồn tại"}
 	case errors.Is(err, store.ErrInvalid):
-		return badField("parent_code", "Không có đơn vị cấp trên mã "+u.ParentCode)
+		return models.Unit{}, badField("parent_code", "Không có đơn vị cấp trên mã "+u.ParentCode)
 	case err != nil:
-		return errorf("unable to create unit %s: %w", u.Code, err)
+		return models.Unit{}, errorf("unable to create unit %s: %w", u.Code, err)
 	}
 	s.audit(c.UserContext(), actor(c), "unit.create", "unit:"+u.Code, u.Code, nil, u, "")
 	created, err := s.Store.GetUnit(c.UserContext(), u.Code)
 	if err != nil {
 		created = u
 	}
-	return c.Status(fiber.StatusCreated).JSON(created)
+	return created, nil
 }
 
 // updateUnit replaces a unit's editable fields. Only an admin may change a unit's kind
 // or parent (which would move it in or out of someone's scope).
 func (s *server) updateUnit(c *fiber.Ctx) error {
 	code := c.Params("code")
-	before, err := s.unitInScope(c, code)
-	if err != nil {
+	if _, err := s.unitInScope(c, code); err != nil {
 		return err
 	}
 	var in unitInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	after, err := s.editUnit(c, code, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(after)
+}
+
+// editUnit validates and applies a unit change with its audit entry; API and pages share it.
+func (s *server) editUnit(c *fiber.Ctx, code string, in unitInput) (models.Unit, error) {
+	before, err := s.unitInScope(c, code)
+	if err != nil {
+		return models.Unit{}, err
+	}
 	if in.Code != "" && in.Code != code {
-		return badField("code", "Không đổi được mã đơn vị; mã trong dữ liệu phải trùng với đường dẫn")
+		return models.Unit{}, badField("code", "Không đổi được mã đơn vị; mã trong dữ liệu phải trùng với đường dẫn")
 	}
 	in.Code = code
 	u, err := s.unitFrom(in)
 	if err != nil {
-		return err
+		return models.Unit{}, err
 	}
 	if principalOf(c).User.Role != models.RoleAdmin {
 		if u.Kind != before.Kind {
-			return &userError{Status: fiber.StatusForbidden, Field: "kind", Msg: "Chỉ quản trị viên được đổi loại đơn vị"}
+			return models.Unit{}, &userError{Status: fiber.StatusForbidden, Field: "kind", Msg: "Chỉ quản trị viên được đổi loại đơn vị"}
 		}
 		if u.ParentCode != before.ParentCode {
-			return &userError{Status: fiber.StatusForbidden, Field: "parent_code", Msg: "Chỉ quản trị viên được đổi đơn vị cấp trên"}
+			return models.Unit{}, &userError{Status: fiber.StatusForbidden, Field: "parent_code", Msg: "Chỉ quản trị viên được đổi đơn vị cấp trên"}
 		}
 	}
 	u.CreatedAt, u.UpdatedAt = before.CreatedAt, s.now().UTC()
 	err = s.Store.UpdateUnit(c.UserContext(), u)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+code)
+		return models.Unit{}, httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+code)
 	case errors.Is(err, store.ErrInvalid):
-		return badField("parent_code", "Đơn vị cấp trên không tồn tại hoặc tạo thành vòng lặp")
+		return models.Unit{}, badField("parent_code", "Đơn vị cấp trên không tồn tại hoặc tạo thành vòng lặp")
 	case err != nil:
-		return errorf("unable to update unit %s: %w", code, err)
+		return models.Unit{}, errorf("unable to update unit %s: %w", code, err)
 	}
 	s.audit(c.UserContext(), actor(c), "unit.update", "unit:"+code, code, before, u, "")
 	after, err := s.Store.GetUnit(c.UserContext(), code)
 	if err != nil {
 		after = u
 	}
-	return c.JSON(after)
+	return after, nil
 }
 
 // deleteUnit removes a unit and its feeds (admin).

@@ -157,11 +157,11 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800)); err != nil {
 			t.Fatalf("viewport %d: %v", w, err)
 		}
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name+"-"+strconv.FormatInt(w, 10)+".jpg"), buf, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name+"-"+strconv.FormatInt(w, 10)+".png"), buf, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

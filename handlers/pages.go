@@ -54,6 +54,19 @@ func (l lang) Feed(s models.FeedState) string { return l.T(s.Label()) }
 // UnitKind names a unit kind.
 func (l lang) UnitKind(k models.UnitKind) string { return l.T(k.Label()) }
 
+// Role names a user role.
+func (l lang) Role(r models.Role) string {
+	switch r {
+	case models.RoleAdmin:
+		return l.T("Quản trị viên")
+	case models.RoleReviewer:
+		return l.T("Người duyệt")
+	case models.RoleUnitAdmin:
+		return l.T("Quản trị đơn vị")
+	}
+	return string(r)
+}
+
 // Level names a quota level.
 func (l lang) Level(lv models.Level) string {
 	switch lv {
@@ -141,6 +154,15 @@ var pageFuncs = template.FuncMap{
 		return []models.Role{models.RoleUnitAdmin, models.RoleReviewer, models.RoleAdmin}
 	},
 	"join": strings.Join,
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				m[k] = kv[i+1]
+			}
+		}
+		return m
+	},
 }
 
 // loadPageTemplates parses the layout with each page once.
@@ -354,4 +376,31 @@ var english = map[string]string{
 	"Đổi trạng thái":                     "Change",
 	"Tiếng Việt":                         "Tiếng Việt",
 	"Sửa":                                "Edit",
+	"Quản trị viên":                      "Administrator",
+	"Người duyệt":                        "Reviewer",
+	"Quản trị đơn vị":                    "Unit admin",
+	"Theo quy tắc":                       "By rules",
+	"Xoá nguồn tin này?":                 "Delete this feed?",
+	"Dòng":                               "Line",
+	"Cột":                                "Column",
+	"Tệp có lỗi, chưa ghi gì":            "The file has errors; nothing was written",
+	"Kiểm tra xong, chưa ghi":            "Checked; nothing written",
+	"Đã nhập":                            "Imported",
+	"đơn vị":                             "units",
+	"mới":                                "new",
+	"cập nhật":                           "updated",
+	"giữ nguyên":                         "unchanged",
+	"nguồn tin mới":                      "new feeds",
+	"Mật khẩu chỉ hiển thị một lần, hãy gửi cho người dùng.": "The password is shown only once; send it to the user.",
+	"Nhắc: hôm nay chưa đạt":                                 "Reminder: today not met yet",
+	"Không đạt chỉ tiêu ngày":                                "Daily quota missed",
+	"Không đạt chỉ tiêu tuần":                                "Weekly quota missed",
+	"Nguồn tin hỏng":                                         "Feed broken",
+	"Nguồn tin đã phục hồi":                                  "Feed recovered",
+	"Báo cấp trên":                                           "Escalation",
+	"Điều chỉnh kết quả":                                     "Correction",
+	"Đã gửi":                                                 "Sent",
+	"Gửi thất bại":                                           "Failed",
+	"Chỉ ghi nhận (không gửi thư)":                           "Recorded (no mail)",
+	"Đã huỷ":                                                 "Canceled",
 }

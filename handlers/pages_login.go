@@ -28,6 +28,15 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Get("/review", s.reviewPageView)
 	pages.Get("/review.xlsx", s.reviewPageXLSX)
 	pages.Get("/review.csv", s.reviewPageCSV)
+	pages.Get("/feeds", s.feedsPage)
+	pages.Get("/alerts", s.alertsPage)
+	admin := pages.Group("/admin", requireRole(models.RoleAdmin))
+	admin.Get("", s.adminPage)
+	admin.Post("/units", s.adminSaveUnit)
+	admin.Post("/feeds", s.adminAddFeed)
+	admin.Post("/feeds/:id/delete", s.adminDeleteFeed)
+	admin.Post("/users", s.adminAddUser)
+	admin.Post("/import", s.adminImport)
 }
 
 // safeNext keeps only a local path as the post-login destination.

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -257,5 +259,109 @@ func TestReviewPage(t *testing.T) {
 		if resp.StatusCode != tt.want {
 			t.Errorf("%s: status %d, want %d (%.200s)", tt.path, resp.StatusCode, tt.want, body)
 		}
+	}
+}
+
+func TestPageTemplatesParse(t *testing.T) {
+	tmpls, err := loadPageTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"unit", "review", "feeds", "alerts", "admin"} {
+		if tmpls[name] == nil {
+			t.Errorf("no template %s", name)
+		}
+	}
+}
+
+func TestFeedsAndAlertsPagesKeepToScope(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.as("reviewerP", request("GET", "/feeds", nil))
+	html := string(body)
+	if !strings.Contains(html, "c2.example.vn") || !strings.Contains(html, "Hỏng") || strings.Contains(html, "d1.example.vn") {
+		t.Errorf("feeds page of P's reviewer: want C2's broken feed and not D1's")
+	}
+	if i, j := strings.Index(html, "c2.example.vn"), strings.Index(html, "c1.example.vn"); i > j {
+		t.Error("the broken feed is not listed before the healthy one")
+	}
+	_, body = e.as("adminC1", request("GET", "/alerts", nil))
+	html = string(body)
+	if !strings.Contains(html, "C1 thiếu tin") || strings.Contains(html, "C2 hỏng nguồn") || strings.Contains(html, "D1 thiếu tin") {
+		t.Errorf("alerts page of C1's admin shows other units' alerts or misses its own")
+	}
+	_, body = e.as("reviewerP", request("GET", "/alerts", nil))
+	html = string(body)
+	if p, s := strings.Index(html, "C2 hỏng nguồn"), strings.Index(html, "C1 thiếu tin"); p < 0 || s < 0 || p > s {
+		t.Error("pending alert not listed before the sent one")
+	}
+}
+
+func TestAdminPage(t *testing.T) {
+	e := newEnv(t)
+	resp, body := e.as("admin", request("GET", "/admin", nil))
+	wantStatus(t, resp, body, 200)
+	resp, body = e.as("admin", form("/admin/units", url.Values{"code": {"C3"}, "name": {"Đoàn xã Hòa Bình"}, "kind": {"commune"}, "parent_code": {"P"}}))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create unit: %d %.300s", resp.StatusCode, body)
+	}
+	if u, err := e.st.GetUnit(t.Context(), "C3"); err != nil || u.ParentCode != "P" {
+		t.Fatalf("unit C3 = %+v, %v", u, err)
+	}
+	resp, body = e.as("admin", form("/admin/units", url.Values{"code": {"C3"}, "name": {"Trùng mã"}, "kind": {"commune"}}))
+	if resp.StatusCode != 409 || !strings.Contains(string(body), "Mã đơn vị C3 đã tồn tại") {
+		t.Fatalf("duplicate unit: %d", resp.StatusCode)
+	}
+	resp, body = e.as("admin", form("/admin/units", url.Values{"code": {"C3"}, "existing": {"1"}, "name": {"Đoàn xã Hòa Bình Mới"}, "kind": {"commune"}, "parent_code": {"P"}}))
+	if u, _ := e.st.GetUnit(t.Context(), "C3"); resp.StatusCode != http.StatusSeeOther || u.Name != "Đoàn xã Hòa Bình Mới" {
+		t.Fatalf("edit unit: %d name %q", resp.StatusCode, u.Name)
+	}
+	resp, body = e.as("admin", form("/admin/feeds", url.Values{"unit_code": {"C3"}, "url": {"https://c3.example.vn/rss"}}))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add feed: %d %.300s", resp.StatusCode, body)
+	}
+	feeds, _ := e.st.ListFeeds(t.Context(), storeFeedFilter("C3"))
+	if len(feeds) != 1 {
+		t.Fatalf("C3 feeds = %d", len(feeds))
+	}
+	resp, _ = e.as("admin", form("/admin/feeds/"+feeds[0].ID+"/delete", url.Values{}))
+	if feeds, _ = e.st.ListFeeds(t.Context(), storeFeedFilter("C3")); resp.StatusCode != http.StatusSeeOther || len(feeds) != 0 {
+		t.Fatalf("delete feed: %d, %d left", resp.StatusCode, len(feeds))
+	}
+	resp, body = e.as("admin", form("/admin/users", url.Values{"email": {"moi@doan.vn"}, "name": {"Nguyễn Văn Mới"}, "role": {"unit_admin"}, "unit_code": {"C3"}}))
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `id="new-password"`) {
+		t.Fatalf("add user: %d %.300s", resp.StatusCode, body)
+	}
+	// Reviewers and unit admins cannot post admin forms.
+	resp, _ = e.as("reviewerP", form("/admin/units", url.Values{"code": {"C9"}, "name": {"X"}, "kind": {"commune"}, "parent_code": {"P"}}))
+	if resp.StatusCode != 403 {
+		t.Fatalf("reviewer created a unit: %d", resp.StatusCode)
+	}
+}
+
+func TestAdminImportShowsRowErrors(t *testing.T) {
+	e := newEnv(t)
+	upload := func(csv string) (*http.Response, []byte) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "don-vi.csv")
+		fw.Write([]byte(csv))
+		mw.Close()
+		req := request(http.MethodPost, "/admin/import", buf.String())
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return e.as("admin", req)
+	}
+	resp, body := upload("code,name,kind,parent_code\nX1,Đoàn xã Một,commune,P\nX2,,commune,P\n")
+	if resp.StatusCode != 422 || !strings.Contains(string(body), "<td>3</td>") {
+		t.Fatalf("bad file: status %d, want 422 with line 3 reported; %.500s", resp.StatusCode, body)
+	}
+	if _, err := e.st.GetUnit(t.Context(), "X1"); err == nil {
+		t.Fatal("a rejected file wrote unit X1")
+	}
+	resp, body = upload("code,name,kind,parent_code\nX1,Đoàn xã Một,commune,P\n")
+	if resp.StatusCode != 200 {
+		t.Fatalf("good file: %d %.500s", resp.StatusCode, body)
+	}
+	if _, err := e.st.GetUnit(t.Context(), "X1"); err != nil {
+		t.Fatalf("unit X1 not imported: %v", err)
 	}
 }
