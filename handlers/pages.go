@@ -54,6 +54,31 @@ func (l lang) Feed(s models.FeedState) string { return l.T(s.Label()) }
 // UnitKind names a unit kind.
 func (l lang) UnitKind(k models.UnitKind) string { return l.T(k.Label()) }
 
+// Quota names a target for people, from its kinds and period ("Tin tốt / ngày").
+func (l lang) Quota(ps models.PeriodStatus) string {
+	names := make([]string, 0, len(ps.Kinds))
+	for _, k := range ps.Kinds {
+		names = append(names, l.Kind(k))
+	}
+	if len(names) == 0 {
+		return ps.Target
+	}
+	return strings.Join(names, " + ") + " / " + l.Period(ps.PeriodKind)
+}
+
+// Period names a period kind ("ngày", "tuần").
+func (l lang) Period(p models.PeriodKind) string {
+	switch p {
+	case models.PeriodDay:
+		return l.T("ngày")
+	case models.PeriodWeek:
+		return l.T("tuần")
+	case models.PeriodYear:
+		return l.T("năm")
+	}
+	return string(p)
+}
+
 // Role names a user role.
 func (l lang) Role(r models.Role) string {
 	switch r {
@@ -303,6 +328,8 @@ var english = map[string]string{
 	"Xã/Phường":                   "Commune",
 	"Cơ sở Đoàn":                  "Grassroots",
 	"Chuỗi ngày đạt":              "Streak (days met)",
+	"tuần":                        "week",
+	"năm":                         "year",
 	"ngày":                        "days",
 	"Còn lại":                     "Time left",
 	"còn thiếu":                   "missing",

@@ -14,21 +14,23 @@ import (
 
 // reviewPage is the data of the weekly review page.
 type reviewPage struct {
-	Review   models.Review
-	Rows     []reviewLine
-	Total    int // rows before filtering
-	Week     string
-	Prev     string
-	Next     string
-	Parent   string
-	Kind     string
-	Short    bool
-	Sort     string
-	Parents  []models.Unit // units that have children, for the parent filter
-	XLSX     template.URL  // download links for the same week and parent
-	CSV      template.URL
-	Days     []string
-	Weekdays []string
+	Review     models.Review
+	Rows       []reviewLine
+	Total      int // rows before filtering
+	Week       string
+	Prev       string
+	Next       string
+	Parent     string
+	Kind       string
+	Short      bool
+	Sort       string
+	Parents    []models.Unit     // units that have children, for the parent filter
+	Labels     map[string]string // target name -> people's name of the quota
+	ParentName string
+	XLSX       template.URL // download links for the same week and parent
+	CSV        template.URL
+	Days       []string
+	Weekdays   []string
 }
 
 // reviewLine is one row of the review table, with the figures the template shows.
@@ -74,6 +76,20 @@ func (s *server) reviewPageView(c *fiber.Ctx) error {
 	}
 	if d.Parents, err = s.parentChoices(c); err != nil {
 		return err
+	}
+	for _, u := range d.Parents {
+		if u.Code == r.Parent {
+			d.ParentName = u.Name
+		}
+	}
+	d.Labels = map[string]string{}
+	l := langOf(c)
+	for _, row := range r.Rows {
+		for _, ps := range row.Statuses {
+			if _, ok := d.Labels[ps.Target]; !ok {
+				d.Labels[ps.Target] = l.Quota(ps)
+			}
+		}
 	}
 	d.Total = len(r.Rows)
 	for _, row := range r.Rows {
