@@ -142,39 +142,14 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 	return out, nil
 }
 
-// countEach counts posts unit by unit, a few units at a time: for a scattered set of
-// units a one-unit query uses the (unit, day) index, where one query with a long unit
-// list scans every unit's posts of those days.
+// countEach counts the posts of many units over a long range in one query: the store
+// keeps per-day counters, so the cost grows with units × days, not with posts.
 func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string) ([]models.DayCount, error) {
-	const workers = 4
-	var (
-		mu   sync.Mutex
-		out  []models.DayCount
-		errs []error
-		wg   sync.WaitGroup
-	)
-	next := make(chan string)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for code := range next {
-				c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: []string{code}, FromDay: fromDay, ToDay: toDay})
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, fmt.Errorf("campaign: unable to count older posts of %s: %w", code, err))
-				}
-				out = append(out, c...)
-				mu.Unlock()
-			}
-		}()
+	c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
 	}
-	for _, code := range codes {
-		next <- code
-	}
-	close(next)
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return c, nil
 }
 
 // UnitStatus returns the day `date` ("" : today, local) and its week for one unit, with
