@@ -88,6 +88,7 @@ func startBrowserSite(t *testing.T) *browserSite {
 	}{
 		{"xadonghoa@doan.vn", models.RoleUnitAdmin, "C1"},
 		{"tinhdoan@doan.vn", models.RoleReviewer, "P"},
+		{"quantri@doan.vn", models.RoleAdmin, ""},
 	} {
 		if _, err := CreateUser(ctx, st, u.email, u.email, u.role, u.unit, "mật-khẩu-đủ-dài"); err != nil {
 			t.Fatalf("seed user: %v", err)
@@ -126,6 +127,18 @@ func startBrowserSite(t *testing.T) *browserSite {
 	}
 	for _, p := range res.Inserted {
 		site.posts[strings.TrimPrefix(p.ItemKey, "https://donghoa.example.vn/")] = p
+	}
+
+	sent := now.Add(-20 * time.Hour).UTC()
+	for _, a := range []models.Alert{
+		{DedupKey: "b1", Type: models.AlertDailyShort, UnitCode: "C2", Period: models.LocalDay(now.AddDate(0, 0, -1), models.Vietnam), Status: models.AlertSent,
+			Recipients: []string{"phuongtayson@doan.vn"}, Subject: "Đoàn phường Tây Sơn chưa đạt chỉ tiêu tin tốt hôm qua", CreatedAt: sent, SentAt: &sent},
+		{DedupKey: "b2", Type: models.AlertFeedBroken, UnitCode: "C2", Status: models.AlertPending, NextTryAt: now.Add(time.Hour).UTC(),
+			Recipients: []string{"phuongtayson@doan.vn"}, Subject: "Nguồn tin của Đoàn phường Tây Sơn bị hỏng", CreatedAt: now.UTC()},
+	} {
+		if _, _, err := st.EnqueueAlert(ctx, a); err != nil {
+			t.Fatalf("seed alert: %v", err)
+		}
 	}
 
 	cls, err := classify.New(classify.DefaultRules())
@@ -311,6 +324,25 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("%s: %v", p, err)
 		}
 		shot(t, ctx, shotDir, strings.ReplaceAll(p, "/", "-"))
+	}
+	if body := text(t, ctx, "main"); !strings.Contains(body, "Nguồn tin của Đoàn phường Tây Sơn bị hỏng") {
+		t.Errorf("alerts page lacks the pending alert: %q", body)
+	}
+
+	// The administrator's page, and the English toggle.
+	if err := chromedp.Do(ctx, chromedp.Submit(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
+		t.Fatalf("logout: %v", err)
+	}
+	login("quantri@doan.vn", "#review")
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/admin"), chromedp.WaitVisible(chromedp.ID("unit-form"))); err != nil {
+		t.Fatalf("admin: %v", err)
+	}
+	shot(t, ctx, shotDir, "admin")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[lang="en"]`)), chromedp.WaitVisible(chromedp.CSS(`a[lang="vi"]`))); err != nil {
+		t.Fatalf("English: %v", err)
+	}
+	if h := text(t, ctx, "h1"); h != "Admin" {
+		t.Errorf("English admin page heading = %q", h)
 	}
 }
 

@@ -365,3 +365,17 @@ func TestAdminImportShowsRowErrors(t *testing.T) {
 		t.Fatalf("unit X1 not imported: %v", err)
 	}
 }
+
+func TestLanguageLinkComesBack(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.as("adminC1", request("GET", "/units/C1?ok=override", nil))
+	m := regexp.MustCompile(`href="(/lang/en\?next=[^"]+)"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatal("no English link")
+	}
+	link := strings.ReplaceAll(string(m[1]), "&amp;", "&")
+	resp, _ := e.as("adminC1", request("GET", link, nil))
+	if got := resp.Header.Get("Location"); got != "/units/C1?ok=override" {
+		t.Fatalf("English link %s goes to %q, want back to /units/C1?ok=override", link, got)
+	}
+}
