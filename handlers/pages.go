@@ -179,6 +179,12 @@ var pageFuncs = template.FuncMap{
 		return []models.Role{models.RoleUnitAdmin, models.RoleReviewer, models.RoleAdmin}
 	},
 	"join": strings.Join,
+	"dayOf": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return models.LocalDay(*t, models.Vietnam)
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -403,6 +409,9 @@ var english = map[string]string{
 	"Đổi trạng thái":                     "Change",
 	"Tiếng Việt":                         "Tiếng Việt",
 	"Sửa":                                "Edit",
+	"Hoạt động từ":                       "Active from",
+	"Đến":                                "Until",
+	"chưa có":                            "none yet",
 	"Quản trị viên":                      "Administrator",
 	"Người duyệt":                        "Reviewer",
 	"Quản trị đơn vị":                    "Unit admin",

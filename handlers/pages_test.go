@@ -311,9 +311,14 @@ func TestAdminPage(t *testing.T) {
 	if resp.StatusCode != 409 || !strings.Contains(string(body), "Mã đơn vị C3 đã tồn tại") {
 		t.Fatalf("duplicate unit: %d", resp.StatusCode)
 	}
-	resp, body = e.as("admin", form("/admin/units", url.Values{"code": {"C3"}, "existing": {"1"}, "name": {"Đoàn xã Hòa Bình Mới"}, "kind": {"commune"}, "parent_code": {"P"}}))
-	if u, _ := e.st.GetUnit(t.Context(), "C3"); resp.StatusCode != http.StatusSeeOther || u.Name != "Đoàn xã Hòa Bình Mới" {
-		t.Fatalf("edit unit: %d name %q", resp.StatusCode, u.Name)
+	resp, body = e.as("admin", form("/admin/units", url.Values{"code": {"C3"}, "existing": {"1"}, "name": {"Đoàn xã Hòa Bình Mới"}, "kind": {"commune"}, "parent_code": {"P"}, "active_from": {"2026-07-01"}}))
+	if u, _ := e.st.GetUnit(t.Context(), "C3"); resp.StatusCode != http.StatusSeeOther || u.Name != "Đoàn xã Hòa Bình Mới" || u.ActiveFrom == nil {
+		t.Fatalf("edit unit: %d name %q active from %v", resp.StatusCode, u.Name, u.ActiveFrom)
+	}
+	// The edit form keeps the date, so saving it again does not lose it.
+	_, body = e.as("admin", request("GET", "/admin?edit=C3", nil))
+	if !strings.Contains(string(body), `name="active_from" value="2026-07-01"`) || !strings.Contains(string(body), `name="existing"`) {
+		t.Fatalf("edit form of C3 lacks its start date or the existing flag")
 	}
 	resp, body = e.as("admin", form("/admin/feeds", url.Values{"unit_code": {"C3"}, "url": {"https://c3.example.vn/rss"}}))
 	if resp.StatusCode != http.StatusSeeOther {
