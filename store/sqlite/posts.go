@@ -87,16 +87,26 @@ func preparePost(p *models.Post) error {
 	return nil
 }
 
-func insertPost(ctx context.Context, q execer, p models.Post) error {
+// insertPostSQL inserts one post with its effective kind and whether it counts.
+const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
+// insertPostArgs are the arguments of insertPostSQL for p.
+func insertPostArgs(p models.Post) ([]any, error) {
 	ov, err := overrideJSON(p.Override)
+	if err != nil {
+		return nil, err
+	}
+	return []any{p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
+		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
+		string(p.Kind()), boolInt(p.Counted())}, nil
+}
+
+func insertPost(ctx context.Context, q execer, p models.Post) error {
+	args, err := insertPostArgs(p)
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO posts(`+postCols+`, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
-		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
-		string(p.Kind()), boolInt(p.Counted()))
-	if err != nil {
+	if _, err = q.ExecContext(ctx, insertPostSQL, args...); err != nil {
 		return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 	}
 	return nil
@@ -128,13 +138,22 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 			return fmt.Errorf("sqlite: prepare post update: %w", err)
 		}
 		defer update.Close()
+		insert, err := tx.PrepareContext(ctx, insertPostSQL)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare post insert: %w", err)
+		}
+		defer insert.Close()
 		for _, p := range prepared {
 			var id string
 			err := find.QueryRowContext(ctx, p.UnitCode, p.ItemKey).Scan(&id)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				if err := insertPost(ctx, tx, p); err != nil {
+				args, err := insertPostArgs(p)
+				if err != nil {
 					return err
+				}
+				if _, err := insert.ExecContext(ctx, args...); err != nil {
+					return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 				}
 				res.Inserted = append(res.Inserted, p)
 			case err != nil:
