@@ -114,7 +114,17 @@ func (s *server) reviewPageView(c *fiber.Ctx) error {
 	}
 	switch d.Sort {
 	case "name":
-		sort.SliceStable(d.Rows, func(i, j int) bool { return vnLess(d.Rows[i].Unit.Name, d.Rows[j].Unit.Name) })
+		keys := make(map[string]string, len(d.Rows))
+		for _, r := range d.Rows {
+			keys[r.Unit.Code] = strings.ToLower(asciiFilename(r.Unit.Name))
+		}
+		sort.SliceStable(d.Rows, func(i, j int) bool {
+			a, b := d.Rows[i].Unit, d.Rows[j].Unit
+			if keys[a.Code] != keys[b.Code] {
+				return keys[a.Code] < keys[b.Code]
+			}
+			return a.Name < b.Name
+		})
 	case "days":
 		sort.SliceStable(d.Rows, func(i, j int) bool {
 			return d.Rows[i].DaysMet[models.LevelBaseline] > d.Rows[j].DaysMet[models.LevelBaseline]
@@ -150,15 +160,6 @@ func (s *server) parentChoices(c *fiber.Ctx) ([]models.Unit, error) {
 		}
 	}
 	return out, nil
-}
-
-// vnLess orders Vietnamese names by their folded letters, then as written.
-func vnLess(a, b string) bool {
-	fa, fb := strings.ToLower(asciiFilename(a)), strings.ToLower(asciiFilename(b))
-	if fa != fb {
-		return fa < fb
-	}
-	return a < b
 }
 
 // reviewPageXLSX is GET /review.xlsx, the page's download link (same exporter as the API).

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -382,5 +383,44 @@ func TestLanguageLinkComesBack(t *testing.T) {
 	resp, _ := e.as("adminC1", request("GET", link, nil))
 	if got := resp.Header.Get("Location"); got != "/units/C1?ok=override" {
 		t.Fatalf("English link %s goes to %q, want back to /units/C1?ok=override", link, got)
+	}
+}
+
+// bigReview answers every review with the same n synthetic commune rows.
+type bigReview struct {
+	countStatus
+	r models.Review
+}
+
+func (b bigReview) Review(context.Context, string, string) (models.Review, error) { return b.r, nil }
+
+// BenchmarkReviewPage1000 renders the weekly review page of 1,000 communes (a whole
+// province meeting), filters and sort included; the store is only read for the parent list.
+func BenchmarkReviewPage1000(b *testing.B) {
+	days, _ := models.WeekDays("2026-W48", models.Vietnam)
+	r := models.Review{Week: "2026-W48", Parent: "P", Days: days}
+	for i := range 1000 {
+		st := models.StatusMet
+		if i%3 == 0 {
+			st = models.StatusShort
+		}
+		r.Rows = append(r.Rows, models.ReviewRow{
+			Unit:        models.Unit{Code: fmt.Sprintf("X%04d", i), Name: fmt.Sprintf("Đoàn xã Số %d", i), Kind: models.UnitCommune, ParentCode: "P"},
+			DailyCounts: [7]int{1, 2, 0, 1, 1, 3, 1}, DailyStatus: [7]models.Status{st, st, models.StatusShort, st, st, st, models.StatusAtRisk},
+			WeekCounts: map[models.Kind]int{models.KindGoodNews: 9, models.KindStory: 1},
+			Statuses: []models.PeriodStatus{
+				{Target: "commune_weekly_story", Kinds: []models.Kind{models.KindStory}, PeriodKind: models.PeriodWeek, Level: models.LevelBaseline, Required: 1, Actual: 1, Status: st},
+				{Target: "commune_weekly_story", Kinds: []models.Kind{models.KindStory}, PeriodKind: models.PeriodWeek, Level: models.LevelTarget, Required: 2, Actual: 1, Status: models.StatusShort},
+			},
+			DaysMet: map[models.Level]int{models.LevelBaseline: 5}, Streak: i % 30, PrevDaysMet: 4, FeedState: models.FeedOK, Rank: i + 1,
+		})
+	}
+	e := newEnv(b, func(d *Deps) { d.Status = bigReview{r: r} })
+	b.ResetTimer()
+	for b.Loop() {
+		resp, body := e.as("reviewerP", request("GET", "/review?week=2026-W48&sort=name", nil))
+		if resp.StatusCode != http.StatusOK || len(body) < 1000*500 {
+			b.Fatalf("status %d, %d bytes", resp.StatusCode, len(body))
+		}
 	}
 }
