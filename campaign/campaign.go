@@ -109,33 +109,41 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 }
 
 // extendStreaks loads older counts for the units whose streak ending at refDay runs past
-// the days d holds (the first load covers two weeks only, which settles most units), and
-// returns their full streaks.
+// the days d holds (the first load covers two weeks only, which settles most units), two
+// weeks at a time and only for the units still open, and returns their full streaks.
 func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay, heldFrom string, d *quota.Data, now time.Time) (map[string]int, error) {
-	var open []models.Unit
-	for _, u := range units {
-		if _, complete, err := s.Engine.Streak(u, refDay, now, d); err == nil && !complete {
-			open = append(open, u)
+	stillOpen := func(us []models.Unit) []models.Unit {
+		var open []models.Unit
+		for _, u := range us {
+			if _, complete, err := s.Engine.Streak(u, refDay, now, d); err == nil && !complete {
+				open = append(open, u)
+			}
 		}
+		return open
 	}
-	if len(open) == 0 {
+	first := stillOpen(units)
+	if len(first) == 0 {
 		return nil, nil
 	}
-	codes := make([]string, len(open))
-	for i, u := range open {
-		codes[i] = u.Code
+	limit := addDays(refDay, -quota.StreakLookback, s.loc())
+	for open, held := first, heldFrom; len(open) > 0 && held > limit; open = stillOpen(open) {
+		from := max(addDays(held, -14, s.loc()), limit)
+		codes := make([]string, len(open))
+		for i, u := range open {
+			codes[i] = u.Code
+		}
+		older, err := s.countEach(ctx, codes, from, addDays(held, -1, s.loc()))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range older {
+			d.AddCount(c)
+		}
+		d.Since(from)
+		held = from
 	}
-	from := addDays(refDay, -quota.StreakLookback, s.loc())
-	older, err := s.countEach(ctx, codes, from, addDays(heldFrom, -1, s.loc()))
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range older {
-		d.AddCount(c)
-	}
-	d.Since(from)
-	out := make(map[string]int, len(open))
-	for _, u := range open {
+	out := make(map[string]int, len(first))
+	for _, u := range first {
 		n, _, _ := s.Engine.Streak(u, refDay, now, d)
 		out[u.Code] = n
 	}
