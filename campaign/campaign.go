@@ -150,14 +150,27 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 	return out, nil
 }
 
-// countEach counts the posts of many units over a long range in one query: the store
-// keeps per-day counters, so the cost grows with units × days, not with posts.
+// countEach counts the posts of many units over a range. The store keeps per-day
+// counters: up to a few hundred units are read through the (unit, day) index in chunks;
+// for more, one query reading whole days is cheaper.
 func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string) ([]models.DayCount, error) {
-	c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
-	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+	const chunk, indexed = 64, 512
+	if len(codes) > indexed {
+		c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
+		if err != nil {
+			return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+		}
+		return c, nil
 	}
-	return c, nil
+	var out []models.DayCount
+	for i := 0; i < len(codes); i += chunk {
+		c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes[i:min(i+chunk, len(codes))], FromDay: fromDay, ToDay: toDay})
+		if err != nil {
+			return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+		}
+		out = append(out, c...)
+	}
+	return out, nil
 }
 
 // UnitStatus returns the day `date` ("" : today, local) and its week for one unit, with
