@@ -173,6 +173,35 @@ func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay 
 	return out, nil
 }
 
+// DayStatuses returns the unit's baseline daily status for each day in [fromDay, toDay]
+// (a calendar), with outages, exemptions and the unit's active dates taken into account.
+func (s *Service) DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.Status, error) {
+	u, err := s.Store.GetUnit(ctx, code)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unit %s: %w", code, err)
+	}
+	if _, err := models.DayStart(fromDay, s.loc()); err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	if _, err := models.DayStart(toDay, s.loc()); err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	d, err := s.load(ctx, []string{code}, fromDay, toDay)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := map[string]models.Status{}
+	for day := fromDay; day <= toDay; day = addDays(day, 1, s.loc()) {
+		st, err := s.Engine.DayStatus(u, day, models.LevelBaseline, now, d)
+		if err != nil {
+			return nil, fmt.Errorf("campaign: %w", err)
+		}
+		out[day] = st
+	}
+	return out, nil
+}
+
 // UnitStatus returns the day `date` ("" : today, local) and its week for one unit, with
 // its streak. store.ErrNotFound (wrapped) if the unit does not exist.
 func (s *Service) UnitStatus(ctx context.Context, code, date string) (models.UnitStatusReport, error) {

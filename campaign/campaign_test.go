@@ -376,3 +376,37 @@ func TestRecheckInput(t *testing.T) {
 		t.Errorf("recheck of unclosed days = %v, %v", corr, err)
 	}
 }
+
+// TestDayStatuses: the dashboard calendar shows a day seen through a broken feed as
+// unknown, never short, and days not yet begun as n/a.
+func TestDayStatuses(t *testing.T) {
+	f := newFixture(t, at("2026-11-27 18:00"))
+	f.post(t, "xa-a", "2026-10-30 09:00", models.KindGoodNews)
+	f.post(t, "xa-c", "2026-10-30 09:00", models.KindStory) // story counts as good news
+	ctx := context.Background()
+	got, err := f.svc.DayStatuses(ctx, "xa-a", "2026-10-30", "2026-11-28")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day, want := range map[string]models.Status{
+		"2026-10-30": models.StatusMet, "2026-10-31": models.StatusShort,
+		"2026-11-27": models.StatusAtRisk, "2026-11-28": models.StatusNA,
+	} {
+		if got[day] != want {
+			t.Errorf("xa-a %s = %s, want %s", day, got[day], want)
+		}
+	}
+	got, err = f.svc.DayStatuses(ctx, "xa-c", "2026-10-30", "2026-11-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["2026-10-30"] != models.StatusMet || got["2026-10-31"] != models.StatusShort || got["2026-11-03"] != models.StatusUnknown {
+		t.Errorf("xa-c (feed broken since 1 Nov) = %v; want met, short, then unknown", got)
+	}
+	if _, err := f.svc.DayStatuses(ctx, "nope", "2026-11-01", "2026-11-02"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown unit: %v", err)
+	}
+	if _, err := f.svc.DayStatuses(ctx, "xa-a", "01/11/2026", "2026-11-02"); err == nil {
+		t.Error("a bad day was accepted")
+	}
+}

@@ -2,7 +2,10 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
+	"tintot/store"
 
 	"tintot/campaign"
 	"tintot/models"
@@ -67,5 +70,39 @@ func TestReviewRowsStayInScope(t *testing.T) {
 	}
 	if !seen["C1"] || !seen["C2"] || seen["D1"] || seen["Q"] {
 		t.Fatalf("reviewer of P sees rows %v", seen)
+	}
+}
+
+// TestDashboardCalendarShowsOutageAsUnknown: days seen through a broken feed are grey
+// "unknown" on the calendar, days before the unit existed are n/a, never red "short".
+func TestDashboardCalendarShowsOutageAsUnknown(t *testing.T) {
+	e := newEnv(t, withCampaign)
+	ctx := t.Context()
+	fs, err := e.st.ListFeeds(ctx, store.FeedFilter{UnitCode: "C2"})
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("feeds of C2: %v %v", fs, err)
+	}
+	from := time.Date(2026, 11, 20, 0, 0, 0, 0, models.Vietnam).UTC()
+	if err := e.st.OpenOutage(ctx, models.FeedOutage{FeedID: fs[0].ID, UnitCode: "C2", From: from, Reason: "HTTP 500"}); err != nil {
+		t.Fatal(err)
+	}
+	since := time.Date(2026, 11, 1, 0, 0, 0, 0, models.Vietnam).UTC()
+	u, _ := e.st.GetUnit(ctx, "C2")
+	u.ActiveFrom = &since
+	if err := e.st.UpdateUnit(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.as("adminC2", request("GET", "/units/C2", nil))
+	wantStatus(t, resp, body, 200)
+	html := string(body)
+	for day, want := range map[string]models.Status{
+		"2026-10-30": models.StatusNA, "2026-11-10": models.StatusShort,
+		"2026-11-22": models.StatusUnknown, "2026-11-26": models.StatusUnknown,
+	} {
+		cell := `data-day="` + day + `" data-status="` + string(want) + `"`
+		if !strings.Contains(html, cell) {
+			i := strings.Index(html, `data-day="`+day+`"`)
+			t.Errorf("calendar cell %s is not %s: %.80s", day, want, html[max(i, 0):])
+		}
 	}
 }

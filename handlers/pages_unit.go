@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"time"
@@ -95,9 +96,16 @@ func (s *server) renderUnit(c *fiber.Ctx, code string, status int, p page, form 
 	return s.render(c, status, "unit", p)
 }
 
-// heatmap colours the last 12 weeks by the baseline daily quota: the counted posts of
-// the kinds the baseline daily target counts, against its minimum. Days before today are
-// met or short, today is met or at risk, later days are left blank.
+// DayStatuser gives a unit's baseline daily status over a range of days (campaign.Service
+// does): with it the calendar takes outages, exemptions and active dates into account.
+type DayStatuser interface {
+	DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.Status, error)
+}
+
+// heatmap colours the last 12 weeks by the baseline daily quota. With a DayStatuser the
+// colours are the engine's statuses (a day behind a broken feed is unknown, not short);
+// otherwise the counted posts of the target's kinds against its minimum. Later days are
+// left blank.
 func (s *server) heatmap(c *fiber.Ctx, u models.Unit, rep models.UnitStatusReport, today string) ([]heatCell, int, error) {
 	var base *models.PeriodStatus
 	for i, ps := range rep.Day {
@@ -127,6 +135,13 @@ func (s *server) heatmap(c *fiber.Ctx, u models.Unit, rep models.UnitStatusRepor
 			}
 		}
 	}
+	var statuses map[string]models.Status
+	if ds, ok := s.Status.(DayStatuser); ok && base != nil {
+		to := min(models.LocalDay(last, s.loc), today)
+		if statuses, err = ds.DayStatuses(c.UserContext(), u.Code, models.LocalDay(first, s.loc), to); err != nil {
+			return nil, 0, errorf("unable to compute the calendar of %s: %w", u.Code, err)
+		}
+	}
 	const cell, gap = 14, 3
 	var cells []heatCell
 	for w := 0; w < heatWeeks; w++ {
@@ -139,6 +154,8 @@ func (s *server) heatmap(c *fiber.Ctx, u models.Unit, rep models.UnitStatusRepor
 				hc.Status = models.StatusNA
 			case day > today:
 				hc.Status = ""
+			case statuses != nil:
+				hc.Status = statuses[day]
 			case !u.ActiveAt(t.Add(24*time.Hour - time.Second)):
 				hc.Status = models.StatusNA
 			case hc.Count >= base.Required:

@@ -415,3 +415,18 @@ func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, 
 	}
 	return out, nil
 }
+
+// DayStatus is the unit's status on one day for the daily targets of a level, combined
+// (met only when every daily target is met): what a calendar shows for that day. A unit
+// without daily targets is n/a. d must hold the unit's counts for the day.
+func (e Engine) DayStatus(u models.Unit, day string, lvl models.Level, now time.Time, d *Data) (models.Status, error) {
+	p, err := e.dayPeriod(day)
+	if err != nil {
+		return "", err
+	}
+	ts := e.compile(e.Targets(u.Kind, models.PeriodDay))
+	if len(ts) == 0 {
+		return models.StatusNA, nil
+	}
+	return e.dayLevelStatus(u, ts, lvl, p, d, now), nil
+}
