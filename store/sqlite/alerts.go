@@ -14,7 +14,7 @@ import (
 const alertCols = `id, dedup_key, type, unit_code, period, level, recipients, subject, body_text, body_html, attachment,
 	status, attempts, next_try_at, last_error, created_at, sent_at`
 
-func scanAlert(sc interface{ Scan(...any) error }) (models.Alert, error) {
+func scanAlert(sc rowScanner) (models.Alert, error) {
 	var (
 		a                   models.Alert
 		rcpt                string
@@ -33,23 +33,7 @@ func scanAlert(sc interface{ Scan(...any) error }) (models.Alert, error) {
 }
 
 func queryAlerts(ctx context.Context, q execer, query string, args ...any) ([]models.Alert, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []models.Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read alert: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list alerts: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, q, "alerts", "alert", scanAlert, query, args...)
 }
 
 // EnqueueAlert inserts an alert unless one with its DedupKey exists; returns the stored

@@ -15,7 +15,7 @@ const feedCols = `id, unit_code, url, title, default_kind, etag, last_modified, 
 	lease_holder, lease_until, state, consecutive_failures, last_success_at, failing_since, last_error,
 	last_error_detail, last_status, created_at, updated_at`
 
-func scanFeed(sc interface{ Scan(...any) error }) (models.Feed, error) {
+func scanFeed(sc rowScanner) (models.Feed, error) {
 	var (
 		f                                                    models.Feed
 		next, lastCheck, leaseUntil, lastOK, failing, cr, up sql.NullInt64
@@ -33,23 +33,7 @@ func scanFeed(sc interface{ Scan(...any) error }) (models.Feed, error) {
 }
 
 func queryFeeds(ctx context.Context, q execer, query string, args ...any) ([]models.Feed, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list feeds: %w", err)
-	}
-	defer rows.Close()
-	var out []models.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read feed: %w", err)
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list feeds: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, q, "feeds", "feed", scanFeed, query, args...)
 }
 
 // CreateFeed inserts a feed (ID assigned if empty); ErrConflict if the unit already has

@@ -19,7 +19,7 @@ const postCols = `id, unit_code, feed_id, item_key, source, url, title, summary,
 // effKindSQL is the effective kind of a row given a new rule kind parameter.
 const effKindSQL = `COALESCE(NULLIF(json_extract(override, '$.kind'), ''), ?)`
 
-func scanPost(sc interface{ Scan(...any) error }) (models.Post, error) {
+func scanPost(sc rowScanner) (models.Post, error) {
 	var (
 		p                     models.Post
 		cats                  string
@@ -236,23 +236,7 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, max(f.Offset, 0))
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list posts: %w", err)
-	}
-	defer rows.Close()
-	var out []models.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read post: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list posts: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.r, "posts", "post", scanPost, q, args...)
 }
 
 // SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.

@@ -270,3 +270,28 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// queryAll runs a query and scans every row with scan; what names the rows in errors
+// (e.g. "alerts", "alert").
+func queryAll[T any](ctx context.Context, q execer, plural, singular string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: unable to list %s: %w", plural, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: unable to read %s: %w", singular, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: unable to list %s: %w", plural, err)
+	}
+	return out, nil
+}

@@ -13,7 +13,7 @@ import (
 
 const unitCols = `code, name, kind, COALESCE(parent_code, ''), emails, active_from, active_to, created_at, updated_at`
 
-func scanUnit(sc interface{ Scan(...any) error }) (models.Unit, error) {
+func scanUnit(sc rowScanner) (models.Unit, error) {
 	var (
 		u                     models.Unit
 		emails                string
@@ -176,23 +176,7 @@ func (s *Store) GetUnit(ctx context.Context, code string) (models.Unit, error) {
 }
 
 func queryUnits(ctx context.Context, q execer, query string, args ...any) ([]models.Unit, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list units: %w", err)
-	}
-	defer rows.Close()
-	var out []models.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read unit: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list units: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, q, "units", "unit", scanUnit, query, args...)
 }
 
 // ListUnits returns units matching the filter, ordered by code.

@@ -14,7 +14,7 @@ import (
 
 const userCols = `id, email, name, role, unit_code, password_hash, disabled, created_at, updated_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (models.User, error) {
+func scanUser(sc rowScanner) (models.User, error) {
 	var (
 		u       models.User
 		dis     int
@@ -75,23 +75,7 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (models.User, 
 
 // ListUsers returns all users ordered by e-mail.
 func (s *Store) ListUsers(ctx context.Context) ([]models.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY email_key`)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list users: %w", err)
-	}
-	defer rows.Close()
-	var out []models.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read user: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list users: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.r, "users", "user", scanUser, `SELECT `+userCols+` FROM users ORDER BY email_key`)
 }
 
 // UpdateUser replaces name, role, unit, password hash and disabled; ErrNotFound if absent.
@@ -157,7 +141,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
 
 const tokenCols = `id, user_id, name, hash, created_at, last_used`
 
-func scanToken(sc interface{ Scan(...any) error }) (models.APIToken, error) {
+func scanToken(sc rowScanner) (models.APIToken, error) {
 	var (
 		t        models.APIToken
 		cr, used sql.NullInt64
@@ -200,23 +184,7 @@ func (s *Store) GetAPITokenByHash(ctx context.Context, hash string) (models.APIT
 
 // ListAPITokens returns a user's tokens, oldest first.
 func (s *Store) ListAPITokens(ctx context.Context, userID string) ([]models.APIToken, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list API tokens: %w", err)
-	}
-	defer rows.Close()
-	var out []models.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read API token: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list API tokens: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.r, "API tokens", "API token", scanToken, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`, userID)
 }
 
 // DeleteAPIToken removes a token of a user; ErrNotFound if absent.
