@@ -306,6 +306,32 @@ func seedOutage(ctx context.Context, st store.Store, now time.Time) error {
 			if err := st.OpenOutage(ctx, models.FeedOutage{FeedID: f.ID, UnitCode: f.UnitCode, From: since, Reason: f.LastError}); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
+			// What the feed showed before it broke.
+			var before []models.Post
+			for _, it := range d.posts(now) {
+				if !it.Published.Before(since) {
+					continue
+				}
+				kind, reason := models.KindGoodNews, "hashtag #moingaymottintot"
+				switch it.Category {
+				case "":
+				case "Câu chuyện đẹp":
+					kind, reason = models.KindStory, `chuyên mục "Câu chuyện đẹp"`
+				case "Đấu tranh phản bác":
+					kind, reason = models.KindIdeology, `chuyên mục "Đấu tranh phản bác"`
+				default:
+					kind, reason = models.KindOther, "không khớp quy tắc nào"
+				}
+				before = append(before, models.Post{
+					UnitCode: f.UnitCode, FeedID: f.ID, ItemKey: it.GUID, Source: models.SourceFeed,
+					URL: "https://demo.tintot.local/" + f.UnitCode + "/" + it.GUID, Title: it.Title, Summary: it.Summary,
+					PublishedAt: it.Published.UTC(), LocalDay: models.LocalDay(it.Published, models.Vietnam),
+					FirstSeenAt: it.Published.UTC(), RuleKind: kind, RuleReason: reason, UpdatedAt: it.Published.UTC(),
+				})
+			}
+			if _, err := st.UpsertPosts(ctx, before); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
 		}
 	}
 	return nil
