@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -101,14 +100,7 @@ func (s *Store) UpdateAlert(ctx context.Context, a models.Alert) error {
 
 // GetAlert returns one alert or ErrNotFound.
 func (s *Store) GetAlert(ctx context.Context, id string) (models.Alert, error) {
-	a, err := scanAlert(s.r.QueryRowContext(ctx, `SELECT `+alertCols+` FROM alerts WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return models.Alert{}, fmt.Errorf("sqlite: alert %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return models.Alert{}, fmt.Errorf("sqlite: unable to get alert %s: %w", id, err)
-	}
-	return a, nil
+	return getOne(ctx, s.r, "alert "+id, scanAlert, `SELECT `+alertCols+` FROM alerts WHERE id = ?`, id)
 }
 
 // ListAlerts returns alerts matching the filter, newest first.

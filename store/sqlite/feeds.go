@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -74,14 +73,7 @@ func (s *Store) CreateFeed(ctx context.Context, f models.Feed) (models.Feed, err
 
 // GetFeed returns one feed or ErrNotFound.
 func (s *Store) GetFeed(ctx context.Context, id string) (models.Feed, error) {
-	f, err := scanFeed(s.r.QueryRowContext(ctx, `SELECT `+feedCols+` FROM feeds WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return models.Feed{}, fmt.Errorf("sqlite: feed %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return models.Feed{}, fmt.Errorf("sqlite: unable to get feed %s: %w", id, err)
-	}
-	return f, nil
+	return getOne(ctx, s.r, "feed "+id, scanFeed, `SELECT `+feedCols+` FROM feeds WHERE id = ?`, id)
 }
 
 // ListFeeds returns feeds matching the filter, ordered by unit code then URL.

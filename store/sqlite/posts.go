@@ -189,14 +189,7 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 
 // GetPost returns one post or ErrNotFound.
 func (s *Store) GetPost(ctx context.Context, id string) (models.Post, error) {
-	p, err := scanPost(s.r.QueryRowContext(ctx, `SELECT `+postCols+` FROM posts WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return models.Post{}, fmt.Errorf("sqlite: post %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return models.Post{}, fmt.Errorf("sqlite: unable to get post %s: %w", id, err)
-	}
-	return p, nil
+	return getOne(ctx, s.r, "post "+id, scanPost, `SELECT `+postCols+` FROM posts WHERE id = ?`, id)
 }
 
 // ListPosts returns posts matching the filter, newest PublishedAt first.

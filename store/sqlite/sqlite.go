@@ -274,6 +274,21 @@ func boolInt(b bool) int {
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(...any) error }
 
+// getOne runs a query for one row and scans it; name says what was asked for in errors
+// (e.g. "alert ID"), and a missing row is store.ErrNotFound.
+func getOne[T any](ctx context.Context, q execer, name string, scan func(rowScanner) (T, error), query string, args ...any) (T, error) {
+	v, err := scan(q.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, fmt.Errorf("sqlite: %s: %w", name, store.ErrNotFound)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("sqlite: unable to get %s: %w", name, err)
+	}
+	return v, nil
+}
+
 // queryAll runs a query and scans every row with scan; what names the rows in errors
 // (e.g. "alerts", "alert").
 func queryAll[T any](ctx context.Context, q execer, plural, singular string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {

@@ -165,14 +165,7 @@ func (s *Store) UpdateUnit(ctx context.Context, u models.Unit) error {
 
 // GetUnit returns one unit or ErrNotFound.
 func (s *Store) GetUnit(ctx context.Context, code string) (models.Unit, error) {
-	u, err := scanUnit(s.r.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return models.Unit{}, fmt.Errorf("sqlite: unit %s: %w", code, store.ErrNotFound)
-	}
-	if err != nil {
-		return models.Unit{}, fmt.Errorf("sqlite: unable to get unit %s: %w", code, err)
-	}
-	return u, nil
+	return getOne(ctx, s.r, "unit "+code, scanUnit, `SELECT `+unitCols+` FROM units WHERE code = ?`, code)
 }
 
 func queryUnits(ctx context.Context, q execer, query string, args ...any) ([]models.Unit, error) {

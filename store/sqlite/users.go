@@ -53,14 +53,7 @@ func (s *Store) CreateUser(ctx context.Context, u models.User) (models.User, err
 }
 
 func (s *Store) getUser(ctx context.Context, what, cond string, arg any) (models.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE `+cond, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return models.User{}, fmt.Errorf("sqlite: user %s: %w", what, store.ErrNotFound)
-	}
-	if err != nil {
-		return models.User{}, fmt.Errorf("sqlite: unable to get user %s: %w", what, err)
-	}
-	return u, nil
+	return getOne(ctx, s.r, "user "+what, scanUser, `SELECT `+userCols+` FROM users WHERE `+cond, arg)
 }
 
 // GetUser returns a user by ID or ErrNotFound.
@@ -172,14 +165,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, t models.APIToken) (models.A
 
 // GetAPITokenByHash returns a token by its hash or ErrNotFound.
 func (s *Store) GetAPITokenByHash(ctx context.Context, hash string) (models.APIToken, error) {
-	t, err := scanToken(s.r.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE hash = ?`, hash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return models.APIToken{}, fmt.Errorf("sqlite: API token: %w", store.ErrNotFound)
-	}
-	if err != nil {
-		return models.APIToken{}, fmt.Errorf("sqlite: unable to get API token: %w", err)
-	}
-	return t, nil
+	return getOne(ctx, s.r, "API token", scanToken, `SELECT `+tokenCols+` FROM api_tokens WHERE hash = ?`, hash)
 }
 
 // ListAPITokens returns a user's tokens, oldest first.
