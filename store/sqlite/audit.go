@@ -37,25 +37,15 @@ func (s *Store) ListAudit(ctx context.Context, target string, limit int) ([]mode
 		q += ` LIMIT ?`
 		w.args = append(w.args, limit)
 	}
-	rows, err := s.r.QueryContext(ctx, q, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list audit: %w", err)
-	}
-	defer rows.Close()
-	var out []models.AuditEntry
-	for rows.Next() {
-		var (
-			e  models.AuditEntry
-			at sql.NullInt64
-		)
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.UnitCode, &e.Before, &e.After, &e.Note); err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read audit entry: %w", err)
-		}
-		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list audit: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.r, "audit", "audit entry", scanAudit, q, w.args...)
+}
+
+func scanAudit(sc rowScanner) (models.AuditEntry, error) {
+	var (
+		e  models.AuditEntry
+		at sql.NullInt64
+	)
+	err := sc.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.UnitCode, &e.Before, &e.After, &e.Note)
+	e.At = fromMS(at)
+	return e, err
 }

@@ -78,28 +78,18 @@ func (s *Store) ListEvaluations(ctx context.Context, unitCodes []string, periods
 	if len(periods) > 0 {
 		w.in("period", periods)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, target, period, period_kind, level, required, actual, status, evaluated_at
+	return queryAll(ctx, s.r, "evaluations", "evaluation", scanEvaluation, `SELECT unit_code, target, period, period_kind, level, required, actual, status, evaluated_at
 		FROM evaluations`+w.String()+` ORDER BY unit_code, period, target, level`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list evaluations: %w", err)
-	}
-	defer rows.Close()
-	var out []models.Evaluation
-	for rows.Next() {
-		var (
-			e  models.Evaluation
-			at sql.NullInt64
-		)
-		if err := rows.Scan(&e.UnitCode, &e.Target, &e.Period, &e.PeriodKind, &e.Level, &e.Required, &e.Actual, &e.Status, &at); err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read evaluation: %w", err)
-		}
-		e.EvaluatedAt = fromMS(at)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list evaluations: %w", err)
-	}
-	return out, nil
+}
+
+func scanEvaluation(sc rowScanner) (models.Evaluation, error) {
+	var (
+		e  models.Evaluation
+		at sql.NullInt64
+	)
+	err := sc.Scan(&e.UnitCode, &e.Target, &e.Period, &e.PeriodKind, &e.Level, &e.Required, &e.Actual, &e.Status, &at)
+	e.EvaluatedAt = fromMS(at)
+	return e, err
 }
 
 // ListCorrections returns corrections for units (all if empty) made in [from, to), oldest first.
@@ -110,26 +100,16 @@ func (s *Store) ListCorrections(ctx context.Context, unitCodes []string, from, t
 	}
 	w.add("at >= ?", from.UnixMilli())
 	w.add("at < ?", to.UnixMilli())
-	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, target, period, level, old_status, new_status, old_actual, new_actual, at, why
+	return queryAll(ctx, s.r, "corrections", "correction", scanCorrection, `SELECT unit_code, target, period, level, old_status, new_status, old_actual, new_actual, at, why
 		FROM corrections`+w.String()+` ORDER BY at, id`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list corrections: %w", err)
-	}
-	defer rows.Close()
-	var out []models.Correction
-	for rows.Next() {
-		var (
-			c  models.Correction
-			at int64
-		)
-		if err := rows.Scan(&c.UnitCode, &c.Target, &c.Period, &c.Level, &c.OldStatus, &c.NewStatus, &c.OldActual, &c.NewActual, &at, &c.Why); err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read correction: %w", err)
-		}
-		c.At = time.UnixMilli(at).UTC()
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list corrections: %w", err)
-	}
-	return out, nil
+}
+
+func scanCorrection(sc rowScanner) (models.Correction, error) {
+	var (
+		c  models.Correction
+		at int64
+	)
+	err := sc.Scan(&c.UnitCode, &c.Target, &c.Period, &c.Level, &c.OldStatus, &c.NewStatus, &c.OldActual, &c.NewActual, &at, &c.Why)
+	c.At = time.UnixMilli(at).UTC()
+	return c, err
 }

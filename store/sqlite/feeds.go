@@ -200,26 +200,16 @@ func (s *Store) ListOutages(ctx context.Context, unitCodes []string, from, to ti
 	}
 	w.add("from_at < ?", to.UnixMilli())
 	w.add("(to_at IS NULL OR to_at > ?)", from.UnixMilli())
-	rows, err := s.r.QueryContext(ctx, `SELECT feed_id, unit_code, from_at, to_at, reason FROM feed_outages`+w.String()+
+	return queryAll(ctx, s.r, "outages", "outage", scanOutage, `SELECT feed_id, unit_code, from_at, to_at, reason FROM feed_outages`+w.String()+
 		` ORDER BY unit_code, from_at, id`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list outages: %w", err)
-	}
-	defer rows.Close()
-	var out []models.FeedOutage
-	for rows.Next() {
-		var (
-			o      models.FeedOutage
-			fr, tt sql.NullInt64
-		)
-		if err := rows.Scan(&o.FeedID, &o.UnitCode, &fr, &tt, &o.Reason); err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read outage: %w", err)
-		}
-		o.From, o.To = fromMS(fr), fromMSPtr(tt)
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to list outages: %w", err)
-	}
-	return out, nil
+}
+
+func scanOutage(sc rowScanner) (models.FeedOutage, error) {
+	var (
+		o      models.FeedOutage
+		fr, tt sql.NullInt64
+	)
+	err := sc.Scan(&o.FeedID, &o.UnitCode, &fr, &tt, &o.Reason)
+	o.From, o.To = fromMS(fr), fromMSPtr(tt)
+	return o, err
 }
