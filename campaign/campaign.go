@@ -87,12 +87,13 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 			return
 		}
 		if len(codes) == 1 {
-			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0]})
+			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0], Brief: true})
 		} else {
-			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes})
+			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes, Brief: true})
 		}
 	}()
-	counts, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
+	d := quota.NewData(nil, nil, nil)
+	err = s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, d.AddCount)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("campaign: unable to count posts: %w", err)
@@ -103,7 +104,7 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 	if fErr != nil {
 		return nil, fmt.Errorf("campaign: unable to list feeds: %w", fErr)
 	}
-	d := quota.NewData(counts, outages, feeds)
+	d.AddFeeds(feeds, outages)
 	d.Since(fromDay)
 	return d, nil
 }
@@ -132,12 +133,8 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 		for i, u := range open {
 			codes[i] = u.Code
 		}
-		older, err := s.countEach(ctx, codes, from, addDays(held, -1, s.loc()))
-		if err != nil {
+		if err := s.countEach(ctx, codes, from, addDays(held, -1, s.loc()), d.AddCount); err != nil {
 			return nil, err
-		}
-		for _, c := range older {
-			d.AddCount(c)
 		}
 		d.Since(from)
 		held = from
@@ -150,27 +147,24 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 	return out, nil
 }
 
-// countEach counts the posts of many units over a range. The store keeps per-day
+// countEach passes the counts of many units over a range to fn. The store keeps per-day
 // counters: up to a few hundred units are read through the (unit, day) index in chunks;
 // for more, one query reading whole days is cheaper.
-func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string) ([]models.DayCount, error) {
+func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string, fn func(models.DayCount)) error {
 	const chunk, indexed = 64, 512
 	if len(codes) > indexed {
-		c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay})
-		if err != nil {
-			return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+		if err := s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, fn); err != nil {
+			return fmt.Errorf("campaign: unable to count older posts: %w", err)
 		}
-		return c, nil
+		return nil
 	}
-	var out []models.DayCount
 	for i := 0; i < len(codes); i += chunk {
-		c, err := s.Store.CountPosts(ctx, store.CountQuery{UnitCodes: codes[i:min(i+chunk, len(codes))], FromDay: fromDay, ToDay: toDay})
-		if err != nil {
-			return nil, fmt.Errorf("campaign: unable to count older posts: %w", err)
+		q := store.CountQuery{UnitCodes: codes[i:min(i+chunk, len(codes))], FromDay: fromDay, ToDay: toDay}
+		if err := s.Store.EachCount(ctx, q, fn); err != nil {
+			return fmt.Errorf("campaign: unable to count older posts: %w", err)
 		}
-		out = append(out, c...)
 	}
-	return out, nil
+	return nil
 }
 
 // DayStatuses returns the unit's baseline daily status for each day in [fromDay, toDay]

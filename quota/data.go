@@ -1,6 +1,7 @@
 package quota
 
 import (
+	"strings"
 	"time"
 
 	"tintot/models"
@@ -130,6 +131,12 @@ func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []mode
 	for _, c := range counts {
 		d.AddCount(c)
 	}
+	d.AddFeeds(feeds, outages)
+	return d
+}
+
+// AddFeeds adds feeds (ID, UnitCode and State are used) and their outages.
+func (d *Data) AddFeeds(feeds []models.Feed, outages []models.FeedOutage) {
 	for _, f := range feeds {
 		d.feeds[f.UnitCode] = append(d.feeds[f.UnitCode], f.ID)
 		if stateRank(f.State) > stateRank(d.states[f.UnitCode]) {
@@ -139,11 +146,11 @@ func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []mode
 	for _, o := range outages {
 		d.outages[o.FeedID] = append(d.outages[o.FeedID], o)
 	}
-	return d
 }
 
 // AddCount adds one day count (counts of the same unit, day and kind add up). A count
-// with a malformed day key is ignored.
+// with a malformed day key is ignored. It keeps no reference to c's strings, so it can
+// take counts straight from store.Store.EachCount.
 func (d *Data) AddCount(c models.DayCount) {
 	dn, ok := dayNumber(c.Day)
 	if !ok {
@@ -152,7 +159,7 @@ func (d *Data) AddCount(c models.DayCount) {
 	days := d.counts[c.UnitCode]
 	if days == nil {
 		days = &unitDays{}
-		d.counts[c.UnitCode] = days
+		d.counts[strings.Clone(c.UnitCode)] = days
 	}
 	days.slot(dn)[kindIndex(c.Kind)] += int32(c.Count)
 }

@@ -2,6 +2,7 @@ package quota
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -108,7 +109,12 @@ func (e Engine) Targets(kind models.UnitKind, pk models.PeriodKind) []models.Tar
 
 // HasTargets reports whether any target applies to the unit kind.
 func (e Engine) HasTargets(kind models.UnitKind) bool {
-	return len(e.Targets(kind, models.PeriodDay))+len(e.Targets(kind, models.PeriodWeek)) > 0
+	for _, t := range e.Policy.Targets {
+		if (t.Period == models.PeriodDay || t.Period == models.PeriodWeek) && slices.Contains(t.UnitKinds, kind) {
+			return true
+		}
+	}
+	return false
 }
 
 // CountedKinds returns the post kinds that count toward t: its kinds, plus story when t

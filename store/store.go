@@ -114,6 +114,9 @@ type FeedFilter struct {
 	UnitCodes []string
 	States    []models.FeedState
 	URL       string
+	// Brief fills only ID, UnitCode, URL and State: the health overview a review needs
+	// for thousands of feeds, read at a fraction of the cost of whole feeds.
+	Brief bool
 }
 
 // PostStore holds posts, idempotent on (unit, item key).
@@ -138,6 +141,10 @@ type PostStore interface {
 	// CountPosts counts counted posts (not excluded, not rejected) by unit, local day and
 	// effective kind (override kind, else rule kind), for days in [FromDay, ToDay].
 	CountPosts(ctx context.Context, q CountQuery) ([]models.DayCount, error)
+	// EachCount calls fn for each count CountPosts would return, in the same order,
+	// without building the list (a province's weekly review reads ~100,000 counts). The
+	// strings of a count may share memory with larger buffers: clone the ones kept.
+	EachCount(ctx context.Context, q CountQuery, fn func(models.DayCount)) error
 }
 
 // UpsertResult reports what an UpsertPosts did.

@@ -135,8 +135,11 @@ func (s *Store) GetFeed(ctx context.Context, id string) (models.Feed, error) {
 
 // ListFeeds returns feeds matching the filter, ordered by unit code then URL.
 func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Feed, error) {
-	out, err := findAll(ctx, s.col(colFeeds), feedFilter(f),
-		options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}}), feedDoc.model)
+	opts := options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}})
+	if f.Brief {
+		opts.SetProjection(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}, {Key: "state", Value: 1}})
+	}
+	out, err := findAll(ctx, s.col(colFeeds), feedFilter(f), opts, feedDoc.model)
 	if err != nil {
 		return nil, mapErr("list feeds", err)
 	}

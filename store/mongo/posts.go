@@ -387,3 +387,16 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 	}
 	return out, nil
 }
+
+// EachCount calls fn for each count CountPosts returns. The server already returns one
+// group per (unit, day, kind, source), so there is no list worth avoiding here.
+func (s *Store) EachCount(ctx context.Context, q store.CountQuery, fn func(models.DayCount)) error {
+	counts, err := s.CountPosts(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
+		fn(c)
+	}
+	return nil
+}

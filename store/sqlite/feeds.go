@@ -95,7 +95,17 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 	if f.URL != "" {
 		w.add("url = ?", f.URL)
 	}
+	if f.Brief {
+		return queryAll(ctx, s.r, "feeds", "feed", scanBriefFeed, `SELECT id, unit_code, url, state FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
+	}
 	return queryFeeds(ctx, s.r, `SELECT `+feedCols+` FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
+}
+
+// scanBriefFeed reads the columns of a FeedFilter.Brief listing.
+func scanBriefFeed(sc rowScanner) (models.Feed, error) {
+	var f models.Feed
+	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State)
+	return f, err
 }
 
 // UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -300,6 +301,26 @@ const countFilterInSQL = 64
 // [FromDay, ToDay], ordered by day, unit and kind. It reads the per-day counters that the
 // post triggers keep, never the posts themselves.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
+	out := []models.DayCount{}
+	units := map[string]string{} // interned: the parsed codes are slices of whole days' text
+	err := s.EachCount(ctx, q, func(c models.DayCount) {
+		u, ok := units[c.UnitCode]
+		if !ok {
+			u = strings.Clone(c.UnitCode)
+			units[u] = u
+		}
+		c.UnitCode = u
+		out = append(out, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachCount calls fn for each count CountPosts returns, in the same order, without
+// building the list.
+func (s *Store) EachCount(ctx context.Context, q store.CountQuery, fn func(models.DayCount)) error {
 	var w where
 	w.add("count > 0")
 	for _, d := range []string{q.FromDay, q.ToDay} {
@@ -307,7 +328,7 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 			continue
 		}
 		if _, err := models.DayStart(d, models.Vietnam); err != nil {
-			return nil, fmt.Errorf("sqlite: count posts: %w: %w", err, store.ErrInvalid)
+			return fmt.Errorf("sqlite: count posts: %w: %w", err, store.ErrInvalid)
 		}
 	}
 	if q.FromDay != "" {
@@ -320,6 +341,7 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 	switch n := len(q.UnitCodes); {
 	case n == 1:
 		w.add("unit_code = ?", q.UnitCodes[0])
+		return s.countRows(ctx, w, nil, fn)
 	case n > 1 && n <= countFilterInSQL:
 		w.in("unit_code", q.UnitCodes)
 	case n > countFilterInSQL:
@@ -328,30 +350,21 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 			keep[c] = true
 		}
 	}
-	if len(q.UnitCodes) == 0 || keep != nil {
-		out, ok, err := s.countPacked(ctx, w, keep)
-		if err != nil || ok {
-			return out, err
-		}
-	}
-	return s.countRows(ctx, w, keep)
+	return s.countPacked(ctx, w, keep, fn)
 }
 
-// countRows reads counters one row each: cheap for a few units.
-func (s *Store) countRows(ctx context.Context, w where, keep map[string]bool) ([]models.DayCount, error) {
+// countRows reads counters one row each: cheap for one unit.
+func (s *Store) countRows(ctx context.Context, w where, keep map[string]bool, fn func(models.DayCount)) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, kind, count, manual FROM post_counts`+w.String()+
 		` ORDER BY local_day, unit_code, kind`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
+		return fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
 	defer rows.Close()
-	var (
-		out                       []models.DayCount
-		unit, day, kind, cnt, man any // *any destinations skip database/sql's reflection
-	)
+	var unit, day, kind, cnt, man any // *any destinations skip database/sql's reflection
 	for rows.Next() {
 		if err := rows.Scan(&unit, &day, &kind, &cnt, &man); err != nil {
-			return nil, fmt.Errorf("sqlite: unable to read count: %w", err)
+			return fmt.Errorf("sqlite: unable to read count: %w", err)
 		}
 		u, ok1 := unit.(string)
 		d, ok2 := day.(string)
@@ -359,68 +372,74 @@ func (s *Store) countRows(ctx context.Context, w where, keep map[string]bool) ([
 		c, ok4 := cnt.(int64)
 		m, ok5 := man.(int64)
 		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
-			return nil, fmt.Errorf("sqlite: unexpected column types in post_counts: %T %T %T %T %T", unit, day, kind, cnt, man)
+			return fmt.Errorf("sqlite: unexpected column types in post_counts: %T %T %T %T %T", unit, day, kind, cnt, man)
 		}
 		if keep != nil && !keep[u] {
 			continue
 		}
-		out = append(out, models.DayCount{UnitCode: u, Day: d, Kind: models.Kind(k), Count: int(c), Manual: int(m)})
+		fn(models.DayCount{UnitCode: u, Day: d, Kind: models.Kind(k), Count: int(c), Manual: int(m)})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: unable to count posts: %w", err)
+		return fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // countPacked reads a whole day of counters as one string per day (rows crossing the
-// driver cost far more than the scan itself). ok is false if a unit code holds the
-// separator characters, in which case the caller reads rows instead.
-func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool) (out []models.DayCount, ok bool, err error) {
+// driver cost far more than the scan itself). A day whose text does not parse (a unit
+// code holding the separator characters) is read again row by row.
+func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool, fn func(models.DayCount)) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT local_day, group_concat(packed, char(30)) FROM post_counts`+w.String()+
 		` GROUP BY local_day ORDER BY local_day`, w.args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("sqlite: unable to count posts: %w", err)
+		return fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
 	defer rows.Close()
 	kinds := make(map[string]models.Kind, len(models.Kinds))
 	for _, k := range models.Kinds {
 		kinds[string(k)] = k
 	}
-	type dayCounters struct{ day, packed string }
 	var (
-		days  []dayCounters
-		total int
+		day, packed string
+		buf         []models.DayCount // one day, parsed before any is passed on
 	)
 	for rows.Next() {
-		var d dayCounters
-		if err := rows.Scan(&d.day, &d.packed); err != nil {
-			return nil, false, fmt.Errorf("sqlite: unable to read counts: %w", err)
+		if err := rows.Scan(&day, &packed); err != nil {
+			return fmt.Errorf("sqlite: unable to read counts: %w", err)
 		}
-		days = append(days, d)
-		total += strings.Count(d.packed, "\x1e") + 1
+		buf = buf[:0]
+		good := true
+		for rec := range strings.SplitSeq(packed, "\x1e") {
+			var c models.DayCount
+			if c, good = parsePacked(rec, day, kinds); !good {
+				break
+			}
+			if keep == nil || keep[c.UnitCode] {
+				buf = append(buf, c)
+			}
+		}
+		if !good {
+			one := w
+			one.conds = append(slices.Clip(w.conds), "local_day = ?")
+			one.args = append(slices.Clip(w.args), day)
+			if err := s.countRows(ctx, one, keep, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, c := range buf {
+			fn(c)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("sqlite: unable to count posts: %w", err)
+		return fmt.Errorf("sqlite: unable to count posts: %w", err)
 	}
-	units := map[string]string{} // interned unit codes
-	out = make([]models.DayCount, 0, total)
-	for _, d := range days {
-		for rec := range strings.SplitSeq(d.packed, "\x1e") {
-			c, good := parsePacked(rec, d.day, kinds, units)
-			if !good {
-				return nil, false, nil
-			}
-			if keep != nil && !keep[c.UnitCode] {
-				continue
-			}
-			out = append(out, c)
-		}
-	}
-	return out, true, nil
+	return nil
 }
 
-// parsePacked decodes "unit\x1fkind\x1fcount\x1fmanual", reading from the right.
-func parsePacked(rec, day string, kinds map[string]models.Kind, units map[string]string) (models.DayCount, bool) {
+// parsePacked decodes "unit\x1fkind\x1fcount\x1fmanual", reading from the right. The unit
+// code is a slice of rec.
+func parsePacked(rec, day string, kinds map[string]models.Kind) (models.DayCount, bool) {
 	var c models.DayCount
 	i := strings.LastIndexByte(rec, 0x1f)
 	if i < 0 {
@@ -446,10 +465,5 @@ func parsePacked(rec, day string, kinds map[string]models.Kind, units map[string
 	if !known {
 		kind = models.Kind(strings.Clone(rec[i+1:]))
 	}
-	unit, seen := units[rec[:i]]
-	if !seen {
-		unit = strings.Clone(rec[:i])
-		units[unit] = unit
-	}
-	return models.DayCount{UnitCode: unit, Day: day, Kind: kind, Count: count, Manual: manual}, true
+	return models.DayCount{UnitCode: rec[:i], Day: day, Kind: kind, Count: count, Manual: manual}, true
 }

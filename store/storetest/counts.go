@@ -125,6 +125,27 @@ func testCounts(t *testing.T, open Opener) {
 			t.Errorf("CountPosts(X1, 28th) = %+v, want one good_news", one)
 		}
 	})
+	t.Run("EachCountMatchesCountPosts", func(t *testing.T) {
+		for _, q := range []store.CountQuery{
+			{FromDay: "2026-11-27", ToDay: "2026-11-28"},
+			{UnitCodes: []string{"X1"}, FromDay: "2026-11-27", ToDay: "2026-11-28"},
+			{UnitCodes: []string{"X2", "X3"}, FromDay: "2026-11-27", ToDay: "2026-11-28"},
+			{UnitCodes: []string{"X1"}, FromDay: "2026-11-29", ToDay: "2026-11-30"},
+		} {
+			want, err := s.CountPosts(ctx(t), q)
+			mustNil(t, "CountPosts", err)
+			var got []models.DayCount
+			mustNil(t, "EachCount", s.EachCount(ctx(t), q, func(c models.DayCount) { got = append(got, c) }))
+			if len(got) != len(want) {
+				t.Fatalf("EachCount(%+v) gave %d counts, CountPosts %d", q, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("EachCount(%+v)[%d] = %+v, CountPosts gives %+v", q, i, got[i], want[i])
+				}
+			}
+		}
+	})
 	t.Run("RejectionAndOverrideAreReversible", func(t *testing.T) {
 		s := open(t)
 		createUnits(t, s, unit("X1", "", models.UnitCommune))

@@ -118,6 +118,7 @@ func testFeeds(t *testing.T, open Opener) {
 			{"units", store.FeedFilter{UnitCodes: []string{"X2", "X3"}}, []string{"https://b.vn/rss", "https://c.vn/rss"}},
 			{"states", store.FeedFilter{States: []models.FeedState{models.FeedFailing, models.FeedBroken}}, []string{"https://a.vn/rss", "https://b.vn/rss"}},
 			{"url", store.FeedFilter{URL: "https://c.vn/rss"}, []string{"https://c.vn/rss"}},
+			{"brief units", store.FeedFilter{UnitCodes: []string{"X1", "X2"}, Brief: true}, []string{"https://a.vn/rss", "https://z.vn/rss", "https://b.vn/rss"}},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -128,6 +129,21 @@ func testFeeds(t *testing.T, open Opener) {
 				}
 			})
 		}
+		t.Run("brief has ID, unit and state", func(t *testing.T) {
+			full, err := s.ListFeeds(ctx(t), store.FeedFilter{})
+			mustNil(t, "ListFeeds", err)
+			brief, err := s.ListFeeds(ctx(t), store.FeedFilter{Brief: true})
+			mustNil(t, "ListFeeds brief", err)
+			if len(brief) != len(full) {
+				t.Fatalf("brief listing has %d feeds, full %d", len(brief), len(full))
+			}
+			for i, f := range full {
+				b := brief[i]
+				if b.ID != f.ID || b.UnitCode != f.UnitCode || b.URL != f.URL || b.State != f.State {
+					t.Errorf("brief feed %d = %+v, want ID, unit, URL and state of %+v", i, b, f)
+				}
+			}
+		})
 	})
 	t.Run("ClaimDueFeedsLeases", func(t *testing.T) {
 		s := open(t)
