@@ -33,19 +33,18 @@ type UnitStatusReport struct {
 
 // ReviewRow is one unit in a weekly review.
 type ReviewRow struct {
-	Unit        Unit              `json:"unit"`
-	DailyCounts [7]int            `json:"daily_counts"` // Monday..Sunday, posts counting toward the daily quota
-	DailyStatus [7]Status         `json:"daily_status"` // Monday..Sunday, baseline daily status
-	WeekCounts  map[Kind]int      `json:"week_counts"`  // per effective kind, whole week
-	Statuses    []PeriodStatus    `json:"statuses"`     // weekly targets and the daily ones summarised, per level
-	DaysMet     map[Level]int     `json:"days_met"`     // days met, per level
-	Streak      int               `json:"streak"`
-	PrevDaysMet int               `json:"prev_days_met"` // baseline days met in the previous week
-	FeedState   FeedState         `json:"feed_state"`    // worst state among the unit's feeds ("" if none)
-	Rank        int               `json:"rank"`
-	Extra       map[string]int    `json:"extra,omitempty"`
-	Corrections []Correction      `json:"corrections,omitempty"`
-	StatusByKey map[string]Status `json:"-"`
+	Unit        Unit           `json:"unit"`
+	DailyCounts [7]int         `json:"daily_counts"` // Monday..Sunday, posts counting toward the daily quota
+	DailyStatus [7]Status      `json:"daily_status"` // Monday..Sunday, baseline daily status
+	WeekCounts  map[Kind]int   `json:"week_counts"`  // per effective kind, whole week
+	Statuses    []PeriodStatus `json:"statuses"`     // weekly targets and the daily ones summarised, per level
+	DaysMet     map[Level]int  `json:"days_met"`     // days met, per level
+	Streak      int            `json:"streak"`
+	PrevDaysMet int            `json:"prev_days_met"` // baseline days met in the previous week
+	FeedState   FeedState      `json:"feed_state"`    // worst state among the unit's feeds ("" if none)
+	Rank        int            `json:"rank"`
+	Extra       map[string]int `json:"extra,omitempty"`
+	Corrections []Correction   `json:"corrections,omitempty"`
 }
 
 // DaySummary counts commune-level units by baseline daily status on one day.

@@ -257,7 +257,13 @@ func TestISOWeeksAcrossYearEnd(t *testing.T) {
 	}
 	for _, row := range rv.Rows {
 		want := map[string]models.Status{"xa-a": models.StatusMet, "xa-b": models.StatusShort}[row.Unit.Code]
-		if got := row.StatusByKey[StatusKey("commune_weekly_story", "2026-W53", models.LevelBaseline)]; got != want {
+		var got models.Status
+		for _, ps := range row.Statuses {
+			if ps.Target == "commune_weekly_story" && ps.Period == "2026-W53" && ps.Level == models.LevelBaseline {
+				got = ps.Status
+			}
+		}
+		if got != want {
 			t.Errorf("%s week story = %s, want %s", row.Unit.Code, got, want)
 		}
 	}

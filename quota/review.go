@@ -10,11 +10,6 @@ import (
 // rankedKinds are the kinds whose weekly counts break ties in the ranking.
 var rankedKinds = []models.Kind{models.KindGoodNews, models.KindStory, models.KindIdeology}
 
-// StatusKey is the key of ReviewRow.StatusByKey: "target|period|level".
-func StatusKey(target, period string, lvl models.Level) string {
-	return target + "|" + period + "|" + string(lvl)
-}
-
 // Review builds the weekly review of units (the caller picks them: a parent's subtree)
 // at now. Units whose kind has no target are left out. d must hold counts for the week,
 // the week before and StreakLookback days before the week's last day; corrections made
@@ -52,8 +47,6 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	type kindTargets struct {
 		day, week []compiled
 		dailyMask uint8
-		weekKeys  []string // status keys of the weekly targets
-		dayKeys   [][7]string
 	}
 	byKind := map[models.UnitKind]*kindTargets{}
 	targetsOf := func(k models.UnitKind) *kindTargets {
@@ -65,14 +58,6 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 			if t.Level == models.LevelBaseline {
 				kt.dailyMask |= t.mask
 			}
-			var keys [7]string
-			for i := range days {
-				keys[i] = StatusKey(t.Name, days[i], t.Level)
-			}
-			kt.dayKeys = append(kt.dayKeys, keys)
-		}
-		for _, t := range kt.week {
-			kt.weekKeys = append(kt.weekKeys, StatusKey(t.Name, week, t.Level))
 		}
 		byKind[k] = kt
 		return kt
@@ -90,7 +75,6 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 			DaysMet:     map[models.Level]int{},
 			FeedState:   d.FeedState(u.Code),
 			Corrections: byUnit[u.Code],
-			StatusByKey: make(map[string]models.Status, 7*len(kt.day)+len(kt.week)),
 		}
 		counts := d.counts[u.Code]
 		for i, k := range models.Kinds {
@@ -100,13 +84,11 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 			row.DailyCounts[i] = count(counts, dayPeriods[i].day0, 1, kt.dailyMask)
 			row.DailyStatus[i] = models.StatusNA
 		}
-		for i, t := range kt.week {
-			ps := e.statusOf(u, counts, t, wp, d, now)
-			row.Statuses = append(row.Statuses, ps)
-			row.StatusByKey[kt.weekKeys[i]] = ps.Status
+		for _, t := range kt.week {
+			row.Statuses = append(row.Statuses, e.statusOf(u, counts, t, wp, d, now))
 		}
 		if len(kt.day) > 0 {
-			row.Statuses = append(row.Statuses, e.dailySummaries(u, counts, kt.day, kt.dayKeys, dayPeriods, wp, d, now, &row)...)
+			row.Statuses = append(row.Statuses, e.dailySummaries(u, counts, kt.day, dayPeriods, wp, d, now, &row)...)
 			for i := range dayPeriods {
 				if e.dayLevelStatus(u, kt.day, models.LevelBaseline, prevPeriods[i], d, now) == models.StatusMet {
 					row.PrevDaysMet++
@@ -164,7 +146,7 @@ func (e Engine) StreakDay(week string, now time.Time) string {
 
 // dailySummaries folds each daily target's seven day statuses into one week-long status
 // per target and level: Required is the days the quota applied, Actual the days met.
-func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, keys [][7]string, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
+func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
 	out := make([]models.PeriodStatus, 0, len(targets))
 	// per level and day: 1 met by every target so far, 2 not met by one, 0 not applicable
 	var met [2][7]uint8
@@ -183,7 +165,6 @@ func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, 
 		var sts [7]models.Status
 		for i, dp := range days {
 			st := e.statusOf(u, ud, t, dp, d, now).Status
-			row.StatusByKey[keys[ti][i]] = st
 			sts[i] = st
 			switch st {
 			case models.StatusMet:
