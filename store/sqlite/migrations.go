@@ -285,6 +285,24 @@ CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN OLD.counted = 1 BEG
 		WHERE local_day = OLD.local_day AND unit_code = OLD.unit_code AND kind = OLD.eff_kind;
 END;
 `,
+	// 4: a registry version bumped by every unit write, so readers can keep the unit tree
+	// in memory and still see changes made by any connection or process.
+	`
+CREATE TABLE registry_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO registry_version(id, version) VALUES (1, 0);
+CREATE TRIGGER units_version_insert AFTER INSERT ON units BEGIN
+	UPDATE registry_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER units_version_update AFTER UPDATE ON units BEGIN
+	UPDATE registry_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER units_version_delete AFTER DELETE ON units BEGIN
+	UPDATE registry_version SET version = version + 1 WHERE id = 1;
+END;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -35,8 +35,9 @@ var _ store.Store = (*Store)(nil)
 // (BEGIN IMMEDIATE) so concurrent goroutines queue instead of failing with SQLITE_BUSY;
 // reads use a separate pool that WAL lets run beside the writer.
 type Store struct {
-	w *sql.DB // writer: exactly one connection
-	r *sql.DB // readers
+	w     *sql.DB // writer: exactly one connection
+	r     *sql.DB // readers
+	units unitCache
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.

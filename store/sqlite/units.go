@@ -172,21 +172,6 @@ func queryUnits(ctx context.Context, q execer, query string, args ...any) ([]mod
 	return queryAll(ctx, q, "units", "unit", scanUnit, query, args...)
 }
 
-// ListUnits returns units matching the filter, ordered by code.
-func (s *Store) ListUnits(ctx context.Context, f store.UnitFilter) ([]models.Unit, error) {
-	var w where
-	if f.Kind != "" {
-		w.add("kind = ?", string(f.Kind))
-	}
-	if f.ParentCode != "" {
-		w.add("parent_code = ?", f.ParentCode)
-	}
-	if len(f.Codes) > 0 {
-		w.in("code", f.Codes)
-	}
-	return queryUnits(ctx, s.r, `SELECT `+unitCols+` FROM units`+w.String()+` ORDER BY code`, w.args...)
-}
-
 // DeleteUnit removes a unit and its feeds; ErrNotFound if absent, ErrConflict if it has children.
 func (s *Store) DeleteUnit(ctx context.Context, code string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -212,24 +197,6 @@ func (s *Store) DeleteUnit(ctx context.Context, code string) error {
 		}
 		return nil
 	})
-}
-
-// Descendants returns every unit below code, ordered by code; ErrNotFound if code is absent.
-func (s *Store) Descendants(ctx context.Context, code string) ([]models.Unit, error) {
-	ok, err := unitExists(ctx, s.r, code)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("sqlite: unit %s: %w", code, store.ErrNotFound)
-	}
-	return queryUnits(ctx, s.r, `
-		WITH RECURSIVE down(code) AS (
-			SELECT code FROM units WHERE parent_code = ?
-			UNION
-			SELECT u.code FROM units u JOIN down ON u.parent_code = down.code
-		)
-		SELECT `+unitCols+` FROM units WHERE code IN (SELECT code FROM down) AND code <> ? ORDER BY code`, code, code)
 }
 
 // sameUnit reports whether stored and wanted differ only in bookkeeping times.
