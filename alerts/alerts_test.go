@@ -26,8 +26,8 @@ func sampleReview() models.Review {
 		Rank:        1,
 	}
 	return models.Review{Week: "2026-W48", Parent: "TD", Days: days, Rows: []models.ReviewRow{row},
-		DaySummary:  []models.DaySummary{{Day: days[0], Met: 1, ShareMet: 1}, {Day: days[1], Short: 1}},
-		WeekSummary: []models.TargetSummary{{Target: "commune_weekly_story", Level: models.LevelBaseline, Met: 1, ShareMet: 1}},
+		DaySummary:  []models.DaySummary{{Day: days[0], StatusCounts: models.StatusCounts{Met: 1, ShareMet: 1}}, {Day: days[1], StatusCounts: models.StatusCounts{Short: 1}}},
+		WeekSummary: []models.TargetSummary{{Target: "commune_weekly_story", Level: models.LevelBaseline, StatusCounts: models.StatusCounts{Met: 1, ShareMet: 1}}},
 	}
 }
 

@@ -205,7 +205,7 @@ func (f fixedReview) Review(ctx context.Context, week, parent string) (models.Re
 	}
 	days, _ := models.WeekDays(week, models.Vietnam)
 	r.Days = days
-	r.WeekSummary = []models.TargetSummary{{Target: "tuan", Level: models.LevelBaseline, Met: 1, Short: 1, ShareMet: 0.5}}
+	r.WeekSummary = []models.TargetSummary{{Target: "tuan", Level: models.LevelBaseline, StatusCounts: models.StatusCounts{Met: 1, Short: 1, ShareMet: 0.5}}}
 	for i := range r.Rows {
 		row := &r.Rows[i]
 		row.Rank = i + 1

@@ -47,28 +47,51 @@ type ReviewRow struct {
 	Corrections []Correction   `json:"corrections,omitempty"`
 }
 
-// DaySummary counts commune-level units by baseline daily status on one day.
-type DaySummary struct {
-	Day      string  `json:"day"`
+// StatusCounts counts units by status.
+type StatusCounts struct {
 	Met      int     `json:"met"`
 	Short    int     `json:"short"`
 	AtRisk   int     `json:"at_risk"`
 	Unknown  int     `json:"unknown"`
 	Excused  int     `json:"excused"`
-	NA       int     `json:"na"`
-	ShareMet float64 `json:"share_met"` // met / (units the quota applied to)
+	ShareMet float64 `json:"share_met"` // met / (units the quota applied to: not excused, not n/a)
+}
+
+// Add counts one status and updates ShareMet; it returns false for a status it does not
+// count (n/a).
+func (c *StatusCounts) Add(s Status) bool {
+	switch s {
+	case StatusMet:
+		c.Met++
+	case StatusShort:
+		c.Short++
+	case StatusAtRisk:
+		c.AtRisk++
+	case StatusUnknown:
+		c.Unknown++
+	case StatusExcused:
+		c.Excused++
+	default:
+		return false
+	}
+	if applied := c.Met + c.Short + c.AtRisk + c.Unknown; applied > 0 {
+		c.ShareMet = float64(c.Met) / float64(applied)
+	}
+	return true
+}
+
+// DaySummary counts commune-level units by baseline daily status on one day.
+type DaySummary struct {
+	Day string `json:"day"`
+	StatusCounts
+	NA int `json:"na"`
 }
 
 // TargetSummary counts units by status for one weekly target and level.
 type TargetSummary struct {
-	Target   string  `json:"target"`
-	Level    Level   `json:"level"`
-	Met      int     `json:"met"`
-	Short    int     `json:"short"`
-	AtRisk   int     `json:"at_risk"`
-	Unknown  int     `json:"unknown"`
-	Excused  int     `json:"excused"`
-	ShareMet float64 `json:"share_met"`
+	Target string `json:"target"`
+	Level  Level  `json:"level"`
+	StatusCounts
 }
 
 // Review is the weekly review of a parent unit's subtree.

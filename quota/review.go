@@ -107,22 +107,10 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 			if row.Unit.Kind != models.UnitCommune {
 				continue
 			}
-			switch row.DailyStatus[i] {
-			case models.StatusMet:
-				s.Met++
-			case models.StatusShort:
-				s.Short++
-			case models.StatusAtRisk:
-				s.AtRisk++
-			case models.StatusUnknown:
-				s.Unknown++
-			case models.StatusExcused:
-				s.Excused++
-			default:
+			if !s.Add(row.DailyStatus[i]) {
 				s.NA++
 			}
 		}
-		s.ShareMet = share(s.Met, s.Met+s.Short+s.AtRisk+s.Unknown)
 	}
 	r.WeekSummary = e.weekSummary(r.Rows)
 	return r, nil
@@ -213,13 +201,6 @@ func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, 
 	return out
 }
 
-func share(n, of int) float64 {
-	if of == 0 {
-		return 0
-	}
-	return float64(n) / float64(of)
-}
-
 // rank orders rows by baseline days met, then weekly posts of campaign kinds, then code,
 // and numbers them 1, 2, 2, 4… (ties share a rank).
 func rank(rows []models.ReviewRow) {
@@ -273,25 +254,12 @@ func (e Engine) weekSummary(rows []models.ReviewRow) []models.TargetSummary {
 					continue
 				}
 				any = true
-				switch ps.Status {
-				case models.StatusMet:
-					s.Met++
-				case models.StatusShort:
-					s.Short++
-				case models.StatusAtRisk:
-					s.AtRisk++
-				case models.StatusUnknown:
-					s.Unknown++
-				case models.StatusExcused:
-					s.Excused++
-				}
+				s.Add(ps.Status)
 			}
 		}
-		if !any {
-			continue
+		if any {
+			out = append(out, s)
 		}
-		s.ShareMet = share(s.Met, s.Met+s.Short+s.AtRisk+s.Unknown)
-		out = append(out, s)
 	}
 	return out
 }
