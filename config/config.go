@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -57,7 +58,8 @@ type Config struct {
 	EscalateWeeks int
 
 	// HTTP.
-	SecureCookies bool // set Secure on cookies (behind TLS)
+	SecureCookies  bool           // set Secure on cookies (behind TLS)
+	TrustedProxies []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 }
 
 // Backend names the store chosen by DatabaseURL.
@@ -156,6 +158,11 @@ func Load(getenv func(string) string) (Config, error) {
 		EscalateDays:      integer("TINTOT_ESCALATE_DAYS", 3),
 		EscalateWeeks:     integer("TINTOT_ESCALATE_WEEKS", 2),
 		SecureCookies:     boolean("TINTOT_SECURE_COOKIES", false),
+	}
+	proxies, err := ParsePrefixes(getenv("TINTOT_TRUSTED_PROXIES"))
+	c.TrustedProxies = proxies
+	if err != nil {
+		errs = append(errs, fmt.Errorf("TINTOT_TRUSTED_PROXIES: %w", err))
 	}
 	if err := c.Validate(); err != nil {
 		errs = append(errs, err)
@@ -256,4 +263,30 @@ func redact(s string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxx")
 	}
 	return u.String()
+}
+
+// ParsePrefixes reads a comma-separated list of IP addresses and CIDR ranges
+// ("10.0.0.1, 172.16.0.0/12, ::1"); an address is a single-address range.
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an IP range (e.g. 10.0.0.0/8)", item)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address", item)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

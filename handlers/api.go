@@ -139,7 +139,7 @@ func (s *server) apiLogin(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, secret, sess, err := s.login(c.UserContext(), c.IP(), in.Email, in.Password)
+	u, secret, sess, err := s.login(c.UserContext(), s.clientIP(c), in.Email, in.Password)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,6 +159,55 @@ func TestLoginRateLimit(t *testing.T) {
 	if cookieOf(resp, SessionCookie) == nil {
 		t.Fatal("no session after a successful login")
 	}
+}
+
+// TestLoginRateLimitBehindProxy counts failures per client behind a trusted reverse
+// proxy (not per proxy), and never lets a client pick its address with X-Forwarded-For.
+func TestLoginRateLimitBehindProxy(t *testing.T) {
+	proxied := func(d *Deps) {
+		var err error
+		// app.Test connects from 0.0.0.0: that is the proxy here.
+		if d.Config.TrustedProxies, err = config.ParsePrefixes("0.0.0.0, 10.0.0.0/8"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := func(e *testEnv, xff, pw string) int {
+		req := request("POST", "/api/v1/login", map[string]string{"email": "adminc1@doan.vn", "password": pw})
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		resp, _ := e.send(req)
+		return resp.StatusCode
+	}
+	t.Run("per client behind the proxy", func(t *testing.T) {
+		e := newEnv(t, proxied)
+		e.setPassword("adminC1", "mật-khẩu-đủ-dài")
+		for i := 0; i < loginMaxFailures; i++ {
+			// the client wrote the left address; the proxies appended the real one
+			if got := login(e, "198.51.100.1, 203.0.113.5, 10.1.2.3", "đoán-mò"); got != http.StatusUnauthorized {
+				t.Fatalf("failure %d: status %d", i+1, got)
+			}
+		}
+		if got := login(e, "203.0.113.5", "mật-khẩu-đủ-dài"); got != http.StatusTooManyRequests {
+			t.Errorf("the guessing client: status %d, want 429", got)
+		}
+		if got := login(e, "198.51.100.1, 203.0.113.5", "mật-khẩu-đủ-dài"); got != http.StatusTooManyRequests {
+			t.Errorf("the guessing client with a forged left address: status %d, want 429", got)
+		}
+		if got := login(e, "203.0.113.9", "mật-khẩu-đủ-dài"); got != http.StatusOK {
+			t.Errorf("another client behind the same proxy: status %d, want 200", got)
+		}
+	})
+	t.Run("header ignored without trusted proxies", func(t *testing.T) {
+		e := newEnv(t)
+		e.setPassword("adminC1", "mật-khẩu-đủ-dài")
+		for i := 0; i < loginMaxFailures; i++ {
+			login(e, fmt.Sprintf("203.0.113.%d", i), "đoán-mò")
+		}
+		if got := login(e, "203.0.113.200", "mật-khẩu-đủ-dài"); got != http.StatusTooManyRequests {
+			t.Errorf("a client changing X-Forwarded-For escaped the limit: status %d, want 429", got)
+		}
+	})
 }
 
 func TestDisabledUserAndPasswordChangeEndSessions(t *testing.T) {

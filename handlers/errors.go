@@ -201,6 +201,7 @@ func (s *server) observe(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Int64("duration_ms", elapsed.Milliseconds()),
+		slog.String("client_ip", s.clientIP(c)),
 		slog.String("request_id", requestIDOf(c)))
 	return nil
 }

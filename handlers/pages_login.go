@@ -122,7 +122,7 @@ func (s *server) loginSubmit(c *fiber.Ctx) error {
 	if !tokenEqual(c.FormValue(CSRFField), c.Cookies(loginCSRFCookie)) {
 		return s.renderLogin(c, fiber.StatusForbidden, email, next, "Phiên đăng nhập đã hết hạn, vui lòng thử lại.")
 	}
-	_, secret, sess, err := s.login(c.UserContext(), c.IP(), email, c.FormValue("password"))
+	_, secret, sess, err := s.login(c.UserContext(), s.clientIP(c), email, c.FormValue("password"))
 	if err != nil {
 		if ue, ok := err.(*userError); ok {
 			if ue.Status == fiber.StatusTooManyRequests {

@@ -1,0 +1,62 @@
+package config
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestLoadDefaultsAreValid(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load with no variables: %v", err)
+	}
+	if c.Backend() != "sqlite" || c.Location == nil || c.Location.String() != "Asia/Ho_Chi_Minh" || len(c.TrustedProxies) != 0 {
+		t.Errorf("defaults: backend %s, location %v, proxies %v", c.Backend(), c.Location, c.TrustedProxies)
+	}
+}
+
+func TestLoadNamesEachBadVariable(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"TINTOT_DATABASE_URL":    "postgres://x/y",
+		"TINTOT_POLL_WORKERS":    "nhiều",
+		"TINTOT_TRUSTED_PROXIES": "10.0.0.1, proxy.local",
+		"TINTOT_TIMEZONE":        "Asia/Hanoi_Nowhere",
+	}))
+	if err == nil {
+		t.Fatal("Load accepted bad variables")
+	}
+	for _, want := range []string{"TINTOT_DATABASE_URL", "TINTOT_POLL_WORKERS", `TINTOT_TRUSTED_PROXIES: "proxy.local" is not an IP address`, "TINTOT_TIMEZONE"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := ParsePrefixes(" 127.0.0.1, 10.1.2.3/8 ,::1,, ::ffff:192.168.1.1 ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"127.0.0.1/32", "10.0.0.0/8", "::1/128", "192.168.1.1/32"}
+	if len(got) != len(want) {
+		t.Fatalf("ParsePrefixes = %v, want %v", got, want)
+	}
+	for i, p := range got {
+		if p.String() != want[i] {
+			t.Errorf("prefix %d = %s, want %s", i, p, want[i])
+		}
+	}
+	if !got[1].Contains(netip.MustParseAddr("10.200.0.7")) {
+		t.Error("10.0.0.0/8 does not contain 10.200.0.7")
+	}
+	for _, bad := range []string{"10.0.0.0/33", "1.2.3", "localhost"} {
+		if _, err := ParsePrefixes(bad); err == nil {
+			t.Errorf("ParsePrefixes(%q) accepted", bad)
+		}
+	}
+}
