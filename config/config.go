@@ -60,6 +60,7 @@ type Config struct {
 	// HTTP.
 	SecureCookies  bool           // set Secure on cookies (behind TLS)
 	TrustedProxies []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	MetricsToken   string         // if set, /metrics wants "Authorization: Bearer <token>"
 }
 
 // Backend names the store chosen by DatabaseURL.
@@ -158,6 +159,7 @@ func Load(getenv func(string) string) (Config, error) {
 		EscalateDays:      integer("TINTOT_ESCALATE_DAYS", 3),
 		EscalateWeeks:     integer("TINTOT_ESCALATE_WEEKS", 2),
 		SecureCookies:     boolean("TINTOT_SECURE_COOKIES", false),
+		MetricsToken:      str("TINTOT_METRICS_TOKEN", ""),
 	}
 	proxies, err := ParsePrefixes(getenv("TINTOT_TRUSTED_PROXIES"))
 	c.TrustedProxies = proxies

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -120,7 +121,7 @@ func New(d Deps) (*fiber.App, error) {
 	// Probes and scrapes come before authentication: no store lookups, no 401s.
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+	app.Get("/metrics", s.metricsAuth, adaptor.HTTPHandler(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	app.Get("/api/openapi.json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(web.OpenAPI)
@@ -206,3 +207,17 @@ func routeLabel(c *fiber.Ctx, status int) string {
 
 // statusText is a metrics-friendly status code.
 func statusText(code int) string { return strconv.Itoa(code) }
+
+// metricsAuth guards /metrics with TINTOT_METRICS_TOKEN when one is set (scrapers send
+// "Authorization: Bearer <token>"); without it /metrics is open, for a private network.
+func (s *server) metricsAuth(c *fiber.Ctx) error {
+	if s.Config.MetricsToken == "" {
+		return c.Next()
+	}
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok || !tokenEqual(strings.TrimSpace(token), s.Config.MetricsToken) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		return httpErr(fiber.StatusUnauthorized, "Cần token để đọc số liệu /metrics")
+	}
+	return c.Next()
+}
