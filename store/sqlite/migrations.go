@@ -285,6 +285,12 @@ CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN OLD.counted = 1 BEG
 		WHERE local_day = OLD.local_day AND unit_code = OLD.unit_code AND kind = OLD.eff_kind;
 END;
 `,
+	// 4: inserts keep the counters from Go, one upsert per (day, unit, kind) of a batch
+	// instead of one per post: the trigger also made every post insert keep a statement
+	// journal (a copy of each page it touched). Updates and deletes keep their triggers.
+	`
+DROP TRIGGER post_counts_insert;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
