@@ -280,33 +280,66 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 		default:
 			sum.OK++
 		}
-		p.finish(ctx, b)
+	}
+	p.finish(ctx, batch)
+}
+
+// finish records the batch's feeds' schedules and health after their poll, in one write,
+// and releases their leases.
+func (p *Poller) finish(ctx context.Context, batch []polled) {
+	now := p.clock.Now()
+	feeds := make([]models.Feed, len(batch))
+	for i, b := range batch {
+		f := b.feed
+		if b.err != nil && ctx.Err() != nil {
+			// shutting down: not the feed's fault, release the lease and keep its health
+			f.LeaseHolder, f.LeaseUntil = "", nil
+		} else {
+			p.record(ctx, &f, b.fr, b.title, b.err, now)
+		}
+		feeds[i] = f
+	}
+	wctx := ctx
+	if ctx.Err() != nil {
+		wctx = context.WithoutCancel(ctx) // what was learnt before the shutdown is kept
+	}
+	saved := p.saveFeeds(wctx, feeds)
+	for i, b := range batch {
+		if b.err != nil && ctx.Err() != nil {
+			continue
+		}
+		f, old := feeds[i], b.feed.State
+		if saved[i] && old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
+			p.opts.OnStateChange(ctx, f, old, f.State)
+		}
+		if b.err != nil {
+			p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
+				slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", b.err))
+		}
 	}
 }
 
-// finish records one feed's schedule and health after its poll and releases its lease.
-func (p *Poller) finish(ctx context.Context, b polled) {
-	f, err := b.feed, b.err
-	if err != nil && ctx.Err() != nil {
-		// shutting down: not the feed's fault, release the lease and keep its health
-		f.LeaseHolder, f.LeaseUntil = "", nil
-		if uerr := p.st.UpdateFeed(context.WithoutCancel(ctx), f); uerr != nil {
-			p.log.Warn("unable to release feed", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+// saveFeeds writes the feeds' states in one call. If that fails (a feed deleted while it
+// was polled, a write error), it writes them one by one, so each feed gets its own
+// outcome. It reports which feeds were saved.
+func (p *Poller) saveFeeds(ctx context.Context, feeds []models.Feed) []bool {
+	saved := make([]bool, len(feeds))
+	err := p.st.UpdateFeeds(ctx, feeds)
+	if err == nil {
+		for i := range saved {
+			saved[i] = true
 		}
-		return
+		return saved
 	}
-	old := f.State
-	p.record(ctx, &f, b.fr, b.title, err, p.clock.Now())
-	if uerr := p.st.UpdateFeed(ctx, f); uerr != nil {
-		p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+	p.log.Warn("unable to save feed states together, saving one by one", slog.Int("feeds", len(feeds)), slog.Any("error", err))
+	for i, f := range feeds {
+		if uerr := p.st.UpdateFeed(ctx, f); uerr != nil {
+			p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+			continue
+		}
+		saved[i] = true
 	}
-	if old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
-		p.opts.OnStateChange(ctx, f, old, f.State)
-	}
-	if err != nil {
-		p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
-			slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", err))
-	}
+	return saved
 }
 
 // forgetBody drops the remembered body hash of a feed.

@@ -466,3 +466,35 @@ func TestPollPerHostLimit(t *testing.T) {
 		t.Errorf("%d fetches to one host at once, limit is 2", peak.Load())
 	}
 }
+
+// TestPollFeedDeletedWhilePolled checks that a feed removed while it was being polled
+// neither comes back nor keeps the other feeds of its batch from being recorded.
+func TestPollFeedDeletedWhilePolled(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	env.srv.set("/ok.rss", rssDoc("Xã C", rssItem{"c1", "Tin một", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	env.srv.fail("/down.rss", http.StatusServiceUnavailable, nil)
+	env.srv.fail("/gone.rss", http.StatusServiceUnavailable, nil)
+	ok := env.addFeed(t, "XC", "/ok.rss", "")
+	down := env.addFeed(t, "XD", "/down.rss", "")
+	gone := env.addFeed(t, "XG", "/gone.rss", "")
+	if err := env.st.DeleteFeed(context.Background(), gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	s := env.poller.PollFeeds(context.Background(), []models.Feed{ok, down, gone})
+	if s.OK != 1 || s.Failed != 2 || s.NewPosts != 1 {
+		t.Errorf("summary: %s, want 1 ok with 1 new post and 2 failed", s)
+	}
+	if got := env.feed(t, ok.ID); got.State != models.FeedOK || got.LastSuccessAt == nil || got.Title != "Xã C" {
+		t.Errorf("working feed not recorded: %+v", got)
+	}
+	if got := env.feed(t, down.ID); got.State != models.FeedFailing || got.ConsecutiveFailures != 1 || got.LastStatus != http.StatusServiceUnavailable {
+		t.Errorf("failing feed not recorded: %+v", got)
+	}
+	if _, err := env.st.GetFeed(context.Background(), gone.ID); err == nil {
+		t.Error("the deleted feed came back")
+	}
+	if want := []string{down.ID + ":->failing"}; fmt.Sprint(env.states) != fmt.Sprint(want) {
+		t.Errorf("state changes reported: %v, want %v (none for the deleted feed)", env.states, want)
+	}
+}
