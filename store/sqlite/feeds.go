@@ -123,7 +123,7 @@ func updateFeedArgs(f models.Feed) []any {
 
 // UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.
 func (s *Store) UpdateFeed(ctx context.Context, f models.Feed) error {
-	res, err := s.w.ExecContext(ctx, updateFeedSQL, updateFeedArgs(f)...)
+	res, err := s.updateFeed.ExecContext(ctx, updateFeedArgs(f)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: unable to update feed %s: %w", f.ID, mapErr(err))
 	}
@@ -143,11 +143,7 @@ func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
 	var missing []string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		missing = missing[:0]
-		st, err := tx.PrepareContext(ctx, updateFeedSQL)
-		if err != nil {
-			return fmt.Errorf("sqlite: prepare feed update: %w", err)
-		}
-		defer st.Close()
+		st := tx.StmtContext(ctx, s.updateFeed)
 		for _, f := range feeds {
 			res, err := st.ExecContext(ctx, updateFeedArgs(f)...)
 			if err != nil {

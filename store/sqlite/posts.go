@@ -147,8 +147,13 @@ func (c pendingCounts) add(p models.Post) {
 	c[k] = d
 }
 
-// flush writes the collected increments in key order and forgets them.
-func (c pendingCounts) flush(ctx context.Context, tx *sql.Tx) error {
+// countPostsSQL adds inserted posts to a post_counts row.
+const countPostsSQL = `INSERT INTO post_counts(local_day, unit_code, kind, count, manual) VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + excluded.count, manual = manual + excluded.manual`
+
+// flush writes the collected increments in key order with st (countPostsSQL within the
+// posts' transaction) and forgets them.
+func (c pendingCounts) flush(ctx context.Context, st *sql.Stmt) error {
 	if len(c) == 0 {
 		return nil
 	}
@@ -165,12 +170,6 @@ func (c pendingCounts) flush(ctx context.Context, tx *sql.Tx) error {
 		}
 		return strings.Compare(a.kind, b.kind)
 	})
-	st, err := tx.PrepareContext(ctx, `INSERT INTO post_counts(local_day, unit_code, kind, count, manual) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + excluded.count, manual = manual + excluded.manual`)
-	if err != nil {
-		return fmt.Errorf("sqlite: prepare day counter update: %w", err)
-	}
-	defer st.Close()
 	for _, k := range keys {
 		d := c[k]
 		if _, err := st.ExecContext(ctx, k.day, k.unit, k.kind, d.count, d.manual); err != nil {
@@ -196,7 +195,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = upsertPosts(ctx, tx, prepared)
+		res, err = s.upsertPosts(ctx, tx, prepared)
 		return err
 	})
 	if err != nil {
@@ -207,19 +206,10 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 
 // upsertPosts inserts the new posts and updates the stored ones within tx, keeping the day
 // counters. The posts are already prepared.
-func upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
+func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
-	insert, err := tx.PrepareContext(ctx, insertPostSQL)
-	if err != nil {
-		return res, fmt.Errorf("sqlite: prepare post insert: %w", err)
-	}
-	defer insert.Close()
+	insert, count := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts)
 	var update *sql.Stmt
-	defer func() {
-		if update != nil {
-			update.Close()
-		}
-	}()
 	counts := pendingCounts{}
 	for _, p := range posts {
 		args, err := insertPostArgs(p)
@@ -241,13 +231,11 @@ func upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.Up
 		}
 		// Already stored: its counters may move (update trigger), so the pending
 		// increments go first.
-		if err := counts.flush(ctx, tx); err != nil {
+		if err := counts.flush(ctx, count); err != nil {
 			return res, err
 		}
 		if update == nil {
-			if update, err = tx.PrepareContext(ctx, updatePostSQL); err != nil {
-				return res, fmt.Errorf("sqlite: prepare post update: %w", err)
-			}
+			update = tx.StmtContext(ctx, s.updatePost)
 		}
 		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind),
 			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey)
@@ -256,7 +244,7 @@ func upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.Up
 		}
 		res.Updated++
 	}
-	if err := counts.flush(ctx, tx); err != nil {
+	if err := counts.flush(ctx, count); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -273,7 +261,7 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		return models.Post{}, err
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, insertPostSQL, args...)
+		r, err := tx.StmtContext(ctx, s.insertPost).ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 		}
@@ -286,7 +274,7 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		}
 		counts := pendingCounts{}
 		counts.add(p)
-		return counts.flush(ctx, tx)
+		return counts.flush(ctx, tx.StmtContext(ctx, s.countPosts))
 	})
 	if err != nil {
 		return models.Post{}, err
