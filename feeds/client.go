@@ -71,11 +71,13 @@ func NewClient(opts ClientOptions) *Client {
 	c := &Client{opts: opts}
 	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second, Control: c.control}
 	tr := &http.Transport{
-		Proxy:                 nil, // a proxy would dial on our behalf and bypass the address check
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   4,
+		Proxy:             nil, // a proxy would dial on our behalf and bypass the address check
+		DialContext:       dialer.DialContext,
+		ForceAttemptHTTP2: true,
+		MaxIdleConns:      100,
+		// As many idle connections per host as the poller's workers may use at once (a
+		// host serving many units' feeds), so no fetch re-dials a host it just used.
+		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   opts.ConnectTimeout,
 		ResponseHeaderTimeout: opts.Timeout,
