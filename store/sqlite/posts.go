@@ -205,12 +205,14 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 }
 
 // upsertPosts inserts the new posts and updates the stored ones within tx, keeping the day
-// counters. The posts are already prepared.
+// counters. The posts are already prepared, and reordered: the inserted ones are returned
+// as the front of posts.
 func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
 	insert, count := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts)
 	var update *sql.Stmt
 	counts := pendingCounts{}
+	inserted := 0
 	for _, p := range posts {
 		args, err := insertPostArgs(p)
 		if err != nil {
@@ -225,7 +227,8 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, err)
 		}
 		if n > 0 {
-			res.Inserted = append(res.Inserted, p)
+			posts[inserted] = p // posts is UpsertPosts' own copy: the inserted ones move to its front
+			inserted++
 			counts.add(p)
 			continue
 		}
@@ -246,6 +249,9 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 	}
 	if err := counts.flush(ctx, count); err != nil {
 		return res, err
+	}
+	if inserted > 0 {
+		res.Inserted = posts[:inserted:inserted]
 	}
 	return res, nil
 }
