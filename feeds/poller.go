@@ -242,15 +242,33 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 
 // store writes a batch's posts in one call, then each feed's state.
 func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
-	var posts []models.Post
-	seen := map[[2]string]bool{}
+	// The same item in two feeds of one unit is one post; items of one feed are already
+	// distinct (Parse drops repeated keys), so only units with several feeds here need
+	// the check.
+	feedsOf := make(map[string]int, len(batch))
+	n := 0
+	for _, b := range batch {
+		if b.err == nil && len(b.posts) > 0 {
+			feedsOf[b.feed.UnitCode]++
+			n += len(b.posts)
+		}
+	}
+	posts := make([]models.Post, 0, n)
+	var seen map[[2]string]bool
 	for _, b := range batch {
 		if b.err != nil {
 			continue
 		}
+		if feedsOf[b.feed.UnitCode] < 2 {
+			posts = append(posts, b.posts...)
+			continue
+		}
+		if seen == nil {
+			seen = map[[2]string]bool{}
+		}
 		for _, q := range b.posts {
 			k := [2]string{q.UnitCode, q.ItemKey}
-			if !seen[k] { // the same item in two feeds of one unit is one post
+			if !seen[k] {
 				seen[k] = true
 				posts = append(posts, q)
 			}
