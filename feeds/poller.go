@@ -166,8 +166,8 @@ func (p *Poller) PollDue(ctx context.Context) (Summary, error) {
 
 // PollFeeds polls the given feeds now, whatever their schedule (forced polls, one unit,
 // the end-of-day boost). Workers fetch and parse in parallel; one writer stores the posts
-// of the feeds that are ready together (one UpsertPosts call per batch, so SQLite commits
-// once for many feeds) and then records each feed's schedule and health.
+// of a batch of polled feeds together (one UpsertPosts call, so SQLite commits once for
+// many feeds) and then records their schedules and health (one UpdateFeeds call).
 func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 	start := p.clock.Now()
 	sum := Summary{Feeds: len(feeds)}
@@ -175,7 +175,8 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 		return sum
 	}
 	jobs := make(chan models.Feed)
-	ready := make(chan polled, p.opts.Workers)
+	// Room for a whole batch, so workers keep fetching while the writer writes one.
+	ready := make(chan polled, max(p.opts.Workers, maxBatchFeeds))
 	var wg sync.WaitGroup
 	for range min(p.opts.Workers, len(feeds)) {
 		wg.Add(1)
@@ -194,20 +195,20 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 		wg.Wait()
 		close(ready)
 	}()
+	// The writer stores full batches (one transaction for many feeds costs far less per
+	// post than several small ones) and waits for the workers to fill them; the last one
+	// goes when no more feeds will come.
 	batch := make([]polled, 0, maxBatchFeeds)
 	for first := range ready {
 		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < maxBatchFeeds {
-			select {
-			case x, ok := <-ready:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, x)
-			default:
-				break drain
+		posts := len(first.posts)
+		for len(batch) < maxBatchFeeds && posts < maxBatchPosts {
+			x, ok := <-ready
+			if !ok {
+				break
 			}
+			batch = append(batch, x)
+			posts += len(x.posts)
 		}
 		p.store(ctx, batch, &sum)
 	}
@@ -215,8 +216,12 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 	return sum
 }
 
-// maxBatchFeeds caps how many feeds' posts go into one UpsertPosts call.
-const maxBatchFeeds = 64
+// A batch of polled feeds is stored (one UpsertPosts, one UpdateFeeds) once it holds
+// maxBatchFeeds feeds or maxBatchPosts posts.
+const (
+	maxBatchFeeds = 64
+	maxBatchPosts = 2000
+)
 
 // polled is one feed fetched and parsed, waiting to be stored.
 type polled struct {

@@ -498,3 +498,31 @@ func TestPollFeedDeletedWhilePolled(t *testing.T) {
 		t.Errorf("state changes reported: %v, want %v (none for the deleted feed)", env.states, want)
 	}
 }
+
+// TestPollStoresFullBatches checks that the writer waits for full batches: 100 feeds are
+// stored in two transactions (64 and 36 feeds), not in as many as happened to be ready
+// at once, and every feed and post is recorded.
+func TestPollStoresFullBatches(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	var fs []models.Feed
+	for i := range 100 {
+		path := fmt.Sprintf("/x%d.rss", i)
+		env.srv.set(path, rssDoc("Xã", rssItem{fmt.Sprintf("x%d", i), "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+		fs = append(fs, env.addFeed(t, fmt.Sprintf("X%03d", i), path, models.KindGoodNews))
+	}
+	s := env.poller.PollFeeds(context.Background(), fs)
+	if s.OK != 100 || s.NewPosts != 100 {
+		t.Fatalf("poll: %s, want 100 ok and 100 new posts", s)
+	}
+	if n := env.st.upserts.Load(); n != 2 {
+		t.Errorf("posts of 100 feeds were written in %d transactions, want 2", n)
+	}
+	for _, f := range fs {
+		if got := env.feed(t, f.ID); got.State != models.FeedOK || got.LeaseHolder != "" || got.LastSuccessAt == nil {
+			t.Errorf("feed %s not recorded: %+v", f.URL, got)
+		}
+		if n := len(env.posts(t, f.UnitCode)); n != 1 {
+			t.Errorf("unit %s has %d posts, want 1", f.UnitCode, n)
+		}
+	}
+}
