@@ -217,10 +217,11 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 }
 
 // A batch of polled feeds is stored (one UpsertPosts, one UpdateFeeds) once it holds
-// maxBatchFeeds feeds or maxBatchPosts posts.
+// maxBatchFeeds feeds or maxBatchPosts posts (a few hundred milliseconds of writing on a
+// small machine, during which other writes wait).
 const (
-	maxBatchFeeds = 64
-	maxBatchPosts = 2000
+	maxBatchFeeds = 128
+	maxBatchPosts = 4000
 )
 
 // polled is one feed fetched and parsed, waiting to be stored.

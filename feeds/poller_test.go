@@ -499,23 +499,23 @@ func TestPollFeedDeletedWhilePolled(t *testing.T) {
 	}
 }
 
-// TestPollStoresFullBatches checks that the writer waits for full batches: 100 feeds are
-// stored in two transactions (64 and 36 feeds), not in as many as happened to be ready
+// TestPollStoresFullBatches checks that the writer waits for full batches: 200 feeds are
+// stored in two transactions (128 and 72 feeds), not in as many as happened to be ready
 // at once, and every feed and post is recorded.
 func TestPollStoresFullBatches(t *testing.T) {
 	env := newPollEnv(t, false, PollerOptions{})
 	var fs []models.Feed
-	for i := range 100 {
+	for i := range 200 {
 		path := fmt.Sprintf("/x%d.rss", i)
 		env.srv.set(path, rssDoc("Xã", rssItem{fmt.Sprintf("x%d", i), "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
 		fs = append(fs, env.addFeed(t, fmt.Sprintf("X%03d", i), path, models.KindGoodNews))
 	}
 	s := env.poller.PollFeeds(context.Background(), fs)
-	if s.OK != 100 || s.NewPosts != 100 {
-		t.Fatalf("poll: %s, want 100 ok and 100 new posts", s)
+	if s.OK != 200 || s.NewPosts != 200 {
+		t.Fatalf("poll: %s, want 200 ok and 200 new posts", s)
 	}
 	if n := env.st.upserts.Load(); n != 2 {
-		t.Errorf("posts of 100 feeds were written in %d transactions, want 2", n)
+		t.Errorf("posts of 200 feeds were written in %d transactions, want 2", n)
 	}
 	for _, f := range fs {
 		if got := env.feed(t, f.ID); got.State != models.FeedOK || got.LeaseHolder != "" || got.LastSuccessAt == nil {
