@@ -280,20 +280,8 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 			}
 		}
 	}
-	if len(posts) > 0 && ctx.Err() == nil {
-		ur, err := p.st.UpsertPosts(ctx, posts)
-		if err != nil {
-			p.log.Error("unable to store posts", slog.Int("posts", len(posts)), slog.Any("error", err))
-			for i := range batch {
-				if batch[i].err == nil && len(batch[i].posts) > 0 {
-					p.forgetBody(batch[i].feed.ID) // store it again next time
-					batch[i].err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store posts of feed %s: %w", batch[i].feed.ID, err)}
-				}
-			}
-		} else {
-			sum.NewPosts += len(ur.Inserted)
-			sum.UpdatedPosts += ur.Updated
-		}
+	if len(posts) > 0 {
+		p.storePosts(ctx, batch, posts, sum)
 	}
 	for _, b := range batch {
 		switch {
@@ -306,6 +294,56 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 		}
 	}
 	p.finish(ctx, batch)
+}
+
+// storePosts writes the posts of a batch in one call. If that fails, it writes each
+// feed's posts on its own, so one feed whose posts cannot be stored does not fail the
+// others. A feed whose posts were not stored is marked failed (shutting down: canceled)
+// and its body forgotten, so it is read and stored again next time and never recorded
+// as read.
+func (p *Poller) storePosts(ctx context.Context, batch []polled, posts []models.Post, sum *Summary) {
+	fail := func(b *polled, err error) {
+		p.forgetBody(b.feed.ID)
+		if ctx.Err() != nil {
+			b.err = &FetchError{Kind: ErrCanceled, Err: ctx.Err()}
+			return
+		}
+		b.err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store posts of feed %s: %w", b.feed.ID, err)}
+	}
+	withPosts := 0
+	for _, b := range batch {
+		if b.err == nil && len(b.posts) > 0 {
+			withPosts++
+		}
+	}
+	err := ctx.Err()
+	if err == nil {
+		var ur store.UpsertResult
+		if ur, err = p.st.UpsertPosts(ctx, posts); err == nil {
+			sum.NewPosts += len(ur.Inserted)
+			sum.UpdatedPosts += ur.Updated
+			return
+		}
+		p.log.Error("unable to store posts", slog.Int("posts", len(posts)), slog.Int("feeds", withPosts), slog.Any("error", err))
+	}
+	for i := range batch {
+		b := &batch[i]
+		if b.err != nil || len(b.posts) == 0 {
+			continue
+		}
+		if ctx.Err() != nil || withPosts == 1 {
+			fail(b, err)
+			continue
+		}
+		ur, ferr := p.st.UpsertPosts(ctx, b.posts)
+		if ferr != nil {
+			p.log.Error("unable to store the posts of a feed", slog.String("feed_id", b.feed.ID), slog.Int("posts", len(b.posts)), slog.Any("error", ferr))
+			fail(b, ferr)
+			continue
+		}
+		sum.NewPosts += len(ur.Inserted)
+		sum.UpdatedPosts += ur.Updated
+	}
 }
 
 // finish records the batch's feeds' schedules and health after their poll, in one write,

@@ -526,3 +526,80 @@ func TestPollStoresFullBatches(t *testing.T) {
 		}
 	}
 }
+
+// refusingStore fails every UpsertPosts call that holds the post with item key refuse.
+type refusingStore struct {
+	store.Store
+	refuse string
+}
+
+func (s refusingStore) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
+	for _, p := range posts {
+		if p.ItemKey == s.refuse {
+			return store.UpsertResult{}, fmt.Errorf("test: post %s refused: %w", p.ItemKey, store.ErrInvalid)
+		}
+	}
+	return s.Store.UpsertPosts(ctx, posts)
+}
+
+// TestPollOneUnstorableFeedFailsAlone checks that a feed whose posts cannot be stored does
+// not keep the other feeds of its batch from being stored, and is read again next time.
+func TestPollOneUnstorableFeedFailsAlone(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	env.srv.set("/good.rss", rssDoc("Xã G", rssItem{"g1", "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	env.srv.set("/bad.rss", rssDoc("Xã B", rssItem{"b1", "Tin hỏng", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	good := env.addFeed(t, "XG", "/good.rss", "")
+	bad := env.addFeed(t, "XB", "/bad.rss", "")
+	p := NewPoller(refusingStore{Store: env.st, refuse: "b1"}, env.poller.client, kindByFeed{}, env.clock, PollerOptions{Log: env.poller.log})
+
+	s := p.PollFeeds(context.Background(), []models.Feed{good, bad})
+	if s.OK != 1 || s.Failed != 1 || s.NewPosts != 1 {
+		t.Errorf("summary: %s, want the good feed stored and the other failed", s)
+	}
+	if n := len(env.posts(t, "XG")); n != 1 {
+		t.Errorf("the good feed's unit has %d posts, want 1", n)
+	}
+	if got := env.feed(t, good.ID); got.State != models.FeedOK {
+		t.Errorf("good feed state %q, want ok", got.State)
+	}
+	if got := env.feed(t, bad.ID); got.State != models.FeedFailing || got.LastError == "" {
+		t.Errorf("unstorable feed recorded as %+v, want failing with an error", got)
+	}
+	// Same body again: it is not taken as already stored.
+	if s := p.PollFeeds(context.Background(), []models.Feed{env.feed(t, bad.ID)}); s.Failed != 1 {
+		t.Errorf("second poll of the unstorable feed: %s, want failed again", s)
+	}
+}
+
+// cancelingClassifier cancels the poll (a shutdown) once a feed has been read.
+type cancelingClassifier struct{ cancel context.CancelFunc }
+
+func (c cancelingClassifier) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	c.cancel()
+	return kindByFeed{}.Classify(p, f)
+}
+
+// TestPollShutdownBeforeStoringKeepsFeedUnread checks that a feed read but not stored
+// when the process shuts down is not recorded as read (no new validators): its posts are
+// stored by the next poll instead of being lost behind a 304.
+func TestPollShutdownBeforeStoringKeepsFeedUnread(t *testing.T) {
+	env := newPollEnv(t, true, PollerOptions{})
+	env.srv.set("/s.rss", rssDoc("Xã S", rssItem{"s1", "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	f := env.addFeed(t, "XS", "/s.rss", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := NewPoller(env.st, env.poller.client, cancelingClassifier{cancel}, env.clock, PollerOptions{Log: env.poller.log})
+	p.PollFeeds(ctx, []models.Feed{f})
+	got := env.feed(t, f.ID)
+	if got.ETag != "" || got.State == models.FeedOK || got.LeaseHolder != "" {
+		t.Errorf("feed after a shutdown before storing: ETag %q, state %q, lease %q; want no validators, no ok, lease released",
+			got.ETag, got.State, got.LeaseHolder)
+	}
+	if n := len(env.posts(t, "XS")); n != 0 {
+		t.Fatalf("%d posts stored after the shutdown, want 0", n)
+	}
+	s := env.poller.PollFeeds(context.Background(), []models.Feed{got})
+	if s.NewPosts != 1 || s.NotModified != 0 {
+		t.Errorf("poll after the restart: %s, want the post stored", s)
+	}
+}
