@@ -350,24 +350,24 @@ func (p *Poller) storePosts(ctx context.Context, batch []polled, posts []models.
 // and releases their leases.
 func (p *Poller) finish(ctx context.Context, batch []polled) {
 	now := p.clock.Now()
+	shutdown, wctx := ctx.Err() != nil, ctx
+	if shutdown {
+		wctx = context.WithoutCancel(ctx) // what was learnt before the shutdown is kept
+	}
 	feeds := make([]models.Feed, len(batch))
 	for i, b := range batch {
 		f := b.feed
-		if b.err != nil && ctx.Err() != nil {
-			// shutting down: not the feed's fault, release the lease and keep its health
+		if b.err != nil && shutdown {
+			// not the feed's fault: release the lease and keep its health
 			f.LeaseHolder, f.LeaseUntil = "", nil
 		} else {
-			p.record(ctx, &f, b.fr, b.title, b.err, now)
+			p.record(wctx, &f, b.fr, b.title, b.err, now)
 		}
 		feeds[i] = f
 	}
-	wctx := ctx
-	if ctx.Err() != nil {
-		wctx = context.WithoutCancel(ctx) // what was learnt before the shutdown is kept
-	}
 	saved := p.saveFeeds(wctx, feeds)
 	for i, b := range batch {
-		if b.err != nil && ctx.Err() != nil {
+		if b.err != nil && shutdown {
 			continue
 		}
 		f, old := feeds[i], b.feed.State
