@@ -6,9 +6,10 @@
 // read-only pool. Times are INTEGER unix milliseconds (UTC), lists are JSON text. Schema
 // changes are numbered migrations recorded in schema_migrations.
 //
-// Counting: each post row carries its effective kind and whether it counts; triggers keep
-// post_counts (one row per local day, unit and kind) in the same transaction as every
-// post insert, override, rejection or re-classification, so CountPosts never reads posts.
+// Counting: each post row carries its effective kind and whether it counts; post_counts
+// (one row per local day, unit and kind) is kept in the same transaction as every post
+// write, so CountPosts never reads posts: inserts add to it from Go, one upsert per row a
+// batch touches; triggers follow overrides, rejections and re-classifications.
 package sqlite
 
 import (
