@@ -398,8 +398,8 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 const countFilterInSQL = 64
 
 // CountPosts counts counted posts by unit, local day and effective kind for days in
-// [FromDay, ToDay], ordered by day, unit and kind. It reads the per-day counters that the
-// post triggers keep, never the posts themselves.
+// [FromDay, ToDay], ordered by day, unit and kind. It reads the per-day counters kept
+// with every post write, never the posts themselves.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
 	out := []models.DayCount{}
 	units := map[string]string{} // interned: the parsed codes are slices of whole days' text
