@@ -246,7 +246,7 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	return polled{feed: f, fr: fr, posts: posts, title: title, err: err}
 }
 
-// store writes a batch's posts in one call, then each feed's state.
+// store writes a batch's posts in one call, then its feeds' states in another.
 func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 	// The same item in two feeds of one unit is one post; items of one feed are already
 	// distinct (Parse drops repeated keys), so only units with several feeds here need
