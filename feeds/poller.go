@@ -166,8 +166,8 @@ func (p *Poller) PollDue(ctx context.Context) (Summary, error) {
 
 // PollFeeds polls the given feeds now, whatever their schedule (forced polls, one unit,
 // the end-of-day boost). Workers fetch and parse in parallel; one writer stores the posts
-// of the feeds that are ready together (one UpsertPosts call per batch, so SQLite commits
-// once for many feeds) and then records each feed's schedule and health.
+// of a batch of polled feeds together (one UpsertPosts call, so SQLite commits once for
+// many feeds) and then records their schedules and health (one UpdateFeeds call).
 func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 	start := p.clock.Now()
 	sum := Summary{Feeds: len(feeds)}
@@ -175,7 +175,8 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 		return sum
 	}
 	jobs := make(chan models.Feed)
-	ready := make(chan polled, p.opts.Workers)
+	// Room for a whole batch, so workers keep fetching while the writer writes one.
+	ready := make(chan polled, max(p.opts.Workers, maxBatchFeeds))
 	var wg sync.WaitGroup
 	for range min(p.opts.Workers, len(feeds)) {
 		wg.Add(1)
@@ -194,20 +195,20 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 		wg.Wait()
 		close(ready)
 	}()
+	// The writer stores full batches (one transaction for many feeds costs far less per
+	// post than several small ones) and waits for the workers to fill them; the last one
+	// goes when no more feeds will come.
 	batch := make([]polled, 0, maxBatchFeeds)
 	for first := range ready {
 		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < maxBatchFeeds {
-			select {
-			case x, ok := <-ready:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, x)
-			default:
-				break drain
+		posts := len(first.posts)
+		for len(batch) < maxBatchFeeds && posts < maxBatchPosts {
+			x, ok := <-ready
+			if !ok {
+				break
 			}
+			batch = append(batch, x)
+			posts += len(x.posts)
 		}
 		p.store(ctx, batch, &sum)
 	}
@@ -215,8 +216,13 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 	return sum
 }
 
-// maxBatchFeeds caps how many feeds' posts go into one UpsertPosts call.
-const maxBatchFeeds = 64
+// A batch of polled feeds is stored (one UpsertPosts, one UpdateFeeds) once it holds
+// maxBatchFeeds feeds or maxBatchPosts posts (a few hundred milliseconds of writing on a
+// small machine, during which other writes wait).
+const (
+	maxBatchFeeds = 128
+	maxBatchPosts = 4000
+)
 
 // polled is one feed fetched and parsed, waiting to be stored.
 type polled struct {
@@ -240,36 +246,42 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	return polled{feed: f, fr: fr, posts: posts, title: title, err: err}
 }
 
-// store writes a batch's posts in one call, then each feed's state.
+// store writes a batch's posts in one call, then its feeds' states in another.
 func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
-	var posts []models.Post
-	seen := map[[2]string]bool{}
+	// The same item in two feeds of one unit is one post; items of one feed are already
+	// distinct (Parse drops repeated keys), so only units with several feeds here need
+	// the check.
+	feedsOf := make(map[string]int, len(batch))
+	n := 0
+	for _, b := range batch {
+		if b.err == nil && len(b.posts) > 0 {
+			feedsOf[b.feed.UnitCode]++
+			n += len(b.posts)
+		}
+	}
+	posts := make([]models.Post, 0, n)
+	var seen map[[2]string]bool
 	for _, b := range batch {
 		if b.err != nil {
 			continue
 		}
+		if feedsOf[b.feed.UnitCode] < 2 {
+			posts = append(posts, b.posts...)
+			continue
+		}
+		if seen == nil {
+			seen = map[[2]string]bool{}
+		}
 		for _, q := range b.posts {
 			k := [2]string{q.UnitCode, q.ItemKey}
-			if !seen[k] { // the same item in two feeds of one unit is one post
+			if !seen[k] {
 				seen[k] = true
 				posts = append(posts, q)
 			}
 		}
 	}
-	if len(posts) > 0 && ctx.Err() == nil {
-		ur, err := p.st.UpsertPosts(ctx, posts)
-		if err != nil {
-			p.log.Error("unable to store posts", slog.Int("posts", len(posts)), slog.Any("error", err))
-			for i := range batch {
-				if batch[i].err == nil && len(batch[i].posts) > 0 {
-					p.forgetBody(batch[i].feed.ID) // store it again next time
-					batch[i].err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store posts of feed %s: %w", batch[i].feed.ID, err)}
-				}
-			}
-		} else {
-			sum.NewPosts += len(ur.Inserted)
-			sum.UpdatedPosts += ur.Updated
-		}
+	if len(posts) > 0 {
+		p.storePosts(ctx, batch, posts, sum)
 	}
 	for _, b := range batch {
 		switch {
@@ -280,33 +292,116 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 		default:
 			sum.OK++
 		}
-		p.finish(ctx, b)
+	}
+	p.finish(ctx, batch)
+}
+
+// storePosts writes the posts of a batch in one call. If that fails, it writes each
+// feed's posts on its own, so one feed whose posts cannot be stored does not fail the
+// others. A feed whose posts were not stored is marked failed (shutting down: canceled)
+// and its body forgotten, so it is read and stored again next time and never recorded
+// as read.
+func (p *Poller) storePosts(ctx context.Context, batch []polled, posts []models.Post, sum *Summary) {
+	fail := func(b *polled, err error) {
+		p.forgetBody(b.feed.ID)
+		if ctx.Err() != nil {
+			b.err = &FetchError{Kind: ErrCanceled, Err: ctx.Err()}
+			return
+		}
+		b.err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: unable to store posts of feed %s: %w", b.feed.ID, err)}
+	}
+	withPosts := 0
+	for _, b := range batch {
+		if b.err == nil && len(b.posts) > 0 {
+			withPosts++
+		}
+	}
+	err := ctx.Err()
+	if err == nil {
+		var ur store.UpsertResult
+		if ur, err = p.st.UpsertPosts(ctx, posts); err == nil {
+			sum.NewPosts += len(ur.Inserted)
+			sum.UpdatedPosts += ur.Updated
+			return
+		}
+		p.log.Error("unable to store posts", slog.Int("posts", len(posts)), slog.Int("feeds", withPosts), slog.Any("error", err))
+	}
+	for i := range batch {
+		b := &batch[i]
+		if b.err != nil || len(b.posts) == 0 {
+			continue
+		}
+		if ctx.Err() != nil || withPosts == 1 {
+			fail(b, err)
+			continue
+		}
+		ur, ferr := p.st.UpsertPosts(ctx, b.posts)
+		if ferr != nil {
+			p.log.Error("unable to store the posts of a feed", slog.String("feed_id", b.feed.ID), slog.Int("posts", len(b.posts)), slog.Any("error", ferr))
+			fail(b, ferr)
+			continue
+		}
+		sum.NewPosts += len(ur.Inserted)
+		sum.UpdatedPosts += ur.Updated
 	}
 }
 
-// finish records one feed's schedule and health after its poll and releases its lease.
-func (p *Poller) finish(ctx context.Context, b polled) {
-	f, err := b.feed, b.err
-	if err != nil && ctx.Err() != nil {
-		// shutting down: not the feed's fault, release the lease and keep its health
-		f.LeaseHolder, f.LeaseUntil = "", nil
-		if uerr := p.st.UpdateFeed(context.WithoutCancel(ctx), f); uerr != nil {
-			p.log.Warn("unable to release feed", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+// finish records the batch's feeds' schedules and health after their poll, in one write,
+// and releases their leases.
+func (p *Poller) finish(ctx context.Context, batch []polled) {
+	now := p.clock.Now()
+	shutdown, wctx := ctx.Err() != nil, ctx
+	if shutdown {
+		wctx = context.WithoutCancel(ctx) // what was learnt before the shutdown is kept
+	}
+	feeds := make([]models.Feed, len(batch))
+	for i, b := range batch {
+		f := b.feed
+		if b.err != nil && shutdown {
+			// not the feed's fault: release the lease and keep its health
+			f.LeaseHolder, f.LeaseUntil = "", nil
+		} else {
+			p.record(wctx, &f, b.fr, b.title, b.err, now)
 		}
-		return
+		feeds[i] = f
 	}
-	old := f.State
-	p.record(ctx, &f, b.fr, b.title, err, p.clock.Now())
-	if uerr := p.st.UpdateFeed(ctx, f); uerr != nil {
-		p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+	saved := p.saveFeeds(wctx, feeds)
+	for i, b := range batch {
+		if b.err != nil && shutdown {
+			continue
+		}
+		f, old := feeds[i], b.feed.State
+		if saved[i] && old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
+			p.opts.OnStateChange(ctx, f, old, f.State)
+		}
+		if b.err != nil {
+			p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
+				slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", b.err))
+		}
 	}
-	if old != f.State && p.opts.OnStateChange != nil && !(old == "" && f.State == models.FeedOK) {
-		p.opts.OnStateChange(ctx, f, old, f.State)
+}
+
+// saveFeeds writes the feeds' states in one call. If that fails (a feed deleted while it
+// was polled, a write error), it writes them one by one, so each feed gets its own
+// outcome. It reports which feeds were saved.
+func (p *Poller) saveFeeds(ctx context.Context, feeds []models.Feed) []bool {
+	saved := make([]bool, len(feeds))
+	err := p.st.UpdateFeeds(ctx, feeds)
+	if err == nil {
+		for i := range saved {
+			saved[i] = true
+		}
+		return saved
 	}
-	if err != nil {
-		p.log.Info("feed poll failed", slog.String("feed_id", f.ID), slog.String("url", f.URL),
-			slog.Int("failures", f.ConsecutiveFailures), slog.Any("error", err))
+	p.log.Warn("unable to save feed states together, saving one by one", slog.Int("feeds", len(feeds)), slog.Any("error", err))
+	for i, f := range feeds {
+		if uerr := p.st.UpdateFeed(ctx, f); uerr != nil {
+			p.log.Error("unable to save feed state", slog.String("feed_id", f.ID), slog.Any("error", uerr))
+			continue
+		}
+		saved[i] = true
 	}
+	return saved
 }
 
 // forgetBody drops the remembered body hash of a feed.

@@ -466,3 +466,140 @@ func TestPollPerHostLimit(t *testing.T) {
 		t.Errorf("%d fetches to one host at once, limit is 2", peak.Load())
 	}
 }
+
+// TestPollFeedDeletedWhilePolled checks that a feed removed while it was being polled
+// neither comes back nor keeps the other feeds of its batch from being recorded.
+func TestPollFeedDeletedWhilePolled(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	env.srv.set("/ok.rss", rssDoc("Xã C", rssItem{"c1", "Tin một", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	env.srv.fail("/down.rss", http.StatusServiceUnavailable, nil)
+	env.srv.fail("/gone.rss", http.StatusServiceUnavailable, nil)
+	ok := env.addFeed(t, "XC", "/ok.rss", "")
+	down := env.addFeed(t, "XD", "/down.rss", "")
+	gone := env.addFeed(t, "XG", "/gone.rss", "")
+	if err := env.st.DeleteFeed(context.Background(), gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	s := env.poller.PollFeeds(context.Background(), []models.Feed{ok, down, gone})
+	if s.OK != 1 || s.Failed != 2 || s.NewPosts != 1 {
+		t.Errorf("summary: %s, want 1 ok with 1 new post and 2 failed", s)
+	}
+	if got := env.feed(t, ok.ID); got.State != models.FeedOK || got.LastSuccessAt == nil || got.Title != "Xã C" {
+		t.Errorf("working feed not recorded: %+v", got)
+	}
+	if got := env.feed(t, down.ID); got.State != models.FeedFailing || got.ConsecutiveFailures != 1 || got.LastStatus != http.StatusServiceUnavailable {
+		t.Errorf("failing feed not recorded: %+v", got)
+	}
+	if _, err := env.st.GetFeed(context.Background(), gone.ID); err == nil {
+		t.Error("the deleted feed came back")
+	}
+	if want := []string{down.ID + ":->failing"}; fmt.Sprint(env.states) != fmt.Sprint(want) {
+		t.Errorf("state changes reported: %v, want %v (none for the deleted feed)", env.states, want)
+	}
+}
+
+// TestPollStoresFullBatches checks that the writer waits for full batches: 200 feeds are
+// stored in two transactions (128 and 72 feeds), not in as many as happened to be ready
+// at once, and every feed and post is recorded.
+func TestPollStoresFullBatches(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	var fs []models.Feed
+	for i := range 200 {
+		path := fmt.Sprintf("/x%d.rss", i)
+		env.srv.set(path, rssDoc("Xã", rssItem{fmt.Sprintf("x%d", i), "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+		fs = append(fs, env.addFeed(t, fmt.Sprintf("X%03d", i), path, models.KindGoodNews))
+	}
+	s := env.poller.PollFeeds(context.Background(), fs)
+	if s.OK != 200 || s.NewPosts != 200 {
+		t.Fatalf("poll: %s, want 200 ok and 200 new posts", s)
+	}
+	if n := env.st.upserts.Load(); n != 2 {
+		t.Errorf("posts of 200 feeds were written in %d transactions, want 2", n)
+	}
+	for _, f := range fs {
+		if got := env.feed(t, f.ID); got.State != models.FeedOK || got.LeaseHolder != "" || got.LastSuccessAt == nil {
+			t.Errorf("feed %s not recorded: %+v", f.URL, got)
+		}
+		if n := len(env.posts(t, f.UnitCode)); n != 1 {
+			t.Errorf("unit %s has %d posts, want 1", f.UnitCode, n)
+		}
+	}
+}
+
+// refusingStore fails every UpsertPosts call that holds the post with item key refuse.
+type refusingStore struct {
+	store.Store
+	refuse string
+}
+
+func (s refusingStore) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
+	for _, p := range posts {
+		if p.ItemKey == s.refuse {
+			return store.UpsertResult{}, fmt.Errorf("test: post %s refused: %w", p.ItemKey, store.ErrInvalid)
+		}
+	}
+	return s.Store.UpsertPosts(ctx, posts)
+}
+
+// TestPollOneUnstorableFeedFailsAlone checks that a feed whose posts cannot be stored does
+// not keep the other feeds of its batch from being stored, and is read again next time.
+func TestPollOneUnstorableFeedFailsAlone(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	env.srv.set("/good.rss", rssDoc("Xã G", rssItem{"g1", "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	env.srv.set("/bad.rss", rssDoc("Xã B", rssItem{"b1", "Tin hỏng", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	good := env.addFeed(t, "XG", "/good.rss", "")
+	bad := env.addFeed(t, "XB", "/bad.rss", "")
+	p := NewPoller(refusingStore{Store: env.st, refuse: "b1"}, env.poller.client, kindByFeed{}, env.clock, PollerOptions{Log: env.poller.log})
+
+	s := p.PollFeeds(context.Background(), []models.Feed{good, bad})
+	if s.OK != 1 || s.Failed != 1 || s.NewPosts != 1 {
+		t.Errorf("summary: %s, want the good feed stored and the other failed", s)
+	}
+	if n := len(env.posts(t, "XG")); n != 1 {
+		t.Errorf("the good feed's unit has %d posts, want 1", n)
+	}
+	if got := env.feed(t, good.ID); got.State != models.FeedOK {
+		t.Errorf("good feed state %q, want ok", got.State)
+	}
+	if got := env.feed(t, bad.ID); got.State != models.FeedFailing || got.LastError == "" {
+		t.Errorf("unstorable feed recorded as %+v, want failing with an error", got)
+	}
+	// Same body again: it is not taken as already stored.
+	if s := p.PollFeeds(context.Background(), []models.Feed{env.feed(t, bad.ID)}); s.Failed != 1 {
+		t.Errorf("second poll of the unstorable feed: %s, want failed again", s)
+	}
+}
+
+// cancelingClassifier cancels the poll (a shutdown) once a feed has been read.
+type cancelingClassifier struct{ cancel context.CancelFunc }
+
+func (c cancelingClassifier) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	c.cancel()
+	return kindByFeed{}.Classify(p, f)
+}
+
+// TestPollShutdownBeforeStoringKeepsFeedUnread checks that a feed read but not stored
+// when the process shuts down is not recorded as read (no new validators): its posts are
+// stored by the next poll instead of being lost behind a 304.
+func TestPollShutdownBeforeStoringKeepsFeedUnread(t *testing.T) {
+	env := newPollEnv(t, true, PollerOptions{})
+	env.srv.set("/s.rss", rssDoc("Xã S", rssItem{"s1", "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	f := env.addFeed(t, "XS", "/s.rss", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := NewPoller(env.st, env.poller.client, cancelingClassifier{cancel}, env.clock, PollerOptions{Log: env.poller.log})
+	p.PollFeeds(ctx, []models.Feed{f})
+	got := env.feed(t, f.ID)
+	if got.ETag != "" || got.State == models.FeedOK || got.LeaseHolder != "" {
+		t.Errorf("feed after a shutdown before storing: ETag %q, state %q, lease %q; want no validators, no ok, lease released",
+			got.ETag, got.State, got.LeaseHolder)
+	}
+	if n := len(env.posts(t, "XS")); n != 0 {
+		t.Fatalf("%d posts stored after the shutdown, want 0", n)
+	}
+	s := env.poller.PollFeeds(context.Background(), []models.Feed{got})
+	if s.NewPosts != 1 || s.NotModified != 0 {
+		t.Errorf("poll after the restart: %s, want the post stored", s)
+	}
+}

@@ -93,6 +93,10 @@ type FeedStore interface {
 	// UpdateFeed replaces a feed's mutable fields (title, default kind, validators,
 	// scheduling, health); ErrNotFound if absent.
 	UpdateFeed(ctx context.Context, f models.Feed) error
+	// UpdateFeeds does what UpdateFeed does for many feeds in one write (one transaction
+	// where the backend has them), so a poll records a batch of feeds at once. Absent
+	// feeds are skipped: the others are still written and the error wraps ErrNotFound.
+	UpdateFeeds(ctx context.Context, feeds []models.Feed) error
 	// DeleteFeed removes a feed (its posts stay); ErrNotFound if absent.
 	DeleteFeed(ctx context.Context, id string) error
 	// ClaimDueFeeds leases up to limit feeds with NextCheckAt <= now whose lease is free or

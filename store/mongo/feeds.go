@@ -146,13 +146,13 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 	return out, nil
 }
 
-// UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.
-func (s *Store) UpdateFeed(ctx context.Context, f models.Feed) error {
+// feedSet is the $set of a feed's mutable fields (UpdateFeed, UpdateFeeds).
+func feedSet(f models.Feed) bson.D {
 	if f.UpdatedAt.IsZero() {
 		f.UpdatedAt = now()
 	}
 	d := toFeedDoc(f)
-	set := bson.D{
+	return bson.D{
 		{Key: "title", Value: d.Title}, {Key: "default_kind", Value: d.DefaultKind},
 		{Key: "etag", Value: d.ETag}, {Key: "last_modified", Value: d.LastModified},
 		{Key: "next_check_at", Value: d.NextCheckAt}, {Key: "last_check_at", Value: d.LastCheckAt},
@@ -162,12 +162,38 @@ func (s *Store) UpdateFeed(ctx context.Context, f models.Feed) error {
 		{Key: "last_error", Value: d.LastError}, {Key: "last_error_detail", Value: d.LastErrorDetail},
 		{Key: "last_status", Value: d.LastStatus}, {Key: "updated_at", Value: d.UpdatedAt},
 	}
-	res, err := s.col(colFeeds).UpdateOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, bson.D{{Key: "$set", Value: set}})
+}
+
+// UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.
+func (s *Store) UpdateFeed(ctx context.Context, f models.Feed) error {
+	res, err := s.col(colFeeds).UpdateOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, bson.D{{Key: "$set", Value: feedSet(f)}})
 	if err != nil {
 		return mapErr("update feed "+f.ID, err)
 	}
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("mongo: feed %q: %w", f.ID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// UpdateFeeds replaces the mutable fields of many feeds in one unordered bulk write.
+// Absent feeds are skipped: the others are written and the error wraps ErrNotFound.
+func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
+	if len(feeds) == 0 {
+		return nil
+	}
+	writes := make([]mongo.WriteModel, len(feeds))
+	for i, f := range feeds {
+		writes[i] = mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: f.ID}}).
+			SetUpdate(bson.D{{Key: "$set", Value: feedSet(f)}})
+	}
+	res, err := s.col(colFeeds).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return mapErr(fmt.Sprintf("update %d feeds", len(feeds)), err)
+	}
+	if missing := int64(len(feeds)) - res.MatchedCount; missing > 0 {
+		return fmt.Errorf("mongo: %d of %d feeds: %w", missing, len(feeds), store.ErrNotFound)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"tintot/models"
@@ -108,20 +109,59 @@ func scanBriefFeed(sc rowScanner) (models.Feed, error) {
 	return f, err
 }
 
+// updateFeedSQL replaces a feed's mutable fields; its arguments are updateFeedArgs.
+const updateFeedSQL = `UPDATE feeds SET title = ?, default_kind = ?, etag = ?, last_modified = ?,
+	next_check_at = ?, last_check_at = ?, lease_holder = ?, lease_until = ?, state = ?, consecutive_failures = ?,
+	last_success_at = ?, failing_since = ?, last_error = ?, last_error_detail = ?, last_status = ?, updated_at = ?
+	WHERE id = ?`
+
+func updateFeedArgs(f models.Feed) []any {
+	return []any{f.Title, string(f.DefaultKind), f.ETag, f.LastModified, ms(f.NextCheckAt), msPtr(f.LastCheckAt), f.LeaseHolder, msPtr(f.LeaseUntil),
+		string(f.State), f.ConsecutiveFailures, msPtr(f.LastSuccessAt), msPtr(f.FailingSince), f.LastError, f.LastErrorDetail,
+		f.LastStatus, ms(nowIfZero(f.UpdatedAt)), f.ID}
+}
+
 // UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.
 func (s *Store) UpdateFeed(ctx context.Context, f models.Feed) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE feeds SET title = ?, default_kind = ?, etag = ?, last_modified = ?,
-		next_check_at = ?, last_check_at = ?, lease_holder = ?, lease_until = ?, state = ?, consecutive_failures = ?,
-		last_success_at = ?, failing_since = ?, last_error = ?, last_error_detail = ?, last_status = ?, updated_at = ?
-		WHERE id = ?`,
-		f.Title, string(f.DefaultKind), f.ETag, f.LastModified, ms(f.NextCheckAt), msPtr(f.LastCheckAt), f.LeaseHolder, msPtr(f.LeaseUntil),
-		string(f.State), f.ConsecutiveFailures, msPtr(f.LastSuccessAt), msPtr(f.FailingSince), f.LastError, f.LastErrorDetail,
-		f.LastStatus, ms(nowIfZero(f.UpdatedAt)), f.ID)
+	res, err := s.updateFeed.ExecContext(ctx, updateFeedArgs(f)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: unable to update feed %s: %w", f.ID, mapErr(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("sqlite: feed %s: %w", f.ID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// UpdateFeeds replaces the mutable fields of many feeds in one transaction (one commit
+// for a whole poll batch). Absent feeds are skipped: the others are written and the error
+// names the absent ones and wraps ErrNotFound.
+func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
+	if len(feeds) == 0 {
+		return nil
+	}
+	var missing []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		missing = missing[:0]
+		st := tx.StmtContext(ctx, s.updateFeed)
+		for _, f := range feeds {
+			res, err := st.ExecContext(ctx, updateFeedArgs(f)...)
+			if err != nil {
+				return fmt.Errorf("sqlite: unable to update feed %s: %w", f.ID, mapErr(err))
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("sqlite: unable to update feed %s: %w", f.ID, err)
+			} else if n == 0 {
+				missing = append(missing, f.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("sqlite: feeds %s: %w", strings.Join(missing, ", "), store.ErrNotFound)
 	}
 	return nil
 }

@@ -303,6 +303,12 @@ CREATE TRIGGER units_version_delete AFTER DELETE ON units BEGIN
 	UPDATE registry_version SET version = version + 1 WHERE id = 1;
 END;
 `,
+	// 5: inserts keep the counters from Go, one upsert per (day, unit, kind) of a batch
+	// instead of one per post: the trigger also made every post insert keep a statement
+	// journal (a copy of each page it touched). Updates and deletes keep their triggers.
+	`
+DROP TRIGGER post_counts_insert;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

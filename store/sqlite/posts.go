@@ -2,13 +2,16 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"tintot/models"
 	"tintot/store"
@@ -62,13 +65,23 @@ func overrideJSON(o *models.Override) (any, error) {
 	return string(b), nil
 }
 
+// newPostID returns a random 32-hex-digit ID, like store.NewID, whose first 12 digits are
+// the current unix millisecond: new posts land at the end of the ID index instead of on
+// random pages of it, so a batch of inserts dirties a few pages rather than most of them.
+func newPostID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
+	_, _ = rand.Read(b[6:]) // never fails (it crashes the program instead)
+	return hex.EncodeToString(b[:])
+}
+
 // preparePost checks a post's identity and fills the derived fields.
 func preparePost(p *models.Post) error {
 	if p.UnitCode == "" || p.ItemKey == "" {
 		return fmt.Errorf("sqlite: post %q needs a unit code and an item key: %w", p.Title, store.ErrInvalid)
 	}
 	if p.ID == "" {
-		p.ID = store.NewID()
+		p.ID = newPostID()
 	}
 	if p.Source == "" {
 		p.Source = models.SourceFeed
@@ -88,8 +101,14 @@ func preparePost(p *models.Post) error {
 	return nil
 }
 
-// insertPostSQL inserts one post with its effective kind and whether it counts.
-const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+// insertPostSQL inserts one post with its effective kind and whether it counts, unless
+// its unit already has the item key (then nothing changes and no row is affected).
+const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+	ON CONFLICT(unit_code, item_key) DO NOTHING`
+
+// updatePostSQL refreshes what a re-poll may change of a post already stored.
+const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?,
+	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + ` WHERE unit_code = ? AND item_key = ?`
 
 // insertPostArgs are the arguments of insertPostSQL for p.
 func insertPostArgs(p models.Post) ([]any, error) {
@@ -102,14 +121,62 @@ func insertPostArgs(p models.Post) ([]any, error) {
 		string(p.Kind()), boolInt(p.Counted())}, nil
 }
 
-func insertPost(ctx context.Context, q execer, p models.Post) error {
-	args, err := insertPostArgs(p)
-	if err != nil {
-		return err
+// countKey is one post_counts row.
+type countKey struct{ day, unit, kind string }
+
+// countDelta is what inserted posts add to one post_counts row.
+type countDelta struct{ count, manual int }
+
+// pendingCounts collects the counter increments of posts inserted in a transaction, so
+// each (day, unit, kind) row is written once per batch rather than once per post. Posts
+// already stored move their counters through the update and delete triggers, so the
+// increments must be written before any such statement runs in the same transaction.
+type pendingCounts map[countKey]countDelta
+
+// add records an inserted post.
+func (c pendingCounts) add(p models.Post) {
+	if !p.Counted() {
+		return
 	}
-	if _, err = q.ExecContext(ctx, insertPostSQL, args...); err != nil {
-		return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+	k := countKey{day: p.LocalDay, unit: p.UnitCode, kind: string(p.Kind())}
+	d := c[k]
+	d.count++
+	if p.Source == models.SourceManual {
+		d.manual++
 	}
+	c[k] = d
+}
+
+// countPostsSQL adds inserted posts to a post_counts row.
+const countPostsSQL = `INSERT INTO post_counts(local_day, unit_code, kind, count, manual) VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + excluded.count, manual = manual + excluded.manual`
+
+// flush writes the collected increments in key order with st (countPostsSQL within the
+// posts' transaction) and forgets them.
+func (c pendingCounts) flush(ctx context.Context, st *sql.Stmt) error {
+	if len(c) == 0 {
+		return nil
+	}
+	keys := make([]countKey, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b countKey) int {
+		if n := strings.Compare(a.day, b.day); n != 0 {
+			return n
+		}
+		if n := strings.Compare(a.unit, b.unit); n != 0 {
+			return n
+		}
+		return strings.Compare(a.kind, b.kind)
+	})
+	for _, k := range keys {
+		d := c[k]
+		if _, err := st.ExecContext(ctx, k.day, k.unit, k.kind, d.count, d.manual); err != nil {
+			return fmt.Errorf("sqlite: unable to count posts of %s on %s: %w", k.unit, k.day, err)
+		}
+	}
+	clear(c)
 	return nil
 }
 
@@ -127,51 +194,64 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 		prepared[i] = p
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res = store.UpsertResult{}
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM posts WHERE unit_code = ? AND item_key = ?`)
-		if err != nil {
-			return fmt.Errorf("sqlite: prepare post lookup: %w", err)
-		}
-		defer find.Close()
-		update, err := tx.PrepareContext(ctx, `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?,
-			rule_reason = ?, updated_at = ?, eff_kind = `+effKindSQL+` WHERE id = ?`)
-		if err != nil {
-			return fmt.Errorf("sqlite: prepare post update: %w", err)
-		}
-		defer update.Close()
-		insert, err := tx.PrepareContext(ctx, insertPostSQL)
-		if err != nil {
-			return fmt.Errorf("sqlite: prepare post insert: %w", err)
-		}
-		defer insert.Close()
-		for _, p := range prepared {
-			var id string
-			err := find.QueryRowContext(ctx, p.UnitCode, p.ItemKey).Scan(&id)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				args, err := insertPostArgs(p)
-				if err != nil {
-					return err
-				}
-				if _, err := insert.ExecContext(ctx, args...); err != nil {
-					return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
-				}
-				res.Inserted = append(res.Inserted, p)
-			case err != nil:
-				return fmt.Errorf("sqlite: unable to look up post %s of %s: %w", p.ItemKey, p.UnitCode, err)
-			default:
-				_, err := update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind),
-					p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), id)
-				if err != nil {
-					return fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
-				}
-				res.Updated++
-			}
-		}
-		return nil
+		var err error
+		res, err = s.upsertPosts(ctx, tx, prepared)
+		return err
 	})
 	if err != nil {
 		return store.UpsertResult{}, err
+	}
+	return res, nil
+}
+
+// upsertPosts inserts the new posts and updates the stored ones within tx, keeping the day
+// counters. The posts are already prepared, and reordered: the inserted ones are returned
+// as the front of posts.
+func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
+	var res store.UpsertResult
+	insert, count := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts)
+	var update *sql.Stmt
+	counts := pendingCounts{}
+	inserted := 0
+	for _, p := range posts {
+		args, err := insertPostArgs(p)
+		if err != nil {
+			return res, err
+		}
+		r, err := insert.ExecContext(ctx, args...)
+		if err != nil {
+			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, err)
+		}
+		if n > 0 {
+			posts[inserted] = p // posts is UpsertPosts' own copy: the inserted ones move to its front
+			inserted++
+			counts.add(p)
+			continue
+		}
+		// Already stored: its counters may move (update trigger), so the pending
+		// increments go first.
+		if err := counts.flush(ctx, count); err != nil {
+			return res, err
+		}
+		if update == nil {
+			update = tx.StmtContext(ctx, s.updatePost)
+		}
+		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind),
+			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey)
+		if err != nil {
+			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+		}
+		res.Updated++
+	}
+	if err := counts.flush(ctx, count); err != nil {
+		return res, err
+	}
+	if inserted > 0 {
+		res.Inserted = posts[:inserted:inserted]
 	}
 	return res, nil
 }
@@ -182,7 +262,27 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 	if err := preparePost(&p); err != nil {
 		return models.Post{}, err
 	}
-	if err := insertPost(ctx, s.w, p); err != nil {
+	args, err := insertPostArgs(p)
+	if err != nil {
+		return models.Post{}, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.StmtContext(ctx, s.insertPost).ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("sqlite: post %s of %s already exists: %w", p.ItemKey, p.UnitCode, store.ErrConflict)
+		}
+		counts := pendingCounts{}
+		counts.add(p)
+		return counts.flush(ctx, tx.StmtContext(ctx, s.countPosts))
+	})
+	if err != nil {
 		return models.Post{}, err
 	}
 	return p, nil
@@ -298,8 +398,8 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 const countFilterInSQL = 64
 
 // CountPosts counts counted posts by unit, local day and effective kind for days in
-// [FromDay, ToDay], ordered by day, unit and kind. It reads the per-day counters that the
-// post triggers keep, never the posts themselves.
+// [FromDay, ToDay], ordered by day, unit and kind. It reads the per-day counters kept
+// with every post write, never the posts themselves.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
 	out := []models.DayCount{}
 	units := map[string]string{} // interned: the parsed codes are slices of whole days' text

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"sort"
 	"testing"
 	"time"
@@ -82,6 +83,60 @@ func testFeeds(t *testing.T, open Opener) {
 		missing := got
 		missing.ID = "missing"
 		mustIs(t, "UpdateFeed missing", s.UpdateFeed(ctx(t), missing), store.ErrNotFound)
+	})
+	t.Run("UpdateFeedsBatch", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune))
+		var fs []models.Feed
+		for _, f := range []models.Feed{feed("X1", "https://x1.vn/rss"), feed("X1", "https://x1.vn/atom"), feed("X2", "https://x2.vn/rss")} {
+			c, err := s.CreateFeed(ctx(t), f)
+			mustNil(t, "CreateFeed", err)
+			fs = append(fs, c)
+		}
+		mustNil(t, "UpdateFeeds of none", s.UpdateFeeds(ctx(t), nil))
+
+		// A poll batch: one feed fine with new validators, one failing, one deleted meanwhile.
+		ok, failing, gone := fs[0], fs[1], fs[2]
+		mustNil(t, "DeleteFeed", s.DeleteFeed(ctx(t), gone.ID))
+		ok.Title, ok.ETag, ok.LastModified = "Tin tốt X1", `"v2"`, "Fri, 27 Nov 2026 03:00:00 GMT"
+		ok.NextCheckAt, ok.LastCheckAt, ok.LastSuccessAt = base.Add(30*time.Minute), ptr(base), ptr(base)
+		ok.LeaseHolder, ok.LeaseUntil, ok.LastStatus = "", nil, 200
+		failing.State, failing.ConsecutiveFailures, failing.FailingSince = models.FeedFailing, 2, ptr(base.Add(-time.Hour))
+		failing.LastError, failing.LastErrorDetail, failing.LastStatus = "Máy chủ báo lỗi 503", "HTTP 503", 503
+		failing.NextCheckAt, failing.LastCheckAt = base.Add(15*time.Minute), ptr(base)
+		gone.State = models.FeedBroken
+		err := s.UpdateFeeds(ctx(t), []models.Feed{ok, gone, failing})
+		mustIs(t, "UpdateFeeds with a deleted feed", err, store.ErrNotFound)
+
+		for _, want := range []models.Feed{ok, failing} {
+			got, err := s.GetFeed(ctx(t), want.ID)
+			mustNil(t, "GetFeed "+want.URL, err)
+			if got.Title != want.Title || got.ETag != want.ETag || got.LastModified != want.LastModified || got.State != want.State ||
+				got.ConsecutiveFailures != want.ConsecutiveFailures || got.LastError != want.LastError ||
+				got.LastErrorDetail != want.LastErrorDetail || got.LastStatus != want.LastStatus || got.LeaseHolder != "" {
+				t.Errorf("after UpdateFeeds %s = %+v, want %+v", want.URL, got, want)
+			}
+			sameTime(t, want.URL+" NextCheckAt", got.NextCheckAt, want.NextCheckAt)
+			sameTimePtr(t, want.URL+" LastCheckAt", got.LastCheckAt, want.LastCheckAt)
+			sameTimePtr(t, want.URL+" LastSuccessAt", got.LastSuccessAt, want.LastSuccessAt)
+			sameTimePtr(t, want.URL+" FailingSince", got.FailingSince, want.FailingSince)
+			sameTimePtr(t, want.URL+" LeaseUntil", got.LeaseUntil, nil)
+		}
+		if _, err := s.GetFeed(ctx(t), gone.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("UpdateFeeds brought back a deleted feed: GetFeed error = %v", err)
+		}
+
+		ok.State, failing.State = models.FeedBroken, models.FeedOK
+		mustNil(t, "UpdateFeeds of stored feeds", s.UpdateFeeds(ctx(t), []models.Feed{ok, failing}))
+		listed, err := s.ListFeeds(ctx(t), store.FeedFilter{UnitCode: "X1"})
+		mustNil(t, "ListFeeds", err)
+		states := map[string]models.FeedState{}
+		for _, f := range listed {
+			states[f.ID] = f.State
+		}
+		if states[ok.ID] != models.FeedBroken || states[failing.ID] != models.FeedOK {
+			t.Errorf("after the second UpdateFeeds states = %v, want %s broken and %s ok", states, ok.ID, failing.ID)
+		}
 	})
 	t.Run("UniquePerUnitAndURL", func(t *testing.T) {
 		s := open(t)
