@@ -109,28 +109,38 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 	return d, nil
 }
 
-// extendStreaks loads older counts for the units whose streak ending at refDay runs past
-// the days d holds (the first load covers two weeks only, which settles most units), two
-// weeks at a time and only for the units still open, and returns their full streaks.
-func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay, heldFrom string, d *quota.Data, now time.Time) (map[string]int, error) {
-	stillOpen := func(us []models.Unit) []models.Unit {
-		var open []models.Unit
-		for _, u := range us {
-			if _, complete, err := s.Engine.Streak(u, refDay, now, d); err == nil && !complete {
-				open = append(open, u)
-			}
+// openStreaks returns the units whose streak ending at refDay runs past the days d holds
+// (the first load covers two weeks only, which settles most units).
+func (s *Service) openStreaks(units []models.Unit, refDay string, d *quota.Data, now time.Time) []models.Unit {
+	var open []models.Unit
+	for _, u := range units {
+		if _, complete, err := s.Engine.Streak(u, refDay, now, d); err == nil && !complete {
+			open = append(open, u)
 		}
-		return open
 	}
-	first := stillOpen(units)
-	if len(first) == 0 {
+	return open
+}
+
+// streakWindow is how many older days each round of extendStreaks loads.
+const streakWindow = 14
+
+// olderFrom is the first day of the round of older counts loaded before held.
+func (s *Service) olderFrom(refDay, held string) string {
+	return max(addDays(held, -streakWindow, s.loc()), addDays(refDay, -quota.StreakLookback, s.loc()))
+}
+
+// extendStreaks returns the full streaks ending at refDay of open, the units whose
+// streaks may run past heldFrom (the first day d holds): it loads older counts a round of
+// days at a time, only for the units whose streaks are still open.
+func (s *Service) extendStreaks(ctx context.Context, open []models.Unit, refDay, heldFrom string, d *quota.Data, now time.Time) (map[string]int, error) {
+	if len(open) == 0 {
 		return nil, nil
 	}
 	limit := addDays(refDay, -quota.StreakLookback, s.loc())
-	for open, held := first, heldFrom; len(open) > 0 && held > limit; open = stillOpen(open) {
-		from := max(addDays(held, -14, s.loc()), limit)
-		codes := make([]string, len(open))
-		for i, u := range open {
+	for still, held := s.openStreaks(open, refDay, d, now), heldFrom; len(still) > 0 && held > limit; still = s.openStreaks(still, refDay, d, now) {
+		from := s.olderFrom(refDay, held)
+		codes := make([]string, len(still))
+		for i, u := range still {
 			codes[i] = u.Code
 		}
 		if err := s.countEach(ctx, codes, from, addDays(held, -1, s.loc()), d.AddCount); err != nil {
@@ -139,8 +149,8 @@ func (s *Service) extendStreaks(ctx context.Context, units []models.Unit, refDay
 		d.Since(from)
 		held = from
 	}
-	out := make(map[string]int, len(first))
-	for _, u := range first {
+	out := make(map[string]int, len(open))
+	for _, u := range open {
 		n, _, _ := s.Engine.Streak(u, refDay, now, d)
 		out[u.Code] = n
 	}
@@ -293,22 +303,51 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 	if err != nil {
 		return r, err
 	}
+	// Streaks that run past the loaded days need older counts: the first round of them is
+	// read while the engine builds the review (which only reads d), then added to d.
+	ref := s.Engine.StreakDay(week, now)
+	open := s.openStreaks(units, ref, d, now)
+	type round struct {
+		from   string
+		counts []models.DayCount
+		err    error
+	}
+	older := make(chan round, 1)
+	if rd := (round{from: s.olderFrom(ref, from)}); len(open) == 0 || rd.from >= from {
+		older <- round{from: from} // nothing older to read
+	} else {
+		go func() {
+			codes := make(map[string]string, len(open)) // canonical strings: counts may alias buffers
+			list := make([]string, len(open))
+			for i, u := range open {
+				codes[u.Code], list[i] = u.Code, u.Code
+			}
+			rd.err = s.countEach(ctx, list, rd.from, addDays(from, -1, s.loc()), func(c models.DayCount) {
+				if code, ok := codes[c.UnitCode]; ok {
+					c.UnitCode = code
+					rd.counts = append(rd.counts, c)
+				}
+			})
+			older <- rd
+		}()
+	}
 	r, err = s.Engine.Review(week, parent, units, d, corr, now)
+	rd := <-older
 	if err != nil {
 		return r, fmt.Errorf("campaign: %w", err)
 	}
-	// A streak can only run past the loaded days if no day of this week was short.
-	var maybeLong []models.Unit
-	for _, row := range r.Rows {
-		short := false
-		for _, st := range row.DailyStatus {
-			short = short || st == models.StatusShort
-		}
-		if !short && row.Streak > 0 {
-			maybeLong = append(maybeLong, row.Unit)
-		}
+	if rd.err != nil {
+		return r, rd.err
 	}
-	streaks, err := s.extendStreaks(ctx, maybeLong, s.Engine.StreakDay(week, now), from, d, now)
+	held := from
+	if rd.from < from {
+		for _, c := range rd.counts {
+			d.AddCount(c)
+		}
+		d.Since(rd.from)
+		held = rd.from
+	}
+	streaks, err := s.extendStreaks(ctx, open, ref, held, d, now)
 	if err != nil {
 		return r, err
 	}
@@ -502,7 +541,7 @@ func (s *Service) AtRisk(ctx context.Context, now time.Time) ([]models.UnitStatu
 	for i, r := range reports {
 		atRisk[i] = r.Unit
 	}
-	streaks, err := s.extendStreaks(ctx, atRisk, today, from, d, now)
+	streaks, err := s.extendStreaks(ctx, s.openStreaks(atRisk, today, d, now), today, from, d, now)
 	if err != nil {
 		return nil, err
 	}
