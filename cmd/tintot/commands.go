@@ -17,6 +17,7 @@ import (
 	"tintot/registry"
 	"tintot/report"
 	"tintot/store"
+	"tintot/store/sqlite"
 )
 
 // withApp loads the config, wires the app, runs f and closes the app.
@@ -311,4 +312,36 @@ func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		return nil
 	})
+}
+
+// cmdBackup copies the SQLite database, consistent and checked, while tintot keeps
+// running; it never migrates the database, so it is safe before an upgrade.
+func cmdBackup(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "backup", "backup FILE")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	cfg, err := loadConfig(env, nil)
+	if err != nil {
+		return err
+	}
+	if cfg.Backend() != "sqlite" {
+		return errors.New("backup: the database is MongoDB: use mongodump (see deploy/BACKUP.md)")
+	}
+	dst := fs.Arg(0)
+	start := time.Now()
+	if err := sqlite.Backup(ctx, cfg.SQLitePath(), dst); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	size := int64(0)
+	if st, err := os.Stat(dst); err == nil {
+		size = st.Size()
+	}
+	fmt.Fprintf(env.stdout, "backed up %s to %s (%.1f MB, integrity ok) in %s\n",
+		cfg.SQLitePath(), dst, float64(size)/(1<<20), time.Since(start).Round(time.Millisecond))
+	return nil
 }

@@ -50,6 +50,7 @@ func commands() []command {
 		{"evaluate", "evaluate --week YYYY-Www [--parent CODE] [--format table|json|csv]  print the weekly review", cmdEvaluate},
 		{"reclassify", "reclassify [--unit CODE] [--since YYYY-MM-DD]  re-apply rules to posts without an override", cmdReclassify},
 		{"user", "user add|passwd|list            manage accounts", cmdUser},
+		{"backup", "backup FILE                    copy the SQLite database to FILE while tintot runs", cmdBackup},
 		{"version", "version                        print the version", cmdVersion},
 	}
 }

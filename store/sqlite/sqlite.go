@@ -39,6 +39,7 @@ type Store struct {
 	w     *sql.DB // writer: exactly one connection
 	r     *sql.DB // readers
 	units unitCache
+	path  string // the database file ("" : in memory)
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
@@ -88,6 +89,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{w: w, r: w}
+	if !memory {
+		s.path = path
+	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
