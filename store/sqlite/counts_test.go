@@ -212,3 +212,25 @@ func TestUpgradeBackfillsCounters(t *testing.T) {
 		t.Errorf("counts after upgrade = %+v, want %+v", got, want)
 	}
 }
+
+// TestCountPostsOddUnitCodesInMemory reads a day again row by row on a single-connection
+// in-memory database without waiting for the connection the packed read holds.
+func TestCountPostsOddUnitCodesInMemory(t *testing.T) {
+	s := mustOpen(t, ":memory:")
+	defer s.Close()
+	ctx := t.Context()
+	at := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
+	for i, c := range []string{"with\x1erec", "plain"} {
+		p := models.Post{UnitCode: c, ItemKey: "k", PublishedAt: at.AddDate(0, 0, i), RuleKind: models.KindGoodNews}
+		if _, err := s.UpsertPosts(ctx, []models.Post{p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.CountPosts(ctx, store.CountQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].UnitCode != "with\x1erec" || got[0].Day != "2026-11-27" || got[1].UnitCode != "plain" || got[1].Day != "2026-11-28" {
+		t.Errorf("CountPosts = %+v, want one count on each day, in day order", got)
+	}
+}

@@ -487,7 +487,9 @@ func (s *Store) countRows(ctx context.Context, w where, keep map[string]bool, fn
 
 // countPacked reads a whole day of counters as one string per day (rows crossing the
 // driver cost far more than the scan itself). A day whose text does not parse (a unit
-// code holding the separator characters) is read again row by row.
+// code holding the separator characters) is read again row by row, after the packed
+// query is closed (an in-memory database has a single connection), so from that day on
+// the days are held until then to keep their order.
 func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool, fn func(models.DayCount)) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT local_day, group_concat(packed, char(30)) FROM post_counts`+w.String()+
 		` GROUP BY local_day ORDER BY local_day`, w.args...)
@@ -499,40 +501,52 @@ func (s *Store) countPacked(ctx context.Context, w where, keep map[string]bool, 
 	for _, k := range models.Kinds {
 		kinds[string(k)] = k
 	}
-	var (
-		day, packed string
-		buf         []models.DayCount // one day, parsed before any is passed on
-	)
-	for rows.Next() {
-		if err := rows.Scan(&day, &packed); err != nil {
-			return fmt.Errorf("sqlite: unable to read counts: %w", err)
-		}
+	var buf []models.DayCount // one day, parsed before any of it is passed on
+	parseDay := func(day, packed string) bool {
 		buf = buf[:0]
-		good := true
 		for rec := range strings.SplitSeq(packed, "\x1e") {
-			var c models.DayCount
-			if c, good = parsePacked(rec, day, kinds); !good {
-				break
+			c, good := parsePacked(rec, day, kinds)
+			if !good {
+				return false
 			}
 			if keep == nil || keep[c.UnitCode] {
 				buf = append(buf, c)
 			}
 		}
-		if !good {
-			one := w
-			one.conds = append(slices.Clip(w.conds), "local_day = ?")
-			one.args = append(slices.Clip(w.args), day)
-			if err := s.countRows(ctx, one, keep, fn); err != nil {
-				return err
+		return true
+	}
+	type dayText struct{ day, packed string }
+	var held []dayText // from the first day that did not parse on
+	for rows.Next() {
+		var d dayText
+		if err := rows.Scan(&d.day, &d.packed); err != nil {
+			return fmt.Errorf("sqlite: unable to read counts: %w", err)
+		}
+		if held == nil && parseDay(d.day, d.packed) {
+			for _, c := range buf {
+				fn(c)
 			}
 			continue
 		}
-		for _, c := range buf {
-			fn(c)
-		}
+		held = append(held, d)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("sqlite: unable to count posts: %w", err)
+	}
+	rows.Close()
+	for _, d := range held {
+		if parseDay(d.day, d.packed) {
+			for _, c := range buf {
+				fn(c)
+			}
+			continue
+		}
+		one := w
+		one.conds = append(slices.Clip(w.conds), "local_day = ?")
+		one.args = append(slices.Clip(w.args), d.day)
+		if err := s.countRows(ctx, one, keep, fn); err != nil {
+			return err
+		}
 	}
 	return nil
 }
