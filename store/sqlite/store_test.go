@@ -26,3 +26,16 @@ func openTest(t *testing.T) *Store {
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
 }
+
+// TestContractInMemory runs the contract on an in-memory database, where readers and the
+// writer share one connection: a read nested inside another would wait forever.
+func TestContractInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := Open(t.Context(), ":memory:")
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
