@@ -197,18 +197,27 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 	}()
 	// The writer stores full batches (one transaction for many feeds costs far less per
 	// post than several small ones) and waits for the workers to fill them; the last one
-	// goes when no more feeds will come.
+	// goes when no more feeds will come, and a partial one when none has come for
+	// batchWait (the rest are slow hosts: what is read is not held up behind them).
 	batch := make([]polled, 0, maxBatchFeeds)
+	idle := time.NewTimer(batchWait)
+	defer idle.Stop()
 	for first := range ready {
 		batch = append(batch[:0], first)
 		posts := len(first.posts)
+	fill:
 		for len(batch) < maxBatchFeeds && posts < maxBatchPosts {
-			x, ok := <-ready
-			if !ok {
-				break
+			idle.Reset(batchWait)
+			select {
+			case x, ok := <-ready:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, x)
+				posts += len(x.posts)
+			case <-idle.C:
+				break fill
 			}
-			batch = append(batch, x)
-			posts += len(x.posts)
 		}
 		p.store(ctx, batch, &sum)
 	}
@@ -222,6 +231,7 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 const (
 	maxBatchFeeds = 128
 	maxBatchPosts = 4000
+	batchWait     = 2 * time.Second
 )
 
 // polled is one feed fetched and parsed, waiting to be stored.

@@ -603,3 +603,73 @@ func TestPollShutdownBeforeStoringKeepsFeedUnread(t *testing.T) {
 		t.Errorf("poll after the restart: %s, want the post stored", s)
 	}
 }
+
+// signallingStore reports each UpsertPosts call on upserted.
+type signallingStore struct {
+	store.Store
+	upserted chan int
+}
+
+func (s signallingStore) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
+	res, err := s.Store.UpsertPosts(ctx, posts)
+	s.upserted <- len(posts)
+	return res, err
+}
+
+// TestPollSlowHostDoesNotHoldBackReadFeeds stores what was read while a slow host still
+// keeps one feed's fetch open, instead of waiting for it to fill the batch.
+func TestPollSlowHostDoesNotHoldBackReadFeeds(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow.rss" {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		io.WriteString(w, rssDoc("Xã", rssItem{strings.TrimSuffix(r.URL.Path[1:], ".rss"), "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	}))
+	defer srv.Close()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	st := signallingStore{Store: newSQLiteStore(t), upserted: make(chan int, 4)}
+	clock := &testClock{t: testNow}
+	var fs []models.Feed
+	for _, u := range []string{"fast", "slow"} {
+		if err := st.CreateUnit(context.Background(), models.Unit{Code: u, Name: "Xã " + u, Kind: models.UnitCommune}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := st.CreateFeed(context.Background(), models.Feed{UnitCode: u, URL: srv.URL + "/" + u + ".rss", NextCheckAt: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	p := NewPoller(st, testClient(ClientOptions{AllowPrivate: true, Timeout: time.Minute}), kindByFeed{}, clock,
+		PollerOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	done := make(chan Summary, 1)
+	go func() { done <- p.PollFeeds(context.Background(), fs) }()
+
+	select {
+	case n := <-st.upserted:
+		if n != 1 {
+			t.Errorf("first write held %d posts, want the fast feed's 1", n)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing was stored while the slow host kept its feed open")
+	}
+	if got, err := st.GetFeed(context.Background(), fs[0].ID); err != nil || got.LastSuccessAt == nil {
+		t.Errorf("the fast feed is not recorded as read while the slow one is open: %+v, %v", got, err)
+	}
+	close(release)
+	if s := <-done; s.OK != 2 || s.NewPosts != 2 {
+		t.Errorf("poll: %s, want both feeds stored", s)
+	}
+}
