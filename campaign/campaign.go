@@ -139,12 +139,12 @@ func (s *Service) extendStreaks(ctx context.Context, open []models.Unit, refDay,
 	limit := addDays(refDay, -quota.StreakLookback, s.loc())
 	for still, held := s.openStreaks(open, refDay, d, now), heldFrom; len(still) > 0 && held > limit; still = s.openStreaks(still, refDay, d, now) {
 		from := s.olderFrom(refDay, held)
-		codes := make([]string, len(still))
-		for i, u := range still {
-			codes[i] = u.Code
-		}
-		if err := s.countEach(ctx, codes, from, addDays(held, -1, s.loc()), d.AddCount); err != nil {
+		counts, err := s.olderCounts(ctx, still, from, addDays(held, -1, s.loc()))
+		if err != nil {
 			return nil, err
+		}
+		for _, c := range counts {
+			d.AddCount(c)
 		}
 		d.Since(from)
 		held = from
@@ -155,6 +155,24 @@ func (s *Service) extendStreaks(ctx context.Context, open []models.Unit, refDay,
 		out[u.Code] = n
 	}
 	return out, nil
+}
+
+// olderCounts returns the counts of units over [fromDay, toDay], with the units' own code
+// strings (the store's may share its buffers).
+func (s *Service) olderCounts(ctx context.Context, units []models.Unit, fromDay, toDay string) ([]models.DayCount, error) {
+	codes := make(map[string]string, len(units))
+	list := make([]string, len(units))
+	for i, u := range units {
+		codes[u.Code], list[i] = u.Code, u.Code
+	}
+	var out []models.DayCount
+	err := s.countEach(ctx, list, fromDay, toDay, func(c models.DayCount) {
+		if code, ok := codes[c.UnitCode]; ok {
+			c.UnitCode = code
+			out = append(out, c)
+		}
+	})
+	return out, err
 }
 
 // countEach passes the counts of many units over a range to fn. The store keeps per-day
@@ -307,45 +325,34 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 	// read while the engine builds the review (which only reads d), then added to d.
 	ref := s.Engine.StreakDay(week, now)
 	open := s.openStreaks(units, ref, d, now)
+	held := s.olderFrom(ref, from)
+	prefetch := len(open) > 0 && held < from
 	type round struct {
-		from   string
 		counts []models.DayCount
 		err    error
 	}
 	older := make(chan round, 1)
-	if rd := (round{from: s.olderFrom(ref, from)}); len(open) == 0 || rd.from >= from {
-		older <- round{from: from} // nothing older to read
-	} else {
+	if prefetch {
 		go func() {
-			codes := make(map[string]string, len(open)) // canonical strings: counts may alias buffers
-			list := make([]string, len(open))
-			for i, u := range open {
-				codes[u.Code], list[i] = u.Code, u.Code
-			}
-			rd.err = s.countEach(ctx, list, rd.from, addDays(from, -1, s.loc()), func(c models.DayCount) {
-				if code, ok := codes[c.UnitCode]; ok {
-					c.UnitCode = code
-					rd.counts = append(rd.counts, c)
-				}
-			})
-			older <- rd
+			counts, err := s.olderCounts(ctx, open, held, addDays(from, -1, s.loc()))
+			older <- round{counts, err}
 		}()
 	}
 	r, err = s.Engine.Review(week, parent, units, d, corr, now)
-	rd := <-older
-	if err != nil {
-		return r, fmt.Errorf("campaign: %w", err)
-	}
-	if rd.err != nil {
-		return r, rd.err
-	}
-	held := from
-	if rd.from < from {
+	if prefetch {
+		rd := <-older
+		if err == nil && rd.err != nil {
+			return r, rd.err
+		}
 		for _, c := range rd.counts {
 			d.AddCount(c)
 		}
-		d.Since(rd.from)
-		held = rd.from
+		d.Since(held)
+	} else {
+		held = from
+	}
+	if err != nil {
+		return r, fmt.Errorf("campaign: %w", err)
 	}
 	streaks, err := s.extendStreaks(ctx, open, ref, held, d, now)
 	if err != nil {
