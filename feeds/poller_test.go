@@ -604,16 +604,26 @@ func TestPollShutdownBeforeStoringKeepsFeedUnread(t *testing.T) {
 	}
 }
 
-// signallingStore reports each UpsertPosts call on upserted.
+// signallingStore reports each UpsertPosts call on upserted and each finished
+// UpdateFeeds call on updated (when it is set).
 type signallingStore struct {
 	store.Store
 	upserted chan int
+	updated  chan int
 }
 
 func (s signallingStore) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
 	res, err := s.Store.UpsertPosts(ctx, posts)
 	s.upserted <- len(posts)
 	return res, err
+}
+
+func (s signallingStore) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
+	err := s.Store.UpdateFeeds(ctx, feeds)
+	if s.updated != nil {
+		s.updated <- len(feeds)
+	}
+	return err
 }
 
 // TestPollSlowHostDoesNotHoldBackReadFeeds stores what was read while a slow host still
@@ -639,7 +649,7 @@ func TestPollSlowHostDoesNotHoldBackReadFeeds(t *testing.T) {
 			close(release)
 		}
 	}()
-	st := signallingStore{Store: newSQLiteStore(t), upserted: make(chan int, 4)}
+	st := signallingStore{Store: newSQLiteStore(t), upserted: make(chan int, 4), updated: make(chan int, 4)}
 	clock := &testClock{t: testNow}
 	var fs []models.Feed
 	for _, u := range []string{"fast", "slow"} {
@@ -664,6 +674,15 @@ func TestPollSlowHostDoesNotHoldBackReadFeeds(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("nothing was stored while the slow host kept its feed open")
+	}
+	// The feed states are written right after the posts; wait for that write.
+	select {
+	case n := <-st.updated:
+		if n != 1 {
+			t.Errorf("first feed-state write held %d feeds, want the fast one", n)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the fast feed's state was not written while the slow host kept its feed open")
 	}
 	if got, err := st.GetFeed(context.Background(), fs[0].ID); err != nil || got.LastSuccessAt == nil {
 		t.Errorf("the fast feed is not recorded as read while the slow one is open: %+v, %v", got, err)
