@@ -31,6 +31,7 @@ type received struct {
 	To          []string
 	Subject     string // decoded
 	MessageID   string
+	Auto        string // Auto-Submitted header
 	Text, HTML  string
 	Attachments map[string][]byte
 }
@@ -137,7 +138,7 @@ func parseMessage(raw []byte) (received, error) {
 	if err != nil {
 		return received{}, err
 	}
-	r := received{Subject: subj, MessageID: msg.Header.Get("Message-Id"), Attachments: map[string][]byte{}}
+	r := received{Subject: subj, MessageID: msg.Header.Get("Message-Id"), Auto: msg.Header.Get("Auto-Submitted"), Attachments: map[string][]byte{}}
 	err = walkPart(msg.Header, msg.Body, &r)
 	return r, err
 }

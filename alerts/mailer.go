@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -40,6 +42,7 @@ type Mailer struct {
 	opts     MailerOptions
 	newCli   func() (*mail.Client, error)
 	location *time.Location
+	idDomain string // right-hand side of Message-IDs: the sender's domain
 }
 
 // SendSummary is what one SendDue did.
@@ -135,6 +138,12 @@ func NewMailer(o MailerOptions) (*Mailer, error) {
 	}
 	if err := mail.NewMsg().From(o.From); err != nil {
 		return nil, fmt.Errorf("alerts: TINTOT_MAIL_FROM %q is not an address: %w", o.From, err)
+	}
+	m.idDomain = "tintot.invalid"
+	if a, err := netmail.ParseAddress(o.From); err == nil {
+		if _, dom, ok := strings.Cut(a.Address, "@"); ok && dom != "" {
+			m.idDomain = dom
+		}
 	}
 	host := u.Hostname()
 	if _, err := mail.NewClient(host, opts...); err != nil {
@@ -309,8 +318,13 @@ func (s *session) close() {
 	}
 }
 
-// message builds the MIME message of an alert: text and HTML alternatives, a Message-ID,
-// the Vietnamese subject (encoded by go-mail) and the attachment if the alert names one.
+// message builds the MIME message of an alert: text and HTML alternatives, the
+// Vietnamese subject (encoded by go-mail) and the attachment if the alert names one.
+//
+// The Message-ID is derived from the alert's ID, so the rare second delivery of one
+// alert (the send went through but recording it failed, so it is tried again) carries
+// the same Message-ID as the first and mail systems that deduplicate show it once.
+// Auto-Submitted keeps vacation auto-replies away from the sender address.
 func (m *Mailer) message(ctx context.Context, a models.Alert) (*mail.Msg, error) {
 	msg := mail.NewMsg()
 	if err := msg.From(m.opts.From); err != nil {
@@ -320,7 +334,8 @@ func (m *Mailer) message(ctx context.Context, a models.Alert) (*mail.Msg, error)
 		return nil, fmt.Errorf("recipients: %w", err)
 	}
 	msg.Subject(a.Subject)
-	msg.SetMessageID()
+	msg.SetMessageIDWithValue("alert." + a.ID + "@" + m.idDomain)
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetDate()
 	msg.SetBodyString(mail.TypeTextPlain, a.BodyText)
 	if a.BodyHTML != "" {

@@ -3,6 +3,7 @@ package alerts
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -385,5 +386,60 @@ func TestUnreachableServerFailsTheBatchWithOneDial(t *testing.T) {
 	}
 	if sum.Failed != 3 || srv.tries.Load() != 1 {
 		t.Errorf("failed %d with %d connection attempts; want 3 failed after 1 attempt", sum.Failed, srv.tries.Load())
+	}
+}
+
+// failingUpdates fails the first n UpdateAlert calls, as a store that drops its
+// connection right after the mail went out.
+type failingUpdates struct {
+	store.Store
+	n *int
+}
+
+func (f failingUpdates) UpdateAlert(ctx context.Context, a models.Alert) error {
+	if *f.n > 0 {
+		*f.n--
+		return errors.New("store is gone")
+	}
+	return f.Store.UpdateAlert(ctx, a)
+}
+
+// When the send works but recording it fails, the alert is sent again on the next run
+// (nothing is lost), and both copies carry one Message-ID derived from the alert, so mail
+// systems that deduplicate show it once.
+func TestResendAfterLostUpdateKeepsMessageID(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 8, 0))
+	srv := newSMTPServer(t)
+	fails := 1
+	m := f.mailer(t, srv.url(), func(o *MailerOptions) { o.Store = failingUpdates{Store: f.st, n: &fails} })
+	if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{dayShort("P01", "2026-11-26", 0)}, f.units); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SendDue(ctx); err == nil || !strings.Contains(err.Error(), "store is gone") {
+		t.Errorf("first run error = %v, want the failed update reported", err)
+	}
+	if sum, err := m.SendDue(ctx); err != nil || sum.Sent != 1 {
+		t.Fatalf("second run: %+v, %v; want the alert sent again", sum, err)
+	}
+	if sum, err := m.SendDue(ctx); err != nil || sum.Sent != 0 {
+		t.Fatalf("third run: %+v, %v; want nothing left", sum, err)
+	}
+	msgs := srv.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("received %d messages, want 2 (the first send was not recorded)", len(msgs))
+	}
+	stored, err := f.st.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{"P01"}})
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("outbox = %+v, %v", stored, err)
+	}
+	want := "<alert." + stored[0].ID + "@tintot.example.vn>"
+	for i, msg := range msgs {
+		if msg.MessageID != want {
+			t.Errorf("message %d Message-ID = %q, want %q", i, msg.MessageID, want)
+		}
+		if msg.Auto != "auto-generated" {
+			t.Errorf("message %d Auto-Submitted = %q, want auto-generated", i, msg.Auto)
+		}
 	}
 }
