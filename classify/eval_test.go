@@ -55,19 +55,21 @@ func loadEval(t testing.TB, name string) []evalCase {
 // evalFloors are the measured precision and recall of the default rules on eval.tsv,
 // rounded down to 0.05. A rule change that lowers one of them fails the test.
 var evalFloors = map[models.Kind]struct{ precision, recall float64 }{
-	models.KindGoodNews: {0.95, 0.85},
-	models.KindStory:    {0.95, 0.90},
-	models.KindIdeology: {1.00, 0.95},
-	models.KindOther:    {0.85, 1.00},
+	models.KindGoodNews: {1.00, 0.90},
+	models.KindStory:    {0.95, 1.00},
+	models.KindIdeology: {1.00, 1.00},
+	models.KindOther:    {0.90, 1.00},
 }
 
-// holdoutFloors are for testdata/holdout.tsv, written after the default keywords were
-// tuned on eval.tsv and never used to tune them: an honest estimate on unseen posts.
+// holdoutFloors are for testdata/holdout.tsv. It was written after the first keywords
+// were tuned on eval.tsv and measured them blind (recall about 0.4 on untagged posts);
+// its misses were then used to widen the rules, so it is a tuning set now and
+// holdout2.tsv is the blind estimate.
 var holdoutFloors = map[models.Kind]struct{ precision, recall float64 }{
-	models.KindGoodNews: {0.85, 0.35},
-	models.KindStory:    {1.00, 0.40},
-	models.KindIdeology: {1.00, 0.40},
-	models.KindOther:    {0.40, 1.00},
+	models.KindGoodNews: {0.95, 0.95},
+	models.KindStory:    {0.95, 0.95},
+	models.KindIdeology: {0.95, 0.95},
+	models.KindOther:    {0.95, 0.95},
 }
 
 func TestEvaluationSet(t *testing.T) {
@@ -136,12 +138,15 @@ func scoreEval(t *testing.T, name string, cases []evalCase, floors map[models.Ki
 }
 
 // holdout2Floors are for testdata/holdout2.tsv: 120 posts labelled by a reviewer who
-// had not seen the rules, 104 of them without tags, categories or URL.
+// had not seen the rules, 104 of them without tags, categories or URL. The rules were
+// widened using eval.tsv and holdout.tsv only; this set was scored before (accuracy
+// 0.625, daily-quota recall 0.508) and after (0.792, 0.785) and never used to pick a
+// rule. Keep it that way: tune on the other two sets.
 var holdout2Floors = map[models.Kind]struct{ precision, recall float64 }{
-	models.KindGoodNews: {0.75, 0.50},
-	models.KindStory:    {0.75, 0.25},
-	models.KindIdeology: {1.00, 0.75},
-	models.KindOther:    {0.45, 0.90},
+	models.KindGoodNews: {0.85, 0.75},
+	models.KindStory:    {0.80, 0.60},
+	models.KindIdeology: {1.00, 0.85},
+	models.KindOther:    {0.65, 0.90},
 }
 
 func TestHoldout2Set(t *testing.T) {
