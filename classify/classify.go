@@ -45,9 +45,10 @@ type matcher struct {
 // Classifier assigns a Kind and a Vietnamese reason to posts. It is immutable after New
 // and safe for concurrent use.
 type Classifier struct {
-	base  *matcher
-	units map[string]*matcher
-	pool  sync.Pool
+	base        *matcher
+	units       map[string]*matcher
+	pool        sync.Pool
+	fingerprint string
 }
 
 // New validates the rules and compiles them once (normalised patterns, lookup tables).
@@ -60,8 +61,13 @@ func New(r Rules) (*Classifier, error) {
 		c.units[strings.TrimSpace(code)] = compile(r.RuleSet, &extra)
 	}
 	c.pool.New = func() any { b := make([]byte, 0, 1024); return &b }
+	c.fingerprint = r.fingerprint()
 	return c, nil
 }
+
+// Fingerprint identifies the rules the classifier was built from: two classifiers with
+// the same fingerprint classify every post alike.
+func (c *Classifier) Fingerprint() string { return c.fingerprint }
 
 // compile builds a matcher from the global set plus, optionally, one unit's extra rules;
 // a unit pattern replaces the global one with the same key.

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -109,4 +110,34 @@ func Reclassify(ctx context.Context, st store.Store, c *Classifier, unitCode str
 	slog.InfoContext(ctx, "posts reclassified", slog.String("unit_code", unitCode), slog.String("since", since),
 		slog.Int("checked", res.Checked), slog.Int("changed", res.Changed))
 	return res, nil
+}
+
+// RulesSetting is the setting that holds the fingerprint of the rules the stored posts
+// were last classified with.
+const RulesSetting = "classify_rules_fingerprint"
+
+// ReclassifyIfRulesChanged re-applies c to the posts from local day since on when the
+// rules differ from those recorded by the previous call (an upgrade brought new default
+// rules, or the config file's rules were edited), then records c's fingerprint. Days
+// before since keep the kinds they were reviewed with; `tintot reclassify --since`
+// reaches them on purpose. It reports whether anything was reclassified.
+func ReclassifyIfRulesChanged(ctx context.Context, st store.Store, c *Classifier, since string) (ReclassifyResult, bool, error) {
+	if c == nil || st == nil {
+		return ReclassifyResult{}, false, fmt.Errorf("classify: reclassify needs a store and a classifier")
+	}
+	prev, err := st.GetSetting(ctx, RulesSetting)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return ReclassifyResult{}, false, fmt.Errorf("classify: unable to read the rules fingerprint: %w", err)
+	}
+	if prev == c.Fingerprint() {
+		return ReclassifyResult{}, false, nil
+	}
+	res, err := Reclassify(ctx, st, c, "", since)
+	if err != nil {
+		return res, true, err
+	}
+	if err := st.SetSetting(ctx, RulesSetting, c.Fingerprint()); err != nil {
+		return res, true, fmt.Errorf("classify: unable to record the rules fingerprint: %w", err)
+	}
+	return res, true, nil
 }

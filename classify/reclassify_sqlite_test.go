@@ -102,3 +102,74 @@ func TestReclassifySQLite(t *testing.T) {
 	}
 	var _ store.Store = st
 }
+
+// TestReclassifyIfRulesChanged reclassifies the open period once per change of rules:
+// not again on a restart with the same rules, again after the rules change, and never
+// the days before since.
+func TestReclassifyIfRulesChanged(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
+	if err != nil {
+		t.Fatalf("sqlite.Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.CreateUnit(ctx, models.Unit{Code: "XA01", Name: "Đoàn xã A", Kind: models.UnitCommune}); err != nil {
+		t.Fatal(err)
+	}
+	post := func(key, day string) models.Post {
+		at, _ := models.DayStart(day, models.Vietnam)
+		at = at.Add(9 * time.Hour)
+		return models.Post{UnitCode: "XA01", ItemKey: key, Source: models.SourceFeed, Title: "Đoàn xã dọn vệ sinh kênh mương",
+			PublishedAt: at, LocalDay: day, FirstSeenAt: at, RuleKind: models.KindOther, RuleReason: "không khớp quy tắc nào", UpdatedAt: at}
+	}
+	if _, err := st.UpsertPosts(ctx, []models.Post{post("old", "2026-11-16"), post("new", "2026-11-24")}); err != nil {
+		t.Fatal(err)
+	}
+	kinds := func() map[string]models.Kind {
+		ps, err := st.ListPosts(ctx, store.PostFilter{UnitCode: "XA01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]models.Kind{}
+		for _, p := range ps {
+			out[p.ItemKey] = p.RuleKind
+		}
+		return out
+	}
+	withKeyword := func(kw string) *Classifier {
+		r := Rules{RuleSet: RuleSet{Keywords: KindPatterns{models.KindGoodNews: {kw}}}}
+		c, err := New(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	c1 := withKeyword("kênh mương")
+	res, ran, err := ReclassifyIfRulesChanged(ctx, st, c1, "2026-11-23")
+	if err != nil || !ran || res.Changed != 1 {
+		t.Fatalf("first start: %+v ran=%v err=%v; want the week's post reclassified", res, ran, err)
+	}
+	if got := kinds(); got["new"] != models.KindGoodNews || got["old"] != models.KindOther {
+		t.Errorf("kinds = %v; want this week's post good news and last week's untouched", got)
+	}
+
+	if res, ran, err := ReclassifyIfRulesChanged(ctx, st, withKeyword("kênh mương"), "2026-11-23"); err != nil || ran || res.Checked != 0 {
+		t.Errorf("restart with the same rules: %+v ran=%v err=%v; want nothing done", res, ran, err)
+	}
+
+	c2 := withKeyword("hiến máu")
+	if c2.Fingerprint() == c1.Fingerprint() {
+		t.Fatal("different rules share a fingerprint")
+	}
+	res, ran, err = ReclassifyIfRulesChanged(ctx, st, c2, "2026-11-23")
+	if err != nil || !ran || res.Changed != 1 {
+		t.Fatalf("changed rules: %+v ran=%v err=%v; want the week's post reclassified again", res, ran, err)
+	}
+	if got := kinds(); got["new"] != models.KindOther {
+		t.Errorf("kinds = %v; want this week's post back to other under the new rules", got)
+	}
+	if fp, err := st.GetSetting(ctx, RulesSetting); err != nil || fp != c2.Fingerprint() {
+		t.Errorf("stored fingerprint = %q, %v; want the new rules'", fp, err)
+	}
+}

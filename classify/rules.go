@@ -2,7 +2,10 @@ package classify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -311,4 +314,15 @@ func sortedKinds(kp KindPatterns) []models.Kind {
 	}
 	slices.Sort(ks)
 	return ks
+}
+
+// fingerprint hashes the merged rules. encoding/json writes map keys in sorted order,
+// so equal rules give equal fingerprints.
+func (r Rules) fingerprint() string {
+	b, err := json.Marshal(r)
+	if err != nil { // cannot happen for these plain types; never match a stored one
+		return "unhashable: " + err.Error()
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

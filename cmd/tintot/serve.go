@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"tintot/classify"
 	"tintot/demo"
 	"tintot/handlers"
 	"tintot/models"
@@ -79,6 +80,29 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := handlers.Bootstrap(ctx, a.store, cfg, env.stdout); err != nil {
 		return err
 	}
+
+	// New rules (an upgrade, an edited config file) apply to the week still open; the
+	// weeks already reviewed keep their kinds unless `tintot reclassify` is run.
+	reclassified := make(chan struct{})
+	go func() {
+		defer close(reclassified)
+		week := models.ISOWeek(a.clock.Now(), cfg.Location)
+		start, err := models.WeekStart(week, cfg.Location)
+		if err != nil {
+			log.Error("reclassify on new rules", slog.Any("error", err))
+			return
+		}
+		since := models.LocalDay(start, cfg.Location)
+		res, ran, err := classify.ReclassifyIfRulesChanged(ctx, a.store, a.classifier, since)
+		switch {
+		case err != nil:
+			log.Error("reclassify on new rules", slog.String("since", since), slog.Any("error", err))
+		case ran:
+			log.Info("rules changed: this week's posts reclassified", slog.String("since", since),
+				slog.Int("checked", res.Checked), slog.Int("changed", res.Changed))
+		}
+	}()
+	defer func() { <-reclassified }()
 
 	sched := scheduler.New(scheduler.Options{Location: cfg.Location, Leases: a.store, Holder: cfg.InstanceID, Clock: a.clock, Log: log})
 	for _, j := range a.tasks.Jobs(scheduler.Specs{
