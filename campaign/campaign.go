@@ -198,9 +198,9 @@ func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay 
 // DayStatuses returns the unit's baseline daily status for each day in [fromDay, toDay]
 // (a calendar), with outages, exemptions and the unit's active dates taken into account.
 func (s *Service) DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.Status, error) {
-	u, err := s.Store.GetUnit(ctx, code)
+	u, err := s.unit(ctx, code)
 	if err != nil {
-		return nil, fmt.Errorf("campaign: unit %s: %w", code, err)
+		return nil, err
 	}
 	if _, err := models.DayStart(fromDay, s.loc()); err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
@@ -235,9 +235,9 @@ func (s *Service) UnitStatus(ctx context.Context, code, date string) (models.Uni
 	if err != nil {
 		return models.UnitStatusReport{}, fmt.Errorf("campaign: %w", err)
 	}
-	u, err := s.Store.GetUnit(ctx, code)
+	u, err := s.unit(ctx, code)
 	if err != nil {
-		return models.UnitStatusReport{}, fmt.Errorf("campaign: unit %q: %w", code, err)
+		return models.UnitStatusReport{}, err
 	}
 	week := models.ISOWeek(day, s.loc())
 	monday, _ := models.WeekStart(week, s.loc())
@@ -253,15 +253,62 @@ func (s *Service) UnitStatus(ctx context.Context, code, date string) (models.Uni
 	return s.Engine.UnitStatus(u, date, now, d)
 }
 
+// unit reads one unit with its ParentKind.
+func (s *Service) unit(ctx context.Context, code string) (models.Unit, error) {
+	u, err := s.Store.GetUnit(ctx, code)
+	if err != nil {
+		return models.Unit{}, fmt.Errorf("campaign: unit %q: %w", code, err)
+	}
+	us := []models.Unit{u}
+	if err := s.withParentKinds(ctx, us); err != nil {
+		return models.Unit{}, err
+	}
+	return us[0], nil
+}
+
+// allUnits lists every unit with its ParentKind.
+func (s *Service) allUnits(ctx context.Context) ([]models.Unit, error) {
+	us, err := s.Store.ListUnits(ctx, store.UnitFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list units: %w", err)
+	}
+	return us, s.withParentKinds(ctx, us)
+}
+
+// withParentKinds sets each unit's ParentKind, reading the parents that are not among
+// units themselves in one call.
+func (s *Service) withParentKinds(ctx context.Context, units []models.Unit) error {
+	kinds := make(map[string]models.UnitKind, len(units))
+	for _, u := range units {
+		kinds[u.Code] = u.Kind
+	}
+	var missing []string
+	for _, u := range units {
+		if _, ok := kinds[u.ParentCode]; !ok && u.ParentCode != "" {
+			kinds[u.ParentCode] = ""
+			missing = append(missing, u.ParentCode)
+		}
+	}
+	if len(missing) > 0 {
+		ps, err := s.Store.ListUnits(ctx, store.UnitFilter{Codes: missing})
+		if err != nil {
+			return fmt.Errorf("campaign: unable to read parent units: %w", err)
+		}
+		for _, p := range ps {
+			kinds[p.Code] = p.Kind
+		}
+	}
+	for i := range units {
+		units[i].ParentKind = kinds[units[i].ParentCode]
+	}
+	return nil
+}
+
 // reviewUnits returns the units a review of parent covers: its descendants plus itself
-// ("" : every unit). Units without targets are dropped later by the engine.
+// ("" : every unit), with their ParentKind. Units without targets are dropped later.
 func (s *Service) reviewUnits(ctx context.Context, parent string) ([]models.Unit, error) {
 	if parent == "" {
-		us, err := s.Store.ListUnits(ctx, store.UnitFilter{})
-		if err != nil {
-			return nil, fmt.Errorf("campaign: unable to list units: %w", err)
-		}
-		return us, nil
+		return s.allUnits(ctx)
 	}
 	p, err := s.Store.GetUnit(ctx, parent)
 	if err != nil {
@@ -271,7 +318,8 @@ func (s *Service) reviewUnits(ctx context.Context, parent string) ([]models.Unit
 	if err != nil {
 		return nil, fmt.Errorf("campaign: descendants of %q: %w", parent, err)
 	}
-	return append([]models.Unit{p}, ds...), nil
+	us := append([]models.Unit{p}, ds...)
+	return us, s.withParentKinds(ctx, us)
 }
 
 // withTargets keeps units whose kind has any target and returns their codes.
@@ -279,7 +327,7 @@ func (s *Service) withTargets(units []models.Unit) ([]models.Unit, []string) {
 	var keep []models.Unit
 	var codes []string
 	for _, u := range units {
-		if s.Engine.HasTargets(u.Kind) {
+		if s.Engine.HasTargets(u) {
 			keep = append(keep, u)
 			codes = append(codes, u.Code)
 		}
@@ -411,13 +459,13 @@ func (s *Service) close(ctx context.Context, pk models.PeriodKind, key, fromDay,
 	if now.Before(end) {
 		return nil, nil, fmt.Errorf("campaign: period %s is not over yet (ends %s)", key, end.In(s.loc()).Format("2006-01-02 15:04"))
 	}
-	all, err := s.Store.ListUnits(ctx, store.UnitFilter{})
+	all, err := s.allUnits(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("campaign: unable to list units: %w", err)
+		return nil, nil, err
 	}
 	var units []models.Unit
 	for _, u := range all {
-		if len(s.Engine.Targets(u.Kind, pk)) > 0 {
+		if len(s.Engine.Targets(u, pk)) > 0 {
 			units = append(units, u)
 		}
 	}
@@ -517,13 +565,13 @@ func (s *Service) Recheck(ctx context.Context, fromDay, toDay string) ([]models.
 // AtRisk returns the status reports of units whose today (local day of now) is not met
 // yet on an obligatory daily target, for the afternoon reminder and the evening re-poll.
 func (s *Service) AtRisk(ctx context.Context, now time.Time) ([]models.UnitStatusReport, error) {
-	all, err := s.Store.ListUnits(ctx, store.UnitFilter{})
+	all, err := s.allUnits(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to list units: %w", err)
+		return nil, err
 	}
 	var units []models.Unit
 	for _, u := range all {
-		if len(s.Engine.Targets(u.Kind, models.PeriodDay)) > 0 && u.ActiveAt(now) {
+		if len(s.Engine.Targets(u, models.PeriodDay)) > 0 && u.ActiveAt(now) {
 			units = append(units, u)
 		}
 	}

@@ -410,3 +410,74 @@ func TestDayStatuses(t *testing.T) {
 		t.Error("a bad day was accepted")
 	}
 }
+
+// TestGrassrootsIdeologyOnlyUnderABloc: the weekly ideology target of grassroots Đoàn
+// (seed 004 §II.2) binds those under a bloc, not a school Đoàn under a district.
+func TestGrassrootsIdeologyOnlyUnderABloc(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, at("2026-11-30 07:00"))
+	created := at("2026-01-01 00:00")
+	for _, u := range []models.Unit{
+		{Code: "khoi", Name: "Đoàn Khối các cơ quan tỉnh", Kind: models.UnitBloc, ParentCode: "tinh"},
+		{Code: "cs-so", Name: "Chi đoàn Sở Tư pháp", Kind: models.UnitGrassroots, ParentCode: "khoi"},
+		{Code: "cs-thpt", Name: "Đoàn trường THPT Đông", Kind: models.UnitGrassroots, ParentCode: "huyen"},
+	} {
+		u.CreatedAt, u.UpdatedAt = created, created
+		if err := f.st.CreateUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.post(t, "cs-so", "2026-11-25 10:00", models.KindIdeology)
+
+	evals, _, err := f.svc.CloseWeek(ctx, "2026-W48")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]models.Status{}
+	for _, e := range evals {
+		if e.Target == "grassroots_weekly_ideology" {
+			got[e.UnitCode] = e.Status
+		}
+	}
+	if got["cs-so"] != models.StatusShort {
+		t.Errorf("grassroots under the bloc: %q, want short (1 of 2 articles)", got["cs-so"])
+	}
+	if st, ok := got["cs-thpt"]; ok {
+		t.Errorf("grassroots under a district was evaluated (%q); it owes no ideology articles", st)
+	}
+
+	r, err := f.svc.UnitStatus(ctx, "cs-so", "2026-11-27")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.WeekSt) != 1 || r.WeekSt[0].Target != "grassroots_weekly_ideology" || r.WeekSt[0].Actual != 1 {
+		t.Errorf("unit status of the bloc's grassroots = %+v, want the ideology target with 1 article", r.WeekSt)
+	}
+	if r, err := f.svc.UnitStatus(ctx, "cs-thpt", "2026-11-27"); err != nil || len(r.WeekSt)+len(r.Day) != 0 {
+		t.Errorf("unit status of the district's school = %+v, %v; want no targets", r, err)
+	}
+
+	rev, err := f.svc.Review(ctx, "2026-W48", "tinh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, row := range rev.Rows {
+		rows[row.Unit.Code] = true
+	}
+	if !rows["cs-so"] || rows["cs-thpt"] {
+		t.Errorf("review rows = %v; want the bloc's grassroots in, the district's school out", rows)
+	}
+	// Reviewing the bloc alone still knows the bloc is the parent.
+	rev, err = f.svc.Review(ctx, "2026-W48", "khoi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = map[string]bool{}
+	for _, row := range rev.Rows {
+		rows[row.Unit.Code] = true
+	}
+	if !rows["cs-so"] || !rows["khoi"] {
+		t.Errorf("bloc review rows = %v; want the bloc and its grassroots", rows)
+	}
+}

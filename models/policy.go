@@ -26,6 +26,9 @@ const (
 type Target struct {
 	Name       string     `json:"name" yaml:"name"`
 	UnitKinds  []UnitKind `json:"unit_kinds" yaml:"unit_kinds"`
+	// ParentKinds, when set, narrows the target to units whose parent is of one of these
+	// kinds ("grassroots Đoàn under a bloc"). Empty: any parent, or none.
+	ParentKinds []UnitKind `json:"parent_kinds,omitempty" yaml:"parent_kinds,omitempty"`
 	Kinds      []Kind     `json:"kinds" yaml:"kinds"` // post kinds that count
 	Period     PeriodKind `json:"period" yaml:"period"`
 	Minimum    int        `json:"minimum" yaml:"minimum"`

@@ -59,6 +59,10 @@ type Unit struct {
 	ActiveTo   *time.Time `json:"active_to,omitempty"`   // nil: still active
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
+	// ParentKind is the parent unit's kind. It is not stored: the campaign service fills
+	// it in before evaluating, because a target may apply only under some kinds of
+	// parent (Target.ParentKinds).
+	ParentKind UnitKind `json:"-"`
 }
 
 // ActiveAt reports whether the unit exists at instant t.

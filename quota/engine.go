@@ -90,27 +90,27 @@ func (e Engine) compile(ts []models.Target) []compiled {
 	return out
 }
 
-// Targets returns the policy's targets for a unit kind and period kind, in policy order.
-func (e Engine) Targets(kind models.UnitKind, pk models.PeriodKind) []models.Target {
+// Targets returns the policy's targets of a period kind that apply to the unit (by its
+// kind and, for targets that name parent kinds, its ParentKind), in policy order.
+func (e Engine) Targets(u models.Unit, pk models.PeriodKind) []models.Target {
 	var out []models.Target
 	for _, t := range e.Policy.Targets {
-		if t.Period != pk {
-			continue
-		}
-		for _, k := range t.UnitKinds {
-			if k == kind {
-				out = append(out, t)
-				break
-			}
+		if t.Period == pk && applies(t, u) {
+			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// HasTargets reports whether any target applies to the unit kind.
-func (e Engine) HasTargets(kind models.UnitKind) bool {
+// applies reports whether target t applies to unit u.
+func applies(t models.Target, u models.Unit) bool {
+	return slices.Contains(t.UnitKinds, u.Kind) && (len(t.ParentKinds) == 0 || slices.Contains(t.ParentKinds, u.ParentKind))
+}
+
+// HasTargets reports whether any daily or weekly target applies to the unit.
+func (e Engine) HasTargets(u models.Unit) bool {
 	for _, t := range e.Policy.Targets {
-		if (t.Period == models.PeriodDay || t.Period == models.PeriodWeek) && slices.Contains(t.UnitKinds, kind) {
+		if (t.Period == models.PeriodDay || t.Period == models.PeriodWeek) && applies(t, u) {
 			return true
 		}
 	}
@@ -294,7 +294,7 @@ func (e Engine) dayLevelStatus(u models.Unit, targets []compiled, lvl models.Lev
 // and unknown days neither count nor break it. complete is false when the count ran into
 // the first day held by d (Data.Since) before it found a break.
 func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) (n int, complete bool) {
-	return e.streakOf(u, e.compile(e.Targets(u.Kind, models.PeriodDay)), ref, d, now)
+	return e.streakOf(u, e.compile(e.Targets(u, models.PeriodDay)), ref, d, now)
 }
 
 func (e Engine) streakOf(u models.Unit, targets []compiled, ref period, d *Data, now time.Time) (n int, complete bool) {
@@ -354,10 +354,10 @@ func (e Engine) UnitStatus(u models.Unit, date string, now time.Time, d *Data) (
 		WeekSt: []models.PeriodStatus{},
 		Now:    now,
 	}
-	for _, t := range e.compile(e.Targets(u.Kind, models.PeriodDay)) {
+	for _, t := range e.compile(e.Targets(u, models.PeriodDay)) {
 		r.Day = append(r.Day, e.status(u, t, day, d, now))
 	}
-	for _, t := range e.compile(e.Targets(u.Kind, models.PeriodWeek)) {
+	for _, t := range e.compile(e.Targets(u, models.PeriodWeek)) {
 		r.WeekSt = append(r.WeekSt, e.status(u, t, week, d, now))
 	}
 	if len(r.Day) > 0 {
@@ -372,7 +372,7 @@ func (e Engine) AtRisk(units []models.Unit, d *Data, now time.Time) []models.Uni
 	today := models.LocalDay(now, e.loc())
 	var out []models.UnitStatusReport
 	for _, u := range units {
-		if len(e.Targets(u.Kind, models.PeriodDay)) == 0 {
+		if len(e.Targets(u, models.PeriodDay)) == 0 {
 			continue
 		}
 		r, err := e.UnitStatus(u, today, now, d)
@@ -408,7 +408,7 @@ func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, 
 	}
 	var out []models.Evaluation
 	for _, u := range units {
-		for _, t := range e.compile(e.Targets(u.Kind, pk)) {
+		for _, t := range e.compile(e.Targets(u, pk)) {
 			ps := e.status(u, t, p, d, now)
 			if ps.Status == models.StatusNA {
 				continue
@@ -430,7 +430,7 @@ func (e Engine) DayStatus(u models.Unit, day string, lvl models.Level, now time.
 	if err != nil {
 		return "", err
 	}
-	ts := e.compile(e.Targets(u.Kind, models.PeriodDay))
+	ts := e.compile(e.Targets(u, models.PeriodDay))
 	if len(ts) == 0 {
 		return models.StatusNA, nil
 	}

@@ -119,6 +119,11 @@ func ValidatePolicy(p models.Policy) error {
 				bad("%s: unknown unit kind %q (want one of province, district, bloc, commune, grassroots)", where, k)
 			}
 		}
+		for _, k := range t.ParentKinds {
+			if !k.Valid() {
+				bad("%s: unknown parent kind %q (want one of province, district, bloc, commune, grassroots)", where, k)
+			}
+		}
 		if len(t.Kinds) == 0 {
 			bad("%s: kinds is empty", where)
 		}

@@ -22,19 +22,23 @@ func TestDefaultPolicy(t *testing.T) {
 	e := NewEngine(p)
 	tests := []struct {
 		kind   models.UnitKind
+		parent models.UnitKind
 		period models.PeriodKind
 		want   string // name:level:minimum, joined
 	}{
-		{models.UnitCommune, models.PeriodDay, "commune_daily_good_news:baseline:1 commune_daily_good_news:target:2"},
-		{models.UnitCommune, models.PeriodWeek, "commune_weekly_story:baseline:1 commune_weekly_story:target:2"},
-		{models.UnitProvince, models.PeriodWeek, "province_weekly_ideology:baseline:2 province_weekly_ideology:target:5"},
-		{models.UnitGrassroots, models.PeriodWeek, "grassroots_weekly_ideology:baseline:2"},
-		{models.UnitBloc, models.PeriodDay, "bloc_daily_good_news:baseline:1"},
-		{models.UnitDistrict, models.PeriodDay, ""},
+		{models.UnitCommune, models.UnitDistrict, models.PeriodDay, "commune_daily_good_news:baseline:1 commune_daily_good_news:target:2"},
+		{models.UnitCommune, models.UnitDistrict, models.PeriodWeek, "commune_weekly_story:baseline:1 commune_weekly_story:target:2"},
+		{models.UnitProvince, "", models.PeriodWeek, "province_weekly_ideology:baseline:2 province_weekly_ideology:target:5"},
+		// Seed 004 §II.2 asks ideology articles of grassroots Đoàn under a bloc only.
+		{models.UnitGrassroots, models.UnitBloc, models.PeriodWeek, "grassroots_weekly_ideology:baseline:2"},
+		{models.UnitGrassroots, models.UnitDistrict, models.PeriodWeek, ""},
+		{models.UnitGrassroots, models.UnitProvince, models.PeriodWeek, ""},
+		{models.UnitBloc, models.UnitProvince, models.PeriodDay, "bloc_daily_good_news:baseline:1"},
+		{models.UnitDistrict, models.UnitProvince, models.PeriodDay, ""},
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, tg := range e.Targets(tt.kind, tt.period) {
+		for _, tg := range e.Targets(models.Unit{Kind: tt.kind, ParentKind: tt.parent}, tt.period) {
 			got = append(got, tg.Name+":"+string(tg.Level)+":"+strconv.Itoa(tg.Minimum))
 			if tg.Level == models.LevelTarget {
 				if tg.Obligatory == nil || models.LocalDay(*tg.Obligatory, models.Vietnam) != "2030-01-01" || tg.Obligatory.In(models.Vietnam).Hour() != 0 {
@@ -43,10 +47,10 @@ func TestDefaultPolicy(t *testing.T) {
 			}
 		}
 		if g := strings.Join(got, " "); g != tt.want {
-			t.Errorf("%s/%s targets = %q, want %q", tt.kind, tt.period, g, tt.want)
+			t.Errorf("%s under %s/%s targets = %q, want %q", tt.kind, tt.parent, tt.period, g, tt.want)
 		}
 	}
-	if got := Label(e.Targets(models.UnitBloc, models.PeriodDay)[0]); got != "Tin tốt hoặc Câu chuyện đẹp / ngày" {
+	if got := Label(e.Targets(models.Unit{Kind: models.UnitBloc}, models.PeriodDay)[0]); got != "Tin tốt hoặc Câu chuyện đẹp / ngày" {
 		t.Errorf("label = %q", got)
 	}
 }
@@ -153,6 +157,7 @@ func TestValidatePolicy(t *testing.T) {
 		{"negative minimum", func(p *models.Policy) { p.Targets[0].Minimum = -1 }, "minimum -1 is below zero"},
 		{"unknown post kind", func(p *models.Policy) { p.Targets[0].Kinds = []models.Kind{"tin_tot"} }, `unknown post kind "tin_tot"`},
 		{"unknown unit kind", func(p *models.Policy) { p.Targets[0].UnitKinds = []models.UnitKind{"xa"} }, `unknown unit kind "xa"`},
+		{"unknown parent kind", func(p *models.Policy) { p.Targets[0].ParentKinds = []models.UnitKind{"khoi"} }, `unknown parent kind "khoi"`},
 		{"unknown period", func(p *models.Policy) { p.Targets[0].Period = "month" }, `unknown period "month"`},
 		{"yearly period", func(p *models.Policy) { p.Targets[0].Period = models.PeriodYear }, "yearly targets cannot be counted"},
 		{"unknown level", func(p *models.Policy) { p.Targets[0].Level = "2030" }, `unknown level "2030"`},

@@ -48,12 +48,15 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 		day, week []compiled
 		dailyMask uint8
 	}
-	byKind := map[models.UnitKind]*kindTargets{}
-	targetsOf := func(k models.UnitKind) *kindTargets {
+	// Targets depend on the unit's kind and its parent's kind only.
+	type kindPair struct{ kind, parent models.UnitKind }
+	byKind := map[kindPair]*kindTargets{}
+	targetsOf := func(u models.Unit) *kindTargets {
+		k := kindPair{u.Kind, u.ParentKind}
 		if kt, ok := byKind[k]; ok {
 			return kt
 		}
-		kt := &kindTargets{day: e.compile(e.Targets(k, models.PeriodDay)), week: e.compile(e.Targets(k, models.PeriodWeek))}
+		kt := &kindTargets{day: e.compile(e.Targets(u, models.PeriodDay)), week: e.compile(e.Targets(u, models.PeriodWeek))}
 		for _, t := range kt.day {
 			if t.Level == models.LevelBaseline {
 				kt.dailyMask |= t.mask
@@ -64,7 +67,7 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	}
 
 	for _, u := range units {
-		kt := targetsOf(u.Kind)
+		kt := targetsOf(u)
 		if len(kt.day)+len(kt.week) == 0 {
 			continue
 		}
