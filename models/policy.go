@@ -24,18 +24,18 @@ const (
 // Target is one quota rule of a policy: for units of some kinds, at least Minimum posts of
 // the counted kinds per period, at a level, effective in [From, To).
 type Target struct {
-	Name       string     `json:"name" yaml:"name"`
-	UnitKinds  []UnitKind `json:"unit_kinds" yaml:"unit_kinds"`
+	Name      string     `json:"name" yaml:"name"`
+	UnitKinds []UnitKind `json:"unit_kinds" yaml:"unit_kinds"`
 	// ParentKinds, when set, narrows the target to units whose parent is of one of these
 	// kinds ("grassroots Đoàn under a bloc"). Empty: any parent, or none.
 	ParentKinds []UnitKind `json:"parent_kinds,omitempty" yaml:"parent_kinds,omitempty"`
-	Kinds      []Kind     `json:"kinds" yaml:"kinds"` // post kinds that count
-	Period     PeriodKind `json:"period" yaml:"period"`
-	Minimum    int        `json:"minimum" yaml:"minimum"`
-	Level      Level      `json:"level" yaml:"level"`
-	From       *time.Time `json:"from,omitempty" yaml:"from,omitempty"`
-	To         *time.Time `json:"to,omitempty" yaml:"to,omitempty"`
-	Obligatory *time.Time `json:"obligatory_from,omitempty" yaml:"obligatory_from,omitempty"` // a target-level rule becomes an obligation from this date
+	Kinds       []Kind     `json:"kinds" yaml:"kinds"` // post kinds that count
+	Period      PeriodKind `json:"period" yaml:"period"`
+	Minimum     int        `json:"minimum" yaml:"minimum"`
+	Level       Level      `json:"level" yaml:"level"`
+	From        *time.Time `json:"from,omitempty" yaml:"from,omitempty"`
+	To          *time.Time `json:"to,omitempty" yaml:"to,omitempty"`
+	Obligatory  *time.Time `json:"obligatory_from,omitempty" yaml:"obligatory_from,omitempty"` // a target-level rule becomes an obligation from this date
 }
 
 // PeakPeriod (tuần cao điểm) raises the minimum of named targets in [From, To).
