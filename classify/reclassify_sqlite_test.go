@@ -11,15 +11,22 @@ import (
 	"tintot/store/sqlite"
 )
 
-// TestReclassifySQLite runs Reclassify against the embedded backend: posts without an
-// override get the new rule kind and reason, posts with an override are untouched.
-func TestReclassifySQLite(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
+// openSQLite opens a fresh database file, closed when the test ends.
+func openSQLite(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tintot.db"))
 	if err != nil {
 		t.Fatalf("sqlite.Open: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// TestReclassifySQLite runs Reclassify against the embedded backend: posts without an
+// override get the new rule kind and reason, posts with an override are untouched.
+func TestReclassifySQLite(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t)
 	now := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 	for _, u := range []models.Unit{
 		{Code: "TD", Name: "Tỉnh đoàn", Kind: models.UnitProvince, CreatedAt: now, UpdatedAt: now},
@@ -108,11 +115,7 @@ func TestReclassifySQLite(t *testing.T) {
 // the days before since.
 func TestReclassifyIfRulesChanged(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
-	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openSQLite(t)
 	if err := st.CreateUnit(ctx, models.Unit{Code: "XA01", Name: "Đoàn xã A", Kind: models.UnitCommune}); err != nil {
 		t.Fatal(err)
 	}
