@@ -259,11 +259,14 @@ func (s *Service) unit(ctx context.Context, code string) (models.Unit, error) {
 	if err != nil {
 		return models.Unit{}, fmt.Errorf("campaign: unit %q: %w", code, err)
 	}
-	us := []models.Unit{u}
-	if err := s.withParentKinds(ctx, us); err != nil {
-		return models.Unit{}, err
+	if u.ParentCode != "" {
+		p, err := s.Store.GetUnit(ctx, u.ParentCode)
+		if err != nil {
+			return models.Unit{}, fmt.Errorf("campaign: parent of unit %q: %w", code, err)
+		}
+		u.ParentKind = p.Kind
 	}
-	return us[0], nil
+	return u, nil
 }
 
 // allUnits lists every unit with its ParentKind.

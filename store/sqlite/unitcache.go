@@ -101,16 +101,22 @@ func (s *Store) ListUnits(ctx context.Context, f store.UnitFilter) ([]models.Uni
 	if err != nil {
 		return nil, err
 	}
-	var want map[string]bool
-	if len(f.Codes) > 0 {
-		want = make(map[string]bool, len(f.Codes))
-		for _, c := range f.Codes {
-			want[c] = true
-		}
+	match := func(u models.Unit) bool {
+		return (f.Kind == "" || u.Kind == f.Kind) && (f.ParentCode == "" || u.ParentCode == f.ParentCode)
 	}
 	var pos []int
+	if len(f.Codes) > 0 { // a few named units: look them up instead of scanning
+		seen := make(map[int]bool, len(f.Codes))
+		for _, c := range f.Codes {
+			if i, ok := snap.index[c]; ok && !seen[i] && match(snap.units[i]) {
+				seen[i] = true
+				pos = append(pos, i)
+			}
+		}
+		return snap.collect(pos), nil
+	}
 	for i, u := range snap.units {
-		if (f.Kind == "" || u.Kind == f.Kind) && (f.ParentCode == "" || u.ParentCode == f.ParentCode) && (want == nil || want[u.Code]) {
+		if match(u) {
 			pos = append(pos, i)
 		}
 	}
