@@ -167,9 +167,13 @@ func better(r, best *rule) bool {
 	return best == nil || rank(r.kind) > rank(best.kind)
 }
 
+// ReasonNoMatch is the reason of a post no rule recognised: "other" by default, the
+// posts a reviewer should look at.
+const ReasonNoMatch = "không khớp quy tắc nào"
+
 // Reason prefixes; the wording is what reviewers read on the dashboard.
 const (
-	reasonNone      = "không khớp quy tắc nào"
+	reasonNone      = ReasonNoMatch
 	reasonUnit      = " (quy tắc riêng của đơn vị)"
 	reasonFeed      = "mặc định của nguồn tin: "
 	reasonHashtag   = "hashtag "

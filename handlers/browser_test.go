@@ -128,6 +128,12 @@ func startBrowserSite(t *testing.T) *browserSite {
 	for _, p := range res.Inserted {
 		site.posts[strings.TrimPrefix(p.ItemKey, "https://donghoa.example.vn/")] = p
 	}
+	// One post of C2 no rule recognised, for the reviewer's check list.
+	if _, err := st.UpsertPosts(ctx, []models.Post{{UnitCode: "C2", ItemKey: "https://tayson.example.vn/cong-truong", Source: models.SourceFeed,
+		URL: "https://tayson.example.vn/cong-truong", Title: "Đoàn phường Tây Sơn sơn lại cổng trường mầm non", PublishedAt: pub, LocalDay: site.today,
+		FirstSeenAt: pub, RuleKind: models.KindOther, RuleReason: "không khớp quy tắc nào", UpdatedAt: pub}}); err != nil {
+		t.Fatalf("seed C2 post: %v", err)
+	}
 
 	sent := now.Add(-20 * time.Hour).UTC()
 	for _, a := range []models.Alert{
@@ -318,6 +324,24 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("download %s: %d %.200s", href.Value, resp.StatusCode, xlsx)
 	}
 	checkReviewXLSX(t, xlsx, site.today)
+
+	// The reviewer's list of posts no rule recognised: correct one, come back to the list.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/check"), chromedp.WaitVisible(chromedp.ID("check-total"))); err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	shot(t, ctx, shotDir, "check")
+	if body := text(t, ctx, "main"); !strings.Contains(body, "sơn lại cổng trường mầm non") || strings.Contains(body, "dọn rác bãi biển") || strings.Contains(body, "Thông báo lịch họp") {
+		t.Fatalf("check page should list only the post nobody has judged and no rule recognised: %q", body)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#check-list select[name="kind"]`), "good_news"),
+		chromedp.Submit(chromedp.CSS(`#check-list select[name="kind"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash"))); err != nil {
+		t.Fatalf("check save: %v", err)
+	}
+	if body := text(t, ctx, "main"); strings.Contains(body, "sơn lại cổng trường mầm non") || !strings.Contains(body, "Không có bài nào cần xem lại") {
+		t.Errorf("after saving, the check page still lists the post: %q", body)
+	}
 
 	for _, p := range []string{"units/C2", "feeds", "alerts"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {

@@ -304,7 +304,12 @@ func (s *server) setLang(c *fiber.Ctx) error {
 
 // english is the English catalogue, keyed by the Vietnamese text.
 var english = map[string]string{
-	"Tổng hợp tuần":               "Weekly review",
+	"Tổng hợp tuần":   "Weekly review",
+	"Bài cần xem lại": "Posts to check",
+	"bài cần xem lại": "posts to check",
+	"Các bài không khớp quy tắc nào nên đang được tính là Khác. Nếu bài là tin tốt, câu chuyện đẹp hoặc bài đấu tranh phản bác, chọn đúng loại rồi bấm Lưu: chỉ tiêu của đơn vị được tính lại ngay.": "These posts matched no rule, so they count as Other. If a post is good news, a beautiful story or an ideology article, pick its kind and Save: the unit's quota is recomputed at once.",
+	"chỉ hiện 300 bài đầu; lưu xong, tải lại trang để xem tiếp": "only the first 300 are shown; reload after saving to see more",
+	"Không có bài nào cần xem lại trong tuần này.":              "No post to check this week.",
 	"Đơn vị của tôi":              "My unit",
 	"Nguồn tin":                   "Feeds",
 	"Cảnh báo":                    "Alerts",

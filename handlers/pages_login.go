@@ -26,6 +26,7 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Post("/posts/:id/override", s.pageOverridePost)
 	pages.Post("/posts/:id/reject", s.pageRejectPost)
 	pages.Get("/review", s.reviewPageView)
+	pages.Get("/check", s.checkPageView)
 	pages.Get("/review.xlsx", s.reviewPageXLSX)
 	pages.Get("/review.csv", s.reviewPageCSV)
 	pages.Get("/feeds", s.feedsPage)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -209,6 +210,9 @@ func (s *server) pageOverridePost(c *fiber.Ctx) error {
 	p, err := s.overridePost(c, c.Params("id"), in)
 	if err != nil {
 		return s.formOrFail(c, c.FormValue("unit"), err, manualInput{})
+	}
+	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeNext(next) == next {
+		return c.Redirect(next+"&ok="+url.QueryEscape(ok), fiber.StatusSeeOther) // back to the check list
 	}
 	return backToUnit(c, p.UnitCode, ok, "post-"+p.ID)
 }

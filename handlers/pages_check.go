@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"net/url"
+	"sort"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tintot/classify"
+	"tintot/models"
+	"tintot/store"
+)
+
+// checkLimit caps the posts one check page lists; the rest wait for the next visit.
+const checkLimit = 300
+
+// checkPage is the data of the "posts to check" page: a week's posts that no rule
+// recognised, so they count as other, grouped by unit.
+type checkPage struct {
+	Week       string
+	Prev, Next string
+	Parent     string
+	ParentName string
+	Parents    []models.Unit
+	Groups     []checkGroup
+	Total      int  // posts listed
+	More       bool // more than checkLimit posts matched
+	Back       string
+}
+
+// checkGroup is one unit's posts on the check page.
+type checkGroup struct {
+	Unit  models.Unit
+	Posts []models.Post
+}
+
+// checkPageView is GET /check?week=&parent=: reviewers and admins go through the week's
+// unrecognised posts of their units and correct the kind where a rule missed it (the
+// same override form and code as the unit dashboard).
+func (s *server) checkPageView(c *fiber.Ctx) error {
+	week, parent, err := s.reviewParams(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	monday, err := models.WeekStart(week, s.loc)
+	if err != nil {
+		return badField("week", "Tuần không hợp lệ")
+	}
+	d := checkPage{Week: week, Parent: parent,
+		Prev: models.ISOWeek(monday.AddDate(0, 0, -7), s.loc), Next: models.ISOWeek(monday.AddDate(0, 0, 7), s.loc)}
+
+	units := map[string]models.Unit{}
+	if parent != "" {
+		root, err := s.unitInScope(c, parent)
+		if err != nil {
+			return err
+		}
+		sub, err := s.Store.Descendants(ctx, parent)
+		if err != nil {
+			return errorf("unable to list units under %s: %w", parent, err)
+		}
+		d.ParentName = root.Name
+		units[root.Code] = root
+		for _, u := range sub {
+			units[u.Code] = u
+		}
+	} else {
+		sc, err := s.scopeOf(c)
+		if err != nil {
+			return err
+		}
+		f := store.UnitFilter{}
+		if !sc.All {
+			if sc.Empty() {
+				return httpErr(fiber.StatusForbidden, "Tài khoản chưa được gán đơn vị")
+			}
+			f.Codes = sc.List()
+		}
+		all, err := s.Store.ListUnits(ctx, f)
+		if err != nil {
+			return errorf("unable to list units: %w", err)
+		}
+		for _, u := range all {
+			units[u.Code] = u
+		}
+	}
+	pf := store.PostFilter{FromDay: models.LocalDay(monday, s.loc), ToDay: models.LocalDay(monday.AddDate(0, 0, 6), s.loc),
+		Kind: models.KindOther, NoOverride: true}
+	if parent != "" || !principalIsAdmin(c) {
+		for code := range units {
+			pf.UnitCodes = append(pf.UnitCodes, code)
+		}
+		sort.Strings(pf.UnitCodes)
+	}
+	posts, err := s.Store.ListPosts(ctx, pf)
+	if err != nil {
+		return errorf("unable to list posts of %s: %w", week, err)
+	}
+	byUnit := map[string]*checkGroup{}
+	for _, p := range posts {
+		if p.RuleReason != classify.ReasonNoMatch || p.Override != nil {
+			continue // recognised as other on purpose ("Hội nghị …"), or already judged
+		}
+		u, ok := units[p.UnitCode]
+		if !ok {
+			continue
+		}
+		if d.Total == checkLimit {
+			d.More = true
+			break
+		}
+		g := byUnit[u.Code]
+		if g == nil {
+			g = &checkGroup{Unit: u}
+			byUnit[u.Code] = g
+		}
+		g.Posts = append(g.Posts, p)
+		d.Total++
+	}
+	for _, g := range byUnit {
+		sort.SliceStable(g.Posts, func(i, j int) bool { return g.Posts[i].PublishedAt.After(g.Posts[j].PublishedAt) })
+		d.Groups = append(d.Groups, *g)
+	}
+	sort.Slice(d.Groups, func(i, j int) bool { return d.Groups[i].Unit.Code < d.Groups[j].Unit.Code })
+	if d.Parents, err = s.parentChoices(c); err != nil {
+		return err
+	}
+	q := url.Values{"week": {week}}
+	if parent != "" {
+		q.Set("parent", parent)
+	}
+	d.Back = "/check?" + q.Encode()
+	return s.render(c, fiber.StatusOK, "check", page{Title: "Bài cần xem lại", Nav: "check", Data: d})
+}
+
+// principalIsAdmin reports whether the caller is an administrator (sees every unit).
+func principalIsAdmin(c *fiber.Ctx) bool {
+	p := principalOf(c)
+	return p != nil && p.User.Role == models.RoleAdmin
+}
