@@ -63,6 +63,11 @@ func addDays(day string, n int, loc *time.Location) string {
 // load reads counts of days [fromDay, toDay], the outages overlapping that range and the
 // feeds of the given units (all units when codes is empty).
 func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay string) (*quota.Data, error) {
+	return s.loadWith(ctx, codes, fromDay, toDay, nil)
+}
+
+// loadWith is load that also hands every count it reads to also (when not nil).
+func (s *Service) loadWith(ctx context.Context, codes []string, fromDay, toDay string, also func(models.DayCount)) (*quota.Data, error) {
 	from, err := models.DayStart(fromDay, s.loc())
 	if err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
@@ -93,7 +98,11 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 		}
 	}()
 	d := quota.NewData(nil, nil, nil)
-	err = s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, d.AddCount)
+	add := d.AddCount
+	if also != nil {
+		add = func(c models.DayCount) { d.AddCount(c); also(c) }
+	}
+	err = s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, add)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("campaign: unable to count posts: %w", err)

@@ -45,6 +45,8 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Get("/review", s.review)
 	api.Get("/review.xlsx", s.reviewXLSX)
 	api.Get("/review.csv", s.reviewCSV)
+	api.Get("/report", s.apiPeriodReport)
+	api.Get("/report.xlsx", s.periodReportXLSX)
 
 	api.Get("/alerts", s.listAlerts)
 	api.Get("/audit", s.listAudit)

@@ -33,6 +33,9 @@ type reportFiles struct{}
 
 func (reportFiles) WriteXLSX(w io.Writer, r models.Review) error { return report.WriteXLSX(w, r) }
 func (reportFiles) WriteCSV(w io.Writer, r models.Review) error  { return report.WriteCSV(w, r) }
+func (reportFiles) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
+	return report.WritePeriodXLSX(w, r)
+}
 
 // chromiumPath finds the browser, skipping the test (or failing it when
 // TINTOT_REQUIRE_BROWSER=1, as CI sets) if there is none.
@@ -341,6 +344,15 @@ func TestBrowser(t *testing.T) {
 	}
 	if body := text(t, ctx, "main"); strings.Contains(body, "sơn lại cổng trường mầm non") || !strings.Contains(body, "Không có bài nào cần xem lại") {
 		t.Errorf("after saving, the check page still lists the post: %q", body)
+	}
+
+	// The period report of the year so far, with its workbook link.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/report"), chromedp.WaitVisible(chromedp.ID("report"))); err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	shot(t, ctx, shotDir, "report")
+	if body := text(t, ctx, "#report"); !strings.Contains(body, "Đoàn xã Đông Hòa") || !strings.Contains(body, "Tổng cộng") {
+		t.Errorf("report table = %q, want the communes and the total", body)
 	}
 
 	for _, p := range []string{"units/C2", "feeds", "alerts"} {

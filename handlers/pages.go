@@ -170,6 +170,13 @@ var pageFuncs = template.FuncMap{
 		}
 		return t.Format("02/01")
 	},
+	"dateVN": func(day string) string {
+		t, err := time.Parse(models.DayLayout, day)
+		if err != nil {
+			return day
+		}
+		return t.Format("02/01/2006")
+	},
 	"statusClass": func(s models.Status) string { return "st-" + strings.ReplaceAll(string(s), "/", "") },
 	"pct":         func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"add":         func(a, b int) int { return a + b },
@@ -306,7 +313,24 @@ func (s *server) setLang(c *fiber.Ctx) error {
 var english = map[string]string{
 	"Tổng hợp tuần":   "Weekly review",
 	"Bài cần xem lại": "Posts to check",
-	"bài cần xem lại": "posts to check",
+	"Báo cáo kỳ":      "Period report",
+	"Từ ngày":         "From",
+	"Đến ngày":        "To",
+	"đến ngày":        "to",
+	"chưa có ngày nào của kỳ này kết thúc": "no day of this period is over yet",
+	"số liệu tính đến hết ngày":            "figures up to the end of",
+	"tuần trọn vẹn":                        "whole weeks",
+	"Ngày đạt":                             "Days met",
+	"Ngày chưa đạt":                        "Days short",
+	"Ngày không xác định":                  "Days unknown",
+	"Tỉ lệ ngày đạt":                       "Share of days met",
+	"Tuần đạt":                             "Weeks met",
+	"Tuần chưa đạt":                        "Weeks short",
+	"Tuần không xác định":                  "Weeks unknown",
+	"Tỉ lệ tuần đạt":                       "Share of weeks met",
+	"Chưa có số liệu cho kỳ này.":          "No figures for this period yet.",
+	"Tổng cộng":                            "Total",
+	"bài cần xem lại":                      "posts to check",
 	"Các bài không khớp quy tắc nào nên đang được tính là Khác. Nếu bài là tin tốt, câu chuyện đẹp hoặc bài đấu tranh phản bác, chọn đúng loại rồi bấm Lưu: chỉ tiêu của đơn vị được tính lại ngay.": "These posts matched no rule, so they count as Other. If a post is good news, a beautiful story or an ideology article, pick its kind and Save: the unit's quota is recomputed at once.",
 	"chỉ hiện 300 bài đầu; lưu xong, tải lại trang để xem tiếp": "only the first 300 are shown; reload after saving to see more",
 	"Không có bài nào cần xem lại trong tuần này.":              "No post to check this week.",

@@ -27,6 +27,8 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Post("/posts/:id/reject", s.pageRejectPost)
 	pages.Get("/review", s.reviewPageView)
 	pages.Get("/check", s.checkPageView)
+	pages.Get("/report", s.reportPageView)
+	pages.Get("/report.xlsx", s.periodReportXLSX)
 	pages.Get("/review.xlsx", s.reviewPageXLSX)
 	pages.Get("/review.csv", s.reviewPageCSV)
 	pages.Get("/feeds", s.feedsPage)

@@ -57,6 +57,19 @@ type StatusCounts struct {
 	ShareMet float64 `json:"share_met"` // met / (units the quota applied to: not excused, not n/a)
 }
 
+// Merge adds o's counts to c and updates ShareMet.
+func (c *StatusCounts) Merge(o StatusCounts) {
+	c.Met += o.Met
+	c.Short += o.Short
+	c.AtRisk += o.AtRisk
+	c.Unknown += o.Unknown
+	c.Excused += o.Excused
+	c.ShareMet = 0
+	if applied := c.Met + c.Short + c.AtRisk + c.Unknown; applied > 0 {
+		c.ShareMet = float64(c.Met) / float64(applied)
+	}
+}
+
 // Add counts one status and updates ShareMet; it returns false for a status it does not
 // count (n/a).
 func (c *StatusCounts) Add(s Status) bool {

@@ -118,7 +118,7 @@ type FeedFilter struct {
 	UnitCodes []string
 	States    []models.FeedState
 	URL       string
-	// Brief fills only ID, UnitCode, URL and State: the health overview a review needs
+	// Brief fills only ID, UnitCode, URL, State and CreatedAt: the health overview a review needs
 	// for thousands of feeds, read at a fraction of the cost of whole feeds.
 	Brief bool
 }

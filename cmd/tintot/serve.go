@@ -168,3 +168,6 @@ type reportExporter struct{}
 
 func (reportExporter) WriteXLSX(w io.Writer, r models.Review) error { return report.WriteXLSX(w, r) }
 func (reportExporter) WriteCSV(w io.Writer, r models.Review) error  { return report.WriteCSV(w, r) }
+func (reportExporter) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
+	return report.WritePeriodXLSX(w, r)
+}

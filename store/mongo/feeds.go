@@ -137,7 +137,7 @@ func (s *Store) GetFeed(ctx context.Context, id string) (models.Feed, error) {
 func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Feed, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}})
 	if f.Brief {
-		opts.SetProjection(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}, {Key: "state", Value: 1}})
+		opts.SetProjection(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}, {Key: "state", Value: 1}, {Key: "created_at", Value: 1}})
 	}
 	out, err := findAll(ctx, s.col(colFeeds), feedFilter(f), opts, feedDoc.model)
 	if err != nil {

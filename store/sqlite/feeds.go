@@ -97,7 +97,7 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 		w.add("url = ?", f.URL)
 	}
 	if f.Brief {
-		return queryAll(ctx, s.r, "feeds", "feed", scanBriefFeed, `SELECT id, unit_code, url, state FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
+		return queryAll(ctx, s.r, "feeds", "feed", scanBriefFeed, `SELECT id, unit_code, url, state, created_at FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
 	}
 	return queryFeeds(ctx, s.r, `SELECT `+feedCols+` FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
 }
@@ -105,7 +105,9 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 // scanBriefFeed reads the columns of a FeedFilter.Brief listing.
 func scanBriefFeed(sc rowScanner) (models.Feed, error) {
 	var f models.Feed
-	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State)
+	var created sql.NullInt64
+	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State, &created)
+	f.CreatedAt = fromMS(created)
 	return f, err
 }
 

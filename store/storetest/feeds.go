@@ -184,7 +184,7 @@ func testFeeds(t *testing.T, open Opener) {
 				}
 			})
 		}
-		t.Run("brief has ID, unit and state", func(t *testing.T) {
+		t.Run("brief has ID, unit, state and creation time", func(t *testing.T) {
 			full, err := s.ListFeeds(ctx(t), store.FeedFilter{})
 			mustNil(t, "ListFeeds", err)
 			brief, err := s.ListFeeds(ctx(t), store.FeedFilter{Brief: true})
@@ -194,8 +194,8 @@ func testFeeds(t *testing.T, open Opener) {
 			}
 			for i, f := range full {
 				b := brief[i]
-				if b.ID != f.ID || b.UnitCode != f.UnitCode || b.URL != f.URL || b.State != f.State {
-					t.Errorf("brief feed %d = %+v, want ID, unit, URL and state of %+v", i, b, f)
+				if b.ID != f.ID || b.UnitCode != f.UnitCode || b.URL != f.URL || b.State != f.State || !b.CreatedAt.Equal(f.CreatedAt) {
+					t.Errorf("brief feed %d = %+v, want ID, unit, URL, state and creation time of %+v", i, b, f)
 				}
 			}
 		})

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"tintot/models"
+)
+
+// SheetPeriod is the sheet name of a period report.
+const SheetPeriod = "Báo cáo kỳ"
+
+// PeriodHeaders are the column headers of a period report.
+var PeriodHeaders = []string{
+	"Mã đơn vị", "Đơn vị", "Loại đơn vị",
+	"Tin tốt", "Câu chuyện đẹp", "Bài đấu tranh phản bác",
+	"Ngày đạt", "Ngày chưa đạt", "Ngày không xác định", "Ngày được miễn", "Tỉ lệ ngày đạt",
+	"Tuần đạt", "Tuần chưa đạt", "Tuần không xác định", "Tuần được miễn", "Tỉ lệ tuần đạt",
+}
+
+// periodCells is one row of a period report; ratios are fractions (0.93), shown as %.
+func periodCells(code, name, kind string, row models.PeriodRow) []any {
+	ratio := func(c models.StatusCounts) any {
+		if c.Met+c.Short+c.AtRisk+c.Unknown == 0 {
+			return "—"
+		}
+		return c.ShareMet
+	}
+	return []any{code, name, kind,
+		row.Posts[models.KindGoodNews], row.Posts[models.KindStory], row.Posts[models.KindIdeology],
+		row.Days.Met, row.Days.Short, row.Days.Unknown, row.Days.Excused, ratio(row.Days),
+		row.Weeks.Met, row.Weeks.Short, row.Weeks.Unknown, row.Weeks.Excused, ratio(row.Weeks),
+	}
+}
+
+// WritePeriodXLSX writes a period report as an Excel workbook: a title line naming the
+// period, the header, a row per unit and a total row.
+func WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetPeriod); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	head, _ := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
+	})
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	boldPct, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 10})
+
+	sw, err := f.NewStreamWriter(SheetPeriod)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_ = sw.SetColWidth(1, 1, 14)
+	_ = sw.SetColWidth(2, 2, 34)
+	_ = sw.SetColWidth(3, 3, 14)
+	_ = sw.SetColWidth(4, len(PeriodHeaders), 12)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{Value: PeriodTitle(r), StyleID: bold}}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	hs := make([]any, len(PeriodHeaders))
+	for i, h := range PeriodHeaders {
+		hs[i] = excelize.Cell{Value: h, StyleID: head}
+	}
+	if err := sw.SetRow("A2", hs, excelize.RowOpts{Height: 32}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	styled := func(vals []any, base, ratio int) []any {
+		for i, v := range vals {
+			st := base
+			if i == 10 || i == 15 {
+				st = ratio
+			}
+			vals[i] = excelize.Cell{Value: v, StyleID: st}
+		}
+		return vals
+	}
+	n := 3
+	for _, row := range r.Rows {
+		ref, _ := excelize.CoordinatesToCellName(1, n)
+		if err := sw.SetRow(ref, styled(periodCells(row.Unit.Code, row.Unit.Name, row.Unit.Kind.Label(), row), 0, pct)); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		n++
+	}
+	ref, _ := excelize.CoordinatesToCellName(1, n)
+	if err := sw.SetRow(ref, styled(periodCells("", fmt.Sprintf("Tổng cộng (%d đơn vị)", len(r.Rows)), "", r.Total), bold, boldPct)); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("report: unable to write XLSX: %w", err)
+	}
+	return nil
+}
+
+// PeriodTitle is the report's title line, in Vietnamese.
+func PeriodTitle(r models.PeriodReport) string {
+	vn := func(day string) string {
+		if len(day) != 10 {
+			return day
+		}
+		return day[8:10] + "/" + day[5:7] + "/" + day[0:4]
+	}
+	s := fmt.Sprintf("Kết quả thực hiện \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\" từ %s đến %s", vn(r.From), vn(r.To))
+	switch {
+	case r.Through == "":
+		s += " (kỳ báo cáo chưa có ngày nào kết thúc)"
+	case r.Through != r.To:
+		s += " (số liệu tính đến hết ngày " + vn(r.Through) + ")"
+	}
+	return s
+}
+
+// PeriodFilename is the download name of a period report, e.g. "bao-cao-2026-01-01-2026-12-31-TD.xlsx".
+func PeriodFilename(r models.PeriodReport) string {
+	name := "bao-cao-" + r.From + "-" + r.To
+	if r.Parent != "" {
+		name += "-" + r.Parent
+	}
+	return name + ".xlsx"
+}
