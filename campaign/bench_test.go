@@ -207,3 +207,22 @@ func BenchmarkCloseDay(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkPeriodReportYear is the yearly report of a province with 3,300 communes and a
+// year of posts: every day and week of every unit evaluated.
+func BenchmarkPeriodReportYear(b *testing.B) {
+	svc := benchService(b)
+	ctx := context.Background()
+	year := benchNow.In(models.Vietnam).Format("2006")
+	r, err := svc.PeriodReport(ctx, "tinh", year+"-01-01", year+"-12-31")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(r.Rows) != benchUnits+1 || r.Total.Days.Met == 0 {
+		b.Fatalf("report has %d rows and %d days met", len(r.Rows), r.Total.Days.Met)
+	}
+	reportLatency(b, func(int) error {
+		_, err := svc.PeriodReport(ctx, "tinh", year+"-01-01", year+"-12-31")
+		return err
+	})
+}
