@@ -29,16 +29,11 @@ const (
 // WriteXLSX writes the review as an Excel workbook: the review table (frozen header,
 // status colours) and a summary sheet with the share of units that met, per day and target.
 func WriteXLSX(w io.Writer, r models.Review) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", SheetReview); err != nil {
-		return fmt.Errorf("report: %w", err)
+	f, white, err := newWorkbook(SheetReview)
+	if err != nil {
+		return err
 	}
-	white, _ := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
-	})
+	defer f.Close()
 	styles := map[models.Status]int{}
 	for st, color := range StatusColor {
 		id, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}, Alignment: &excelize.Alignment{Horizontal: "center"}})
@@ -164,4 +159,24 @@ func WriteCSV(w io.Writer, r models.Review) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// newWorkbook starts a workbook whose first sheet is named sheet, with the header style
+// (white bold on dark blue) every export uses.
+func newWorkbook(sheet string) (*excelize.File, int, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("report: %w", err)
+	}
+	head, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
+	})
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("report: %w", err)
+	}
+	return f, head, nil
 }

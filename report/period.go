@@ -38,16 +38,11 @@ func periodCells(code, name, kind string, row models.PeriodRow) []any {
 // WritePeriodXLSX writes a period report as an Excel workbook: a title line naming the
 // period, the header, a row per unit and a total row.
 func WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", SheetPeriod); err != nil {
-		return fmt.Errorf("report: %w", err)
+	f, head, err := newWorkbook(SheetPeriod)
+	if err != nil {
+		return err
 	}
-	head, _ := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
-	})
+	defer f.Close()
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
 	boldPct, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 10})
