@@ -64,7 +64,7 @@ func (s *Service) PeriodReport(ctx context.Context, parent, fromDay, toDay strin
 	}
 	for _, day := range days {
 		monday, _ := models.DayStart(day, s.loc())
-		if monday.Weekday() != 1 {
+		if monday.Weekday() != time.Monday {
 			continue
 		}
 		if sunday := addDays(day, 6, s.loc()); sunday <= through {

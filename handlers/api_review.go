@@ -53,16 +53,24 @@ func (s *server) reviewParams(c *fiber.Ctx) (week, parent string, err error) {
 	} else if _, err := models.WeekStart(week, s.loc); err != nil {
 		return "", "", badField("week", fmt.Sprintf("Tuần không hợp lệ %q (cần YYYY-Www, ví dụ 2026-W48)", week))
 	}
-	parent = strings.TrimSpace(c.Query("parent"))
+	parent, err = s.parentParam(c)
+	return week, parent, err
+}
+
+// parentParam reads the parent query parameter of reviews and reports: by default the
+// caller's own unit (every unit for admins); a parent out of scope is refused.
+func (s *server) parentParam(c *fiber.Ctx) (string, error) {
+	p := principalOf(c)
+	parent := strings.TrimSpace(c.Query("parent"))
 	if parent == "" && p.User.Role != models.RoleAdmin {
 		parent = p.User.UnitCode
 	}
 	if parent != "" {
 		if _, err := s.unitInScope(c, parent); err != nil {
-			return "", "", err
+			return "", err
 		}
 	}
-	return week, parent, nil
+	return parent, nil
 }
 
 // buildReview computes the review of the request's week and parent.

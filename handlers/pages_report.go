@@ -53,16 +53,8 @@ func (s *server) reportParams(c *fiber.Ctx) (from, to, parent string, err error)
 	if t, _ := models.DayStart(to, s.loc); t.Sub(f) >= 366*24*time.Hour {
 		return "", "", "", badField("to", "Một báo cáo tính tối đa 366 ngày")
 	}
-	parent = strings.TrimSpace(c.Query("parent"))
-	if parent == "" && p.User.Role != models.RoleAdmin {
-		parent = p.User.UnitCode
-	}
-	if parent != "" {
-		if _, err := s.unitInScope(c, parent); err != nil {
-			return "", "", "", err
-		}
-	}
-	return from, to, parent, nil
+	parent, err = s.parentParam(c)
+	return from, to, parent, err
 }
 
 // buildPeriodReport computes the report the request asks for.
