@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"tintot/models"
 	"tintot/store"
+	"tintot/web"
 )
 
 // errorf wraps an internal error with the package prefix.
@@ -129,19 +131,20 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(body)
 	}
 	if status == fiber.StatusUnauthorized {
-		return c.Redirect("/login?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
+		return redirect(c, "/login?next="+url.QueryEscape(safeNext(c.OriginalURL())))
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return errorPage.Execute(c.Response().BodyWriter(), map[string]any{"Status": status, "Msg": msg, "Field": field})
+	return errorPage.Execute(c.Response().BodyWriter(), map[string]any{"Status": status, "Msg": msg, "Field": field, "Asset": web.AssetVersion})
 }
 
 var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lỗi {{.Status}} · tintot</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">
+<title>Lỗi {{.Status}} · tintot</title>
+<link rel="stylesheet" href="/static/app.css?v={{.Asset}}"></head>
+<body class="errorpage"><main>
 <h1>Lỗi {{.Status}}</h1><p>{{.Msg}}</p>
-<p><a href="/">Về trang chủ</a></p></body></html>`))
+<p><a href="/">Về trang chủ</a></p></main></body></html>`))
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c *fiber.Ctx) bool {

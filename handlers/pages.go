@@ -149,6 +149,7 @@ var (
 
 // pageFuncs are the helpers templates may call.
 var pageFuncs = template.FuncMap{
+	"assetVersion": func() string { return web.AssetVersion },
 	"pathEscape":  url.PathEscape,
 	"queryEscape": url.QueryEscape,
 	"localTime": func(t time.Time) string {
@@ -306,7 +307,7 @@ func (s *server) setLang(c *fiber.Ctx) error {
 		Name: langCookie, Value: v, Path: "/", Expires: s.now().AddDate(1, 0, 0),
 		Secure: s.Config.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
 	})
-	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	return redirect(c, safeNext(c.Query("next")))
 }
 
 // english is the English catalogue, keyed by the Vietnamese text.

@@ -224,14 +224,14 @@ func (s *server) adminSaveUnit(c *fiber.Ctx) error {
 	}
 	var err error
 	if c.FormValue("existing") != "" {
-		_, err = s.editUnit(c, strings.TrimSpace(in.Code), in)
+		_, err = s.editUnit(c, strings.TrimSpace(in.Code), fullPatch(in))
 	} else {
 		_, err = s.addUnit(c, in)
 	}
 	if err != nil {
 		return s.adminFail(c, err, adminData{Edit: in.unit()})
 	}
-	return c.Redirect("/admin?ok=unit_save#units", fiber.StatusSeeOther)
+	return redirect(c, "/admin?ok=unit_save#units")
 }
 
 // adminAddFeed is POST /admin/feeds (addFeed: validation, scope, audit).
@@ -240,7 +240,7 @@ func (s *server) adminAddFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return s.adminFail(c, err, adminData{})
 	}
-	return c.Redirect("/admin?ok=feed_add#feeds", fiber.StatusSeeOther)
+	return redirect(c, "/admin?ok=feed_add#feeds")
 }
 
 // adminDeleteFeed is POST /admin/feeds/:id/delete (removeFeed).
@@ -248,7 +248,7 @@ func (s *server) adminDeleteFeed(c *fiber.Ctx) error {
 	if err := s.removeFeed(c, c.Params("id")); err != nil {
 		return s.adminFail(c, err, adminData{})
 	}
-	return c.Redirect("/admin?ok=feed_del#feeds", fiber.StatusSeeOther)
+	return redirect(c, "/admin?ok=feed_del#feeds")
 }
 
 // adminAddUser is POST /admin/users (addUser); a generated password is shown once.

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tintot/models"
+	"tintot/web"
 )
 
 // registerPages mounts the server-rendered pages. Page files (pages_*.go) add their
@@ -42,29 +43,11 @@ func (s *server) registerPages(app *fiber.App) {
 	admin.Post("/import", s.adminImport)
 }
 
-// safeNext keeps only a local path as the post-login destination.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	if strings.HasPrefix(next, "/login") {
-		return "/"
-	}
-	return next
-}
-
 var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Đăng nhập · tintot</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f5f5f5;margin:0}
-main{max-width:24rem;margin:3rem auto;background:#fff;padding:1.5rem;border-radius:8px;box-shadow:0 1px 3px #0002}
-h1{font-size:1.25rem;margin-top:0}label{display:block;margin:.75rem 0 .25rem}
-input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #bbb;border-radius:4px}
-button{margin-top:1rem;width:100%;padding:.7rem;font-size:1rem;background:#0d47a1;color:#fff;border:0;border-radius:4px}
-.err{background:#fdecea;color:#b71c1c;padding:.6rem;border-radius:4px}
-</style></head>
-<body><main>
+<link rel="stylesheet" href="/static/app.css?v={{.Asset}}"></head>
+<body class="login"><main>
 <h1>Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp</h1>
 {{if .Error}}<p class="err" role="alert">{{.Error}}</p>{{end}}
 <form method="post" action="/login">
@@ -93,7 +76,7 @@ func (s *server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) 
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return loginTmpl.Execute(c.Response().BodyWriter(), map[string]string{
-		"CSRF": token, "Next": safeNext(next), "Email": email, "Error": msg,
+		"Asset": web.AssetVersion, "CSRF": token, "Next": safeNext(next), "Email": email, "Error": msg,
 	})
 }
 
@@ -113,7 +96,7 @@ func isHexToken(v string) bool {
 // loginPage is GET /login.
 func (s *server) loginPage(c *fiber.Ctx) error {
 	if principalOf(c) != nil {
-		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+		return redirect(c, safeNext(c.Query("next")))
 	}
 	return s.renderLogin(c, fiber.StatusOK, "", c.Query("next"), "")
 }
@@ -136,7 +119,7 @@ func (s *server) loginSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	s.setSessionCookie(c, secret, sess.ExpiresAt)
-	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+	return redirect(c, safeNext(next))
 }
 
 // logoutSubmit is POST /logout (CSRF-checked by requirePageUser).
@@ -144,14 +127,14 @@ func (s *server) logoutSubmit(c *fiber.Ctx) error {
 	if err := s.logout(c); err != nil {
 		return err
 	}
-	return c.Redirect("/login", fiber.StatusSeeOther)
+	return redirect(c, "/login")
 }
 
 // homePage sends a unit admin to their unit and reviewers and admins to the weekly review.
 func (s *server) homePage(c *fiber.Ctx) error {
 	u := principalOf(c).User
 	if u.Role == models.RoleUnitAdmin && u.UnitCode != "" {
-		return c.Redirect("/units/"+url.PathEscape(u.UnitCode), fiber.StatusSeeOther)
+		return redirect(c, "/units/"+url.PathEscape(u.UnitCode))
 	}
-	return c.Redirect("/review", fiber.StatusSeeOther)
+	return redirect(c, "/review")
 }

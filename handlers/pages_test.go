@@ -86,7 +86,8 @@ func TestPagesScope(t *testing.T) {
 func TestPageAnonymousRedirectsToLogin(t *testing.T) {
 	e := newEnv(t)
 	resp, _ := e.send(request("GET", "/units/C1", nil))
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=/units/C1") {
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || loc == nil || loc.Path != "/login" || loc.Query().Get("next") != "/units/C1" {
 		t.Fatalf("status %d location %q, want redirect to login", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

@@ -90,6 +90,9 @@ func (s *server) renderUnit(c *fiber.Ctx, code string, status int, p page, form 
 	if d.Posts, err = s.Store.ListPosts(ctx, store.PostFilter{UnitCode: u.Code, Limit: 30}); err != nil {
 		return errorf("unable to list posts of %s: %w", u.Code, err)
 	}
+	for i := range d.Posts {
+		d.Posts[i].URL = models.WebLink(d.Posts[i].URL) // only http(s) links become links
+	}
 	if d.Feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: u.Code}); err != nil {
 		return errorf("unable to list feeds of %s: %w", u.Code, err)
 	}
@@ -182,7 +185,7 @@ func backToUnit(c *fiber.Ctx, code, ok, anchor string) error {
 	if anchor != "" {
 		target += "#" + anchor
 	}
-	return c.Redirect(target, fiber.StatusSeeOther)
+	return redirect(c, target)
 }
 
 // formOrFail re-renders the unit dashboard with a user error, or passes a server error on.
@@ -211,8 +214,8 @@ func (s *server) pageOverridePost(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formOrFail(c, c.FormValue("unit"), err, manualInput{})
 	}
-	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeNext(next) == next {
-		return c.Redirect(next+"&ok="+url.QueryEscape(ok), fiber.StatusSeeOther) // back to the check list
+	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeRedirect(next) == next {
+		return redirect(c, next+"&ok="+url.QueryEscape(ok)) // back to the check list
 	}
 	return backToUnit(c, p.UnitCode, ok, "post-"+p.ID)
 }
