@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 
@@ -138,8 +137,7 @@ func WriteCSV(w io.Writer, r models.Review) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := NewCSVWriter(w)
 	if err := cw.Write(Headers(r)); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -157,8 +155,7 @@ func WriteCSV(w io.Writer, r models.Review) error {
 			return fmt.Errorf("report: %w", err)
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // newWorkbook starts a workbook whose first sheet is named sheet, with the header style

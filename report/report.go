@@ -72,7 +72,7 @@ func rows(r models.Review) [][]cell {
 		diff := ""
 		if daily != nil {
 			d := row.DaysMet[models.LevelBaseline] - row.PrevDaysMet
-			diff = fmt.Sprintf("%+d ngày", d)
+			diff = dayDiff(d)
 		}
 		c = append(c, cell{value: diff}, cell{value: feedLabel(row.FeedState)})
 		out = append(out, c)
@@ -159,4 +159,16 @@ func Filename(r models.Review, ext string) string {
 		name += "-" + r.Parent
 	}
 	return name + "." + ext
+}
+
+// dayDiff words the change in days met since last week. It never begins with a sign,
+// which a spreadsheet would read as the start of a formula.
+func dayDiff(d int) string {
+	switch {
+	case d > 0:
+		return fmt.Sprintf("tăng %d ngày", d)
+	case d < 0:
+		return fmt.Sprintf("giảm %d ngày", -d)
+	}
+	return "không đổi"
 }

@@ -2,6 +2,11 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -60,7 +65,7 @@ func TestXLSXHasVietnameseHeadersColoursAndFrozenHeader(t *testing.T) {
 	check("F2", "0")
 	check("L2", "3/5")
 	check("P2", "Câu chuyện đẹp 1/1: Đạt")
-	check("S2", "-2 ngày")
+	check("S2", "giảm 2 ngày")
 	check("T2", "Hoạt động tốt")
 	panes, err := f.GetPanes(SheetReview)
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
@@ -96,5 +101,98 @@ func TestCSVHasBOMAndVietnamese(t *testing.T) {
 	}
 	if !strings.Contains(lines[1], "0 (Không đạt)") || !strings.Contains(lines[1], "Phường Hoàn Kiếm") {
 		t.Errorf("row = %q", lines[1])
+	}
+}
+
+// formulaPayloads are unit names a unit admin or a CSV import could set.
+var formulaPayloads = []string{
+	`=HYPERLINK("http://evil/","click")`, `+cmd|' /C calc'!A0`, `-2+3+cmd|' /C calc'!A0`, `@SUM(1+1)*cmd|' /C calc'!A0`,
+	"\t=1+1", "\r=1+1",
+}
+
+func TestSafeCell(t *testing.T) {
+	for _, p := range formulaPayloads {
+		if got := SafeCell(p); got != "'"+p {
+			t.Errorf("SafeCell(%q) = %q", p, got)
+		}
+	}
+	for _, s := range []string{"", "Phường Hoàn Kiếm", "3/5", "-3", "+2.5", "0 (Không đạt)", "'quoted"} {
+		if got := SafeCell(s); got != s {
+			t.Errorf("SafeCell(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
+
+func TestExportsNeverCarryFormulas(t *testing.T) {
+	for _, p := range formulaPayloads {
+		r := sampleReview()
+		r.Rows[0].Unit.Name = p
+		r.Rows[0].Unit.Code = p
+		var buf bytes.Buffer
+		if err := WriteCSV(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range recs {
+			for _, c := range rec {
+				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					if _, err := strconv.ParseFloat(c, 64); err != nil {
+						t.Errorf("CSV cell %q would run as a formula", c)
+					}
+				}
+			}
+		}
+		// encoding/csv drops a lone CR when it writes CRLF lines.
+		want := "'" + strings.ReplaceAll(p, "\r", "")
+		if recs[1][1] != want || recs[1][2] != want {
+			t.Errorf("CSV row = %q, want the neutralised payload", recs[1][:3])
+		}
+
+		buf.Reset()
+		if err := WriteXLSX(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cell := range []string{"B2", "C2"} {
+			if fm, _ := f.GetCellFormula(SheetReview, cell); fm != "" {
+				t.Errorf("XLSX %s holds formula %q", cell, fm)
+			}
+			if typ, _ := f.GetCellType(SheetReview, cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+				t.Errorf("XLSX %s has type %v, want a string", cell, typ)
+			}
+			if v, _ := f.GetCellValue(SheetReview, cell); v != p {
+				t.Errorf("XLSX %s = %q, want the name as text %q", cell, v, p)
+			}
+		}
+		f.Close()
+	}
+}
+
+// TestEveryCSVGoesThroughCSVWriter keeps CSVWriter the only CSV writer in the module.
+func TestEveryCSVGoesThroughCSVWriter(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		if filepath.Base(path) == "csvsafe.go" && filepath.Base(filepath.Dir(path)) == "report" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte("csv.NewWriter(")) {
+			t.Errorf("%s writes CSV with encoding/csv directly; use report.NewCSVWriter", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
