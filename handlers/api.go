@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,7 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Post("/units", requireRole(models.RoleAdmin), s.createUnit)
 	api.Get("/units/:code", s.getUnit)
 	api.Put("/units/:code", s.updateUnit)
+	api.Patch("/units/:code", s.updateUnit)
 	api.Delete("/units/:code", requireRole(models.RoleAdmin), s.deleteUnit)
 
 	api.Get("/units/:code/feeds", s.listUnitFeeds)
@@ -61,7 +63,12 @@ func (s *server) registerAPI(app *fiber.App) {
 }
 
 // decodeJSON reads a JSON object into v, rejecting unknown fields and naming the bad one.
+// The body must be declared as application/json (415 otherwise): a form or text/plain
+// body, which a page on another site can send without a preflight, is never read as JSON.
 func decodeJSON(c *fiber.Ctx, v any) error {
+	if !isJSONContent(c.Get(fiber.HeaderContentType)) {
+		return httpErr(fiber.StatusUnsupportedMediaType, "Dữ liệu gửi lên phải có Content-Type: application/json")
+	}
 	body := c.Body()
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badField("body", "Thiếu dữ liệu JSON trong yêu cầu")
@@ -93,6 +100,13 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		return badField("body", "Chỉ gửi một đối tượng JSON")
 	}
 	return nil
+}
+
+// isJSONContent reports whether a Content-Type header names application/json (any
+// parameters, such as charset, allowed).
+func isJSONContent(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == fiber.MIMEApplicationJSON
 }
 
 func jsonTypeName(kind string) string {
@@ -131,7 +145,7 @@ func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
 // apiLogin opens a session from a JSON body {email, password}. A JSON body cannot be
 // sent cross-site without a CORS preflight, so this route needs no CSRF token.
 func (s *server) apiLogin(c *fiber.Ctx) error {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+	if !isJSONContent(c.Get(fiber.HeaderContentType)) {
 		return httpErr(fiber.StatusUnsupportedMediaType, "Gửi dữ liệu đăng nhập dạng application/json")
 	}
 	var in struct {

@@ -188,8 +188,13 @@ func TestUnitsCRUDValidation(t *testing.T) {
 		{"bad email", "admin", "POST", "/api/v1/units", map[string]any{"code": "C4", "name": "x", "kind": "commune", "emails": []string{"không phải email"}}, 400, "emails"},
 		{"unknown parent", "admin", "POST", "/api/v1/units", map[string]any{"code": "C4", "name": "x", "kind": "commune", "parent_code": "ZZ"}, 400, "parent_code"},
 		{"reviewer cannot create", "reviewerP", "POST", "/api/v1/units", map[string]any{"code": "C5", "name": "x", "kind": "commune", "parent_code": "P"}, 403, ""},
-		{"unit admin renames own unit", "adminC1", "PUT", "/api/v1/units/C1", map[string]any{"name": "Đoàn xã Đông Hòa (mới)", "kind": "commune", "parent_code": "P", "emails": []string{"c1@doan.vn"}}, 200, ""},
-		{"unit admin cannot move own unit", "adminC1", "PUT", "/api/v1/units/C1", map[string]any{"name": "x", "kind": "commune", "parent_code": "Q"}, 403, "parent_code"},
+		{"unit admin sets own e-mails", "adminC1", "PUT", "/api/v1/units/C1", map[string]any{"name": "Đoàn xã Đông Hòa", "kind": "commune", "parent_code": "P", "emails": []string{"c1@doan.vn"}}, 200, ""},
+		{"unit admin cannot rename own unit", "adminC1", "PUT", "/api/v1/units/C1", map[string]any{"name": `=HYPERLINK("http://evil/","click")`}, 403, "name"},
+		{"unit admin cannot rename by PATCH", "adminC1", "PATCH", "/api/v1/units/C1", map[string]any{"name": "x"}, 403, "name"},
+		{"unit admin cannot move own unit", "adminC1", "PUT", "/api/v1/units/C1", map[string]any{"parent_code": "Q"}, 403, "parent_code"},
+		{"unit admin cannot change own kind", "adminC1", "PATCH", "/api/v1/units/C1", map[string]any{"kind": "province"}, 403, "kind"},
+		{"unit admin cannot change own dates", "adminC1", "PATCH", "/api/v1/units/C1", map[string]any{"active_to": "2026-01-01"}, 403, "active_to"},
+		{"admin renames, e-mails kept", "admin", "PATCH", "/api/v1/units/C1", map[string]any{"name": "Đoàn xã Đông Hòa (mới)"}, 200, ""},
 		{"code in body must match", "admin", "PUT", "/api/v1/units/C1", map[string]any{"code": "C2", "name": "x", "kind": "commune"}, 400, "code"},
 		{"cycle", "admin", "PUT", "/api/v1/units/P", map[string]any{"name": "Tỉnh đoàn P", "kind": "province", "parent_code": "C1"}, 400, "parent_code"},
 		{"bad active_from", "admin", "POST", "/api/v1/units", map[string]any{"code": "C6", "name": "x", "kind": "commune", "active_from": "1/7/2025"}, 400, "active_from"},
@@ -216,7 +221,7 @@ func TestUnitsCRUDValidation(t *testing.T) {
 		t.Fatalf("active_from stored as %v, want 2025-07-01 00:00 Vietnam time", c7.ActiveFrom)
 	}
 	u, _ := e.st.GetUnit(context.Background(), "C1")
-	if u.Name != "Đoàn xã Đông Hòa (mới)" || u.ParentCode != "P" {
+	if u.Name != "Đoàn xã Đông Hòa (mới)" || u.ParentCode != "P" || len(u.Emails) != 1 || u.Emails[0] != "c1@doan.vn" {
 		t.Fatalf("C1 after updates: %+v", u)
 	}
 }

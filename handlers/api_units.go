@@ -169,14 +169,57 @@ func (s *server) addUnit(c *fiber.Ctx, in unitInput) (models.Unit, error) {
 	return created, nil
 }
 
-// updateUnit replaces a unit's editable fields. Only an admin may change a unit's kind
-// or parent (which would move it in or out of someone's scope).
+// unitPatch is a change to a unit: a field left out of the JSON body is left as it is;
+// active_from / active_to sent as null (or "") clear the date.
+type unitPatch struct {
+	Code       *string          `json:"code"`
+	Name       *string          `json:"name"`
+	Kind       *models.UnitKind `json:"kind"`
+	ParentCode *string          `json:"parent_code"`
+	Emails     *[]string        `json:"emails"`
+	ActiveFrom optional[string] `json:"active_from"`
+	ActiveTo   optional[string] `json:"active_to"`
+}
+
+// optional is a JSON field that tells "left out" from "sent" (and from "sent as null").
+type optional[T any] struct {
+	Set   bool
+	Null  bool
+	Value T
+}
+
+// UnmarshalJSON records that the field was sent.
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+// fullPatch turns a complete unit form (the admin page sends every field) into a patch.
+func fullPatch(in unitInput) unitPatch {
+	p := unitPatch{Code: &in.Code, Name: &in.Name, Kind: &in.Kind, ParentCode: &in.ParentCode, Emails: &in.Emails}
+	p.ActiveFrom.Set, p.ActiveTo.Set = true, true
+	if in.ActiveFrom != nil {
+		p.ActiveFrom.Value = *in.ActiveFrom
+	}
+	if in.ActiveTo != nil {
+		p.ActiveTo.Value = *in.ActiveTo
+	}
+	return p
+}
+
+// updateUnit is PUT and PATCH /units/{code}: both change only the fields sent. A unit
+// admin may change only the unit's alert e-mail recipients; its code, name, kind, parent
+// and active dates are the registry's, changed by an admin.
 func (s *server) updateUnit(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if _, err := s.unitInScope(c, code); err != nil {
 		return err
 	}
-	var in unitInput
+	var in unitPatch
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -188,28 +231,60 @@ func (s *server) updateUnit(c *fiber.Ctx) error {
 }
 
 // editUnit validates and applies a unit change with its audit entry; API and pages share it.
-func (s *server) editUnit(c *fiber.Ctx, code string, in unitInput) (models.Unit, error) {
+func (s *server) editUnit(c *fiber.Ctx, code string, in unitPatch) (models.Unit, error) {
 	before, err := s.unitInScope(c, code)
 	if err != nil {
 		return models.Unit{}, err
 	}
-	if in.Code != "" && in.Code != code {
+	if in.Code != nil && strings.TrimSpace(*in.Code) != code {
 		return models.Unit{}, badField("code", "Không đổi được mã đơn vị; mã trong dữ liệu phải trùng với đường dẫn")
 	}
-	in.Code = code
-	u, err := s.unitFrom(in)
-	if err != nil {
+	u := before
+	if in.Name != nil {
+		u.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Kind != nil {
+		u.Kind = *in.Kind
+	}
+	if in.ParentCode != nil {
+		u.ParentCode = strings.TrimSpace(*in.ParentCode)
+	}
+	if in.Emails != nil {
+		u.Emails = unitInput{Emails: *in.Emails}.unit().Emails
+	}
+	for _, d := range []struct {
+		field string
+		in    optional[string]
+		out   **time.Time
+	}{{"active_from", in.ActiveFrom, &u.ActiveFrom}, {"active_to", in.ActiveTo, &u.ActiveTo}} {
+		if !d.in.Set {
+			continue
+		}
+		v := d.in.Value
+		if *d.out, err = s.parseInstant(d.field, &v); err != nil {
+			return models.Unit{}, err
+		}
+	}
+	if err := u.Validate(); err != nil {
 		return models.Unit{}, err
 	}
 	if principalOf(c).User.Role != models.RoleAdmin {
-		if u.Kind != before.Kind {
-			return models.Unit{}, &userError{Status: fiber.StatusForbidden, Field: "kind", Msg: "Chỉ quản trị viên được đổi loại đơn vị"}
-		}
-		if u.ParentCode != before.ParentCode {
-			return models.Unit{}, &userError{Status: fiber.StatusForbidden, Field: "parent_code", Msg: "Chỉ quản trị viên được đổi đơn vị cấp trên"}
+		for _, ch := range []struct {
+			field, msg string
+			changed    bool
+		}{
+			{"name", "Chỉ quản trị viên được đổi tên đơn vị", u.Name != before.Name},
+			{"kind", "Chỉ quản trị viên được đổi loại đơn vị", u.Kind != before.Kind},
+			{"parent_code", "Chỉ quản trị viên được đổi đơn vị cấp trên", u.ParentCode != before.ParentCode},
+			{"active_from", "Chỉ quản trị viên được đổi ngày bắt đầu hoạt động", !sameInstant(u.ActiveFrom, before.ActiveFrom)},
+			{"active_to", "Chỉ quản trị viên được đổi ngày ngừng hoạt động", !sameInstant(u.ActiveTo, before.ActiveTo)},
+		} {
+			if ch.changed {
+				return models.Unit{}, &userError{Status: fiber.StatusForbidden, Field: ch.field, Msg: ch.msg + "; đơn vị chỉ tự sửa được e-mail nhận cảnh báo"}
+			}
 		}
 	}
-	u.CreatedAt, u.UpdatedAt = before.CreatedAt, s.now().UTC()
+	u.UpdatedAt = s.now().UTC()
 	err = s.Store.UpdateUnit(c.UserContext(), u)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -225,6 +300,14 @@ func (s *server) editUnit(c *fiber.Ctx, code string, in unitInput) (models.Unit,
 		after = u
 	}
 	return after, nil
+}
+
+// sameInstant reports whether two optional times are both unset or equal.
+func sameInstant(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
 }
 
 // deleteUnit removes a unit and its feeds (admin).
