@@ -29,7 +29,10 @@ type postView struct {
 	Counted   bool        `json:"counted"`
 }
 
+// viewPost is the one way a post leaves the API: its link only when it is http(s)
+// (models.WebLink), whatever an older version of tintot stored.
 func viewPost(p models.Post) postView {
+	p.URL = models.WebLink(p.URL)
 	return postView{
 		Post: p, Kind: p.Kind(), KindLabel: p.Kind().Label(), Reason: p.Reason(),
 		Excluded: p.Override != nil && p.Override.Excluded, Counted: p.Counted(),

@@ -115,6 +115,7 @@ func (s *server) checkPageView(c *fiber.Ctx) error {
 			g = &checkGroup{Unit: u}
 			byUnit[u.Code] = g
 		}
+		p.URL = models.WebLink(p.URL) // only http(s) links become links
 		g.Posts = append(g.Posts, p)
 		d.Total++
 	}

@@ -27,3 +27,13 @@ func ValidFeedURL(s string) bool {
 	}
 	return u.Scheme == "http" || u.Scheme == "https"
 }
+
+// WebLink returns s when it is an absolute http(s) URL with a host and no user info,
+// else "": a link tintot shows or returns can never run script (javascript:, data:,
+// vbscript:) or open a local file.
+func WebLink(s string) string {
+	if s == "" || !ValidFeedURL(s) || strings.ContainsAny(s, "\x00\r\n\t") {
+		return ""
+	}
+	return s
+}
