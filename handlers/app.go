@@ -116,7 +116,7 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable:             true,
 		DisableStartupMessage: true,
 	})
-	app.Use(s.requestID, s.observe, s.recoverPanic)
+	app.Use(securityHeaders, s.requestID, s.observe, s.recoverPanic)
 
 	// Probes and scrapes come before authentication: no store lookups, no 401s.
 	app.Get("/healthz", s.healthz)
@@ -126,6 +126,8 @@ func New(d Deps) (*fiber.App, error) {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(web.OpenAPI)
 	})
+
+	app.Get("/static/:name", staticFile)
 
 	app.Use(s.authenticate)
 	s.registerAPI(app)

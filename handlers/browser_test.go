@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
@@ -220,11 +223,18 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 800))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelA()
-	bctx, cancel := chromedp.NewContext(actx)
+	csp := &cspWatch{}
+	bctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(csp.listen))
 	defer cancel()
 	if err := chromedp.Do(bctx, chromedp.Navigate(site.base+"/login")); err != nil {
 		t.Fatalf("start browser: %v", err)
 	}
+	// Every page runs under the Content-Security-Policy: any violation fails the test.
+	defer func() {
+		if v := csp.take(); len(v) > 0 {
+			t.Errorf("Content-Security-Policy violations in the console:\n%s", strings.Join(v, "\n"))
+		}
+	}()
 	ctx, cancelT := context.WithTimeout(bctx, 60*time.Second)
 	defer cancelT()
 
@@ -380,6 +390,65 @@ func TestBrowser(t *testing.T) {
 	if h := text(t, ctx, "h1"); h != "Admin" {
 		t.Errorf("English admin page heading = %q", h)
 	}
+	// The pages' script ran (it is a file of its own, allowed by the policy).
+	if v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "data-js")); err != nil || !v.Exists || v.Value != "ready" {
+		t.Errorf("app.js did not run: %+v %v", v, err)
+	}
+	if v := csp.take(); len(v) > 0 {
+		t.Errorf("Content-Security-Policy violations in the console:\n%s", strings.Join(v, "\n"))
+	}
+	// The watcher itself works: an inline script injected now is refused and reported.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var s=document.createElement("script");s.textContent="window.__inline=1";document.body.appendChild(s);return true})()`)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); csp.count() == 0 && time.Now().Before(deadline); {
+		runtimeYield(ctx) // the console event arrives on the browser's connection
+	}
+	if csp.count() == 0 {
+		t.Errorf("an injected inline script was not reported as a policy violation")
+	}
+	csp.take()
+}
+
+// runtimeYield makes one round trip to the browser, so pending events are delivered.
+func runtimeYield(ctx context.Context) {
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool]("true"))
+}
+
+// cspWatch collects the console's Content-Security-Policy violation messages.
+type cspWatch struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+// listen is the browser event listener; it must return fast and run no command.
+func (w *cspWatch) listen(ev any) {
+	var msg string
+	switch ev := ev.(type) {
+	case *log.EventEntryAdded:
+		msg = ev.Entry.Text
+	case *runtime.EventConsoleAPICalled:
+		for _, a := range ev.Args {
+			msg += string(a.Value) + " " + a.Description
+		}
+	default:
+		return
+	}
+	if strings.Contains(msg, "Content Security Policy") || strings.Contains(msg, "Content-Security-Policy") {
+		w.mu.Lock()
+		w.msgs = append(w.msgs, msg)
+		w.mu.Unlock()
+	}
+}
+
+func (w *cspWatch) count() int { w.mu.Lock(); defer w.mu.Unlock(); return len(w.msgs) }
+
+func (w *cspWatch) take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := w.msgs
+	w.msgs = nil
+	return out
 }
 
 // checkReviewXLSX finds C1's row and checks its name and today's count (2 after the reclassification).
