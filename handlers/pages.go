@@ -150,8 +150,8 @@ var (
 // pageFuncs are the helpers templates may call.
 var pageFuncs = template.FuncMap{
 	"assetVersion": func() string { return web.AssetVersion },
-	"pathEscape":  url.PathEscape,
-	"queryEscape": url.QueryEscape,
+	"pathEscape":   url.PathEscape,
+	"queryEscape":  url.QueryEscape,
 	"localTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
