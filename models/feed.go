@@ -43,6 +43,13 @@ type Feed struct {
 	LeaseHolder string     `json:"-"`
 	LeaseUntil  *time.Time `json:"-"`
 
+	// What tintot has seen of the feed: the first successful read, and the publication
+	// time of the oldest item that read showed (the read time when it showed none). Days
+	// before CoveredFrom were never visible through this feed; days from CoveredFrom to
+	// FirstReadAt were seen only in hindsight. Both nil until the first successful read.
+	FirstReadAt *time.Time `json:"first_read_at,omitempty"`
+	CoveredFrom *time.Time `json:"covered_from,omitempty"`
+
 	// Health.
 	State               FeedState  `json:"state"`
 	ConsecutiveFailures int        `json:"consecutive_failures"`
@@ -51,6 +58,9 @@ type Feed struct {
 	LastError           string     `json:"last_error,omitempty"`        // short Vietnamese message
 	LastErrorDetail     string     `json:"last_error_detail,omitempty"` // technical detail
 	LastStatus          int        `json:"last_status,omitempty"`       // last HTTP status code
+	// Note is a short Vietnamese remark on the last successful read that is not an error,
+	// e.g. that only the newest items of a very long feed were read ("" when none).
+	Note string `json:"note,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

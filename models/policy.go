@@ -71,9 +71,11 @@ const (
 	StatusMet     Status = "met"
 	StatusShort   Status = "short"   // period over, count below
 	StatusAtRisk  Status = "at_risk" // period open, not yet met
-	StatusUnknown Status = "unknown" // no posts and the feeds were failing
+	StatusUnknown Status = "unknown" // not met, and tintot could not see: feeds failing, never read, or not reaching back that far
 	StatusExcused Status = "excused"
 	StatusNA      Status = "n/a"
+	// StatusUpcoming: the period has not begun. No count is shown for it.
+	StatusUpcoming Status = "upcoming"
 )
 
 // Label returns the Vietnamese name of the status.
@@ -91,6 +93,8 @@ func (s Status) Label() string {
 		return "Miễn"
 	case StatusNA:
 		return "Không áp dụng"
+	case StatusUpcoming:
+		return "Chưa đến"
 	}
 	return string(s)
 }
@@ -98,15 +102,18 @@ func (s Status) Label() string {
 // Evaluation is a stored outcome of a closed (or evaluated) period, kept so that a
 // later change can be recorded as a correction.
 type Evaluation struct {
-	UnitCode    string     `json:"unit_code"`
-	Target      string     `json:"target"` // target name
-	Period      string     `json:"period"` // "2026-11-27", "2026-W48", "2026"
-	PeriodKind  PeriodKind `json:"period_kind"`
-	Level       Level      `json:"level"`
-	Required    int        `json:"required"`
-	Actual      int        `json:"actual"`
-	Status      Status     `json:"status"`
-	EvaluatedAt time.Time  `json:"evaluated_at"`
+	UnitCode   string     `json:"unit_code"`
+	Target     string     `json:"target"` // target name
+	Period     string     `json:"period"` // "2026-11-27", "2026-W48", "2026"
+	PeriodKind PeriodKind `json:"period_kind"`
+	Level      Level      `json:"level"`
+	Required   int        `json:"required"`
+	Actual     int        `json:"actual"`
+	Status     Status     `json:"status"`
+	// Retroactive: the period began before tintot first read the unit's feeds (or, for a
+	// unit without feeds, before it was registered). It is shown and reported, never alerted.
+	Retroactive bool      `json:"retroactive,omitempty"`
+	EvaluatedAt time.Time `json:"evaluated_at"`
 }
 
 // Key identifies the evaluation: unique per (unit, target, period, level).

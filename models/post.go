@@ -77,6 +77,10 @@ type Post struct {
 
 	// Manual override: wins over every rule, survives re-polls and rule changes.
 	Override *Override `json:"override,omitempty"`
+	// Proposal is a unit admin's change to its own post that would raise what counts: it
+	// counts only once a reviewer or admin above the unit approves it (then it becomes the
+	// Override). The measured unit never grades itself.
+	Proposal *Override `json:"proposal,omitempty"`
 
 	// For manual posts: a reviewer may reject them.
 	SubmittedBy string `json:"submitted_by,omitempty"`
@@ -108,6 +112,20 @@ func (p Post) Counted() bool {
 		return false
 	}
 	return p.Override == nil || !p.Override.Excluded
+}
+
+// Raises reports whether a post changed from p to q counts, after the change, toward a
+// campaign kind it did not count toward before: a change a unit may only propose for its
+// own posts. Excluding a post, or making it "other", never raises.
+func (p Post) Raises(q Post) bool {
+	counted := func(x Post) Kind {
+		if !x.Counted() {
+			return ""
+		}
+		return x.Kind()
+	}
+	after := counted(q)
+	return after != "" && after != KindOther && after != counted(p)
 }
 
 // Reason explains in Vietnamese why the post has its effective kind.

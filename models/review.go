@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // PeriodStatus is the outcome of one unit × target × period × level, as the quota engine
 // computes it and every page, export and e-mail shows it.
@@ -17,6 +20,24 @@ type PeriodStatus struct {
 	Missing    int           `json:"missing,omitempty"`   // for at_risk/short: posts still needed
 	TimeLeft   time.Duration `json:"time_left,omitempty"` // for at_risk: until the period closes
 	Note       string        `json:"note,omitempty"`      // Vietnamese: peak week name, exemption reason, outage…
+	// Retroactive: the period began before tintot first read the unit (see Evaluation).
+	Retroactive bool `json:"retroactive,omitempty"`
+}
+
+// ActualText is the count as screens and exports show it: "?" when the status is
+// unknown and nothing was seen (a 0 there would be a number tintot does not know).
+func (ps PeriodStatus) ActualText() string {
+	if ps.Status == StatusUnknown && ps.Actual == 0 {
+		return "?"
+	}
+	return strconv.Itoa(ps.Actual)
+}
+
+// DayMark is a unit's combined baseline daily status on one day, and whether that day
+// was judged only in hindsight (before tintot first read the unit): a calendar cell.
+type DayMark struct {
+	Status      Status `json:"status"`
+	Retroactive bool   `json:"retroactive,omitempty"`
 }
 
 // UnitStatusReport is what GET /api/v1/units/{code}/status returns: the day and the week
@@ -34,17 +55,45 @@ type UnitStatusReport struct {
 // ReviewRow is one unit in a weekly review.
 type ReviewRow struct {
 	Unit        Unit           `json:"unit"`
-	DailyCounts [7]int         `json:"daily_counts"` // Monday..Sunday, posts counting toward the daily quota
-	DailyStatus [7]Status      `json:"daily_status"` // Monday..Sunday, baseline daily status
-	WeekCounts  map[Kind]int   `json:"week_counts"`  // per effective kind, whole week
-	Statuses    []PeriodStatus `json:"statuses"`     // weekly targets and the daily ones summarised, per level
-	DaysMet     map[Level]int  `json:"days_met"`     // days met, per level
+	DailyCounts [7]int         `json:"daily_counts"`      // Monday..Sunday, posts counting toward the daily quota
+	DailyStatus [7]Status      `json:"daily_status"`      // Monday..Sunday, baseline daily status
+	DailyRetro  [7]bool        `json:"daily_retroactive"` // Monday..Sunday, evaluated before the unit's first read
+	HasDaily    bool           `json:"has_daily"`         // the unit's kind has a daily target (else days met is "—")
+	WeekCounts  map[Kind]int   `json:"week_counts"`       // per effective kind, whole week
+	Statuses    []PeriodStatus `json:"statuses"`          // weekly targets and the daily ones summarised, per level
+	DaysMet     map[Level]int  `json:"days_met"`          // days met, per level
 	Streak      int            `json:"streak"`
-	PrevDaysMet int            `json:"prev_days_met"` // baseline days met in the previous week
+	PrevDaysMet int            `json:"prev_days_met"` // baseline days met in the same elapsed days of the previous week (Review.CompareDays)
 	FeedState   FeedState      `json:"feed_state"`    // worst state among the unit's feeds ("" if none)
 	Rank        int            `json:"rank"`
 	Extra       map[string]int `json:"extra,omitempty"`
 	Corrections []Correction   `json:"corrections,omitempty"`
+}
+
+// DayText is what every screen and export shows for day i (0 = Monday) of the row: ""
+// for a day not begun, "?" for an unknown day on which nothing was seen, "–" where no
+// daily target applies, else the count. It never shows a number tintot does not know.
+func (r ReviewRow) DayText(i int) string {
+	switch st := r.DailyStatus[i]; {
+	case st == StatusUpcoming:
+		return ""
+	case st == StatusNA || st == "":
+		return "–"
+	case st == StatusUnknown && r.DailyCounts[i] == 0:
+		return "?"
+	}
+	return strconv.Itoa(r.DailyCounts[i])
+}
+
+// DaysApplied is how many days the baseline daily quota applied so far in the week (the
+// denominator of the days met), 0 when the unit has no daily target.
+func (r ReviewRow) DaysApplied() int {
+	for _, ps := range r.Statuses {
+		if ps.PeriodKind == PeriodDay && ps.Level == LevelBaseline {
+			return ps.Required
+		}
+	}
+	return 0
 }
 
 // StatusCounts counts units by status.
@@ -54,7 +103,7 @@ type StatusCounts struct {
 	AtRisk   int     `json:"at_risk"`
 	Unknown  int     `json:"unknown"`
 	Excused  int     `json:"excused"`
-	ShareMet float64 `json:"share_met"` // met / (units the quota applied to: not excused, not n/a)
+	ShareMet float64 `json:"share_met"` // met / (met + short + at risk): the share among the statuses tintot knows (not unknown, excused or n/a)
 }
 
 // Merge adds o's counts to c and updates ShareMet.
@@ -65,8 +114,8 @@ func (c *StatusCounts) Merge(o StatusCounts) {
 	c.Unknown += o.Unknown
 	c.Excused += o.Excused
 	c.ShareMet = 0
-	if applied := c.Met + c.Short + c.AtRisk + c.Unknown; applied > 0 {
-		c.ShareMet = float64(c.Met) / float64(applied)
+	if known := c.Met + c.Short + c.AtRisk; known > 0 {
+		c.ShareMet = float64(c.Met) / float64(known)
 	}
 }
 
@@ -87,8 +136,8 @@ func (c *StatusCounts) Add(s Status) bool {
 	default:
 		return false
 	}
-	if applied := c.Met + c.Short + c.AtRisk + c.Unknown; applied > 0 {
-		c.ShareMet = float64(c.Met) / float64(applied)
+	if known := c.Met + c.Short + c.AtRisk; known > 0 {
+		c.ShareMet = float64(c.Met) / float64(known)
 	}
 	return true
 }
@@ -97,13 +146,19 @@ func (c *StatusCounts) Add(s Status) bool {
 type DaySummary struct {
 	Day string `json:"day"`
 	StatusCounts
-	NA int `json:"na"`
+	NA       int  `json:"na"`
+	Upcoming bool `json:"upcoming,omitempty"` // the day has not begun: no share to show
 }
 
 // TargetSummary counts units by status for one weekly target and level.
 type TargetSummary struct {
 	Target string `json:"target"`
 	Level  Level  `json:"level"`
+	// What the target measures, so that two summaries never read alike: the kinds it
+	// counts, the unit kinds it binds and, when it names them, their parents' kinds.
+	Kinds       []Kind     `json:"kinds"`
+	UnitKinds   []UnitKind `json:"unit_kinds"`
+	ParentKinds []UnitKind `json:"parent_kinds,omitempty"`
 	StatusCounts
 }
 
@@ -117,4 +172,7 @@ type Review struct {
 	WeekSummary []TargetSummary `json:"week_summary"`
 	Rows        []ReviewRow     `json:"rows"`
 	Corrections []Correction    `json:"corrections,omitempty"`
+	// CompareDays is how many days of each week the "previous week" comparison covers:
+	// 7 once the week is over, the days begun so far (Monday..today) while it is open.
+	CompareDays int `json:"compare_days"`
 }

@@ -118,8 +118,9 @@ type FeedFilter struct {
 	UnitCodes []string
 	States    []models.FeedState
 	URL       string
-	// Brief fills only ID, UnitCode, URL, State and CreatedAt: the health overview a review needs
-	// for thousands of feeds, read at a fraction of the cost of whole feeds.
+	// Brief fills only ID, UnitCode, URL, State, CreatedAt, FirstReadAt and CoveredFrom:
+	// the health and observation overview a review needs for thousands of feeds, read at
+	// a fraction of the cost of whole feeds.
 	Brief bool
 }
 
@@ -138,6 +139,9 @@ type PostStore interface {
 	ListPosts(ctx context.Context, f PostFilter) ([]models.Post, error)
 	// SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.
 	SetOverride(ctx context.Context, id string, o *models.Override) error
+	// SetProposal sets (or clears, with nil) a post's pending proposal, which never
+	// changes what counts; ErrNotFound if absent. A re-poll keeps it.
+	SetProposal(ctx context.Context, id string, o *models.Override) error
 	// SetRejected marks a manual post rejected or not; ErrNotFound if absent.
 	SetRejected(ctx context.Context, id string, rejected bool) error
 	// SetRuleKinds updates rule kind and reason of many posts at once (re-classification).
@@ -166,6 +170,7 @@ type PostFilter struct {
 	Kind       models.Kind
 	Source     models.PostSource
 	NoOverride bool // only posts without an override (for re-classification)
+	Proposed   bool // only posts with a pending proposal (for the reviewers' queue)
 	SeenSince  *time.Time
 	Limit      int // 0: no limit
 	Offset     int

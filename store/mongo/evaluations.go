@@ -22,20 +22,21 @@ type evaluationDoc struct {
 	Required    int       `bson:"required"`
 	Actual      int       `bson:"actual"`
 	Status      string    `bson:"status"`
+	Retroactive bool      `bson:"retroactive,omitempty"`
 	EvaluatedAt time.Time `bson:"evaluated_at"`
 }
 
 func toEvaluationDoc(e models.Evaluation) evaluationDoc {
 	return evaluationDoc{
 		Key: e.Key(), UnitCode: e.UnitCode, Target: e.Target, Period: e.Period, PeriodKind: string(e.PeriodKind),
-		Level: string(e.Level), Required: e.Required, Actual: e.Actual, Status: string(e.Status), EvaluatedAt: ms(e.EvaluatedAt),
+		Level: string(e.Level), Required: e.Required, Actual: e.Actual, Status: string(e.Status), Retroactive: e.Retroactive, EvaluatedAt: ms(e.EvaluatedAt),
 	}
 }
 
 func (d evaluationDoc) model() models.Evaluation {
 	return models.Evaluation{
 		UnitCode: d.UnitCode, Target: d.Target, Period: d.Period, PeriodKind: models.PeriodKind(d.PeriodKind),
-		Level: models.Level(d.Level), Required: d.Required, Actual: d.Actual, Status: models.Status(d.Status), EvaluatedAt: d.EvaluatedAt,
+		Level: models.Level(d.Level), Required: d.Required, Actual: d.Actual, Status: models.Status(d.Status), Retroactive: d.Retroactive, EvaluatedAt: d.EvaluatedAt,
 	}
 }
 

@@ -35,6 +35,9 @@ type feedDoc struct {
 	LastError           string     `bson:"last_error"`
 	LastErrorDetail     string     `bson:"last_error_detail"`
 	LastStatus          int        `bson:"last_status"`
+	Note                string     `bson:"note"`
+	FirstReadAt         *time.Time `bson:"first_read_at"`
+	CoveredFrom         *time.Time `bson:"covered_from"`
 	CreatedAt           time.Time  `bson:"created_at"`
 	UpdatedAt           time.Time  `bson:"updated_at"`
 }
@@ -47,7 +50,8 @@ func toFeedDoc(f models.Feed) feedDoc {
 		LeaseHolder: f.LeaseHolder, LeaseUntil: msp(f.LeaseUntil),
 		State: string(f.State), ConsecutiveFailures: f.ConsecutiveFailures,
 		LastSuccessAt: msp(f.LastSuccessAt), FailingSince: msp(f.FailingSince),
-		LastError: f.LastError, LastErrorDetail: f.LastErrorDetail, LastStatus: f.LastStatus,
+		LastError: f.LastError, LastErrorDetail: f.LastErrorDetail, LastStatus: f.LastStatus, Note: f.Note,
+		FirstReadAt: msp(f.FirstReadAt), CoveredFrom: msp(f.CoveredFrom),
 		CreatedAt: ms(f.CreatedAt), UpdatedAt: ms(f.UpdatedAt),
 	}
 }
@@ -60,7 +64,8 @@ func (d feedDoc) model() models.Feed {
 		LeaseHolder: d.LeaseHolder, LeaseUntil: d.LeaseUntil,
 		State: models.FeedState(d.State), ConsecutiveFailures: d.ConsecutiveFailures,
 		LastSuccessAt: d.LastSuccessAt, FailingSince: d.FailingSince,
-		LastError: d.LastError, LastErrorDetail: d.LastErrorDetail, LastStatus: d.LastStatus,
+		LastError: d.LastError, LastErrorDetail: d.LastErrorDetail, LastStatus: d.LastStatus, Note: d.Note,
+		FirstReadAt: d.FirstReadAt, CoveredFrom: d.CoveredFrom,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
 }
@@ -137,7 +142,8 @@ func (s *Store) GetFeed(ctx context.Context, id string) (models.Feed, error) {
 func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Feed, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}})
 	if f.Brief {
-		opts.SetProjection(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}, {Key: "state", Value: 1}, {Key: "created_at", Value: 1}})
+		opts.SetProjection(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}, {Key: "state", Value: 1}, {Key: "created_at", Value: 1},
+			{Key: "first_read_at", Value: 1}, {Key: "covered_from", Value: 1}})
 	}
 	out, err := findAll(ctx, s.col(colFeeds), feedFilter(f), opts, feedDoc.model)
 	if err != nil {
@@ -160,7 +166,9 @@ func feedSet(f models.Feed) bson.D {
 		{Key: "state", Value: d.State}, {Key: "consecutive_failures", Value: d.ConsecutiveFailures},
 		{Key: "last_success_at", Value: d.LastSuccessAt}, {Key: "failing_since", Value: d.FailingSince},
 		{Key: "last_error", Value: d.LastError}, {Key: "last_error_detail", Value: d.LastErrorDetail},
-		{Key: "last_status", Value: d.LastStatus}, {Key: "updated_at", Value: d.UpdatedAt},
+		{Key: "last_status", Value: d.LastStatus}, {Key: "note", Value: d.Note},
+		{Key: "first_read_at", Value: d.FirstReadAt}, {Key: "covered_from", Value: d.CoveredFrom},
+		{Key: "updated_at", Value: d.UpdatedAt},
 	}
 }
 
@@ -233,4 +241,55 @@ func (s *Store) ClaimDueFeeds(ctx context.Context, holder string, now, leaseUnti
 		out = append(out, d.model())
 	}
 	return out, nil
+}
+
+// backfillFeedObservation gives feeds read before first_read_at existed their first read
+// (the first time any of their posts was seen, else their last success) and its reach
+// (the oldest dated post seen within the hour after it). Each feed is one idempotent
+// update, so an interrupted start completes on the next.
+func (s *Store) backfillFeedObservation(ctx context.Context) error {
+	cur, err := s.col(colFeeds).Find(ctx, bson.D{
+		{Key: "last_success_at", Value: bson.D{{Key: "$ne", Value: nil}}},
+		{Key: "first_read_at", Value: nil},
+	}, options.Find().SetProjection(bson.D{{Key: "last_success_at", Value: 1}}))
+	if err != nil {
+		return mapErr("find feeds to backfill", err)
+	}
+	var feeds []struct {
+		ID            string     `bson:"_id"`
+		LastSuccessAt *time.Time `bson:"last_success_at"`
+	}
+	if err := cur.All(ctx, &feeds); err != nil {
+		return mapErr("read feeds to backfill", err)
+	}
+	posts := s.col(colPosts)
+	for _, f := range feeds {
+		first := *f.LastSuccessAt
+		var p struct {
+			FirstSeenAt time.Time `bson:"first_seen_at"`
+			PublishedAt time.Time `bson:"published_at"`
+		}
+		err := posts.FindOne(ctx, bson.D{{Key: "feed_id", Value: f.ID}},
+			options.FindOne().SetSort(bson.D{{Key: "first_seen_at", Value: 1}})).Decode(&p)
+		if err == nil && p.FirstSeenAt.Before(first) {
+			first = p.FirstSeenAt
+		} else if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return mapErr("backfill feed "+f.ID, err)
+		}
+		covered := first
+		err = posts.FindOne(ctx, bson.D{
+			{Key: "feed_id", Value: f.ID}, {Key: "date_inferred", Value: false}, {Key: "date_clamped", Value: false},
+			{Key: "first_seen_at", Value: bson.D{{Key: "$lte", Value: first.Add(time.Hour)}}},
+		}, options.FindOne().SetSort(bson.D{{Key: "published_at", Value: 1}})).Decode(&p)
+		if err == nil && p.PublishedAt.Before(covered) {
+			covered = p.PublishedAt
+		} else if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return mapErr("backfill feed "+f.ID, err)
+		}
+		if _, err := s.col(colFeeds).UpdateOne(ctx, bson.D{{Key: "_id", Value: f.ID}, {Key: "first_read_at", Value: nil}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "first_read_at", Value: ms(first)}, {Key: "covered_from", Value: ms(covered)}}}}); err != nil {
+			return mapErr("backfill feed "+f.ID, err)
+		}
+	}
+	return nil
 }

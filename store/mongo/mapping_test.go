@@ -50,10 +50,12 @@ func TestDocumentsRoundTrip(t *testing.T) {
 		{"feed", func(t *testing.T) any {
 			return roundTrip(t, toFeedDoc(models.Feed{ID: "f1", UnitCode: "X1", URL: "https://x1.vn/rss", DefaultKind: models.KindGoodNews,
 				ETag: `"e"`, NextCheckAt: ict, LeaseHolder: "h", LeaseUntil: &later, State: models.FeedFailing,
-				ConsecutiveFailures: 2, FailingSince: &ict, LastError: "Không tải được", LastStatus: 503, CreatedAt: ict, UpdatedAt: ict})).model()
+				ConsecutiveFailures: 2, FailingSince: &ict, LastError: "Không tải được", LastStatus: 503,
+				Note: "Nguồn tin có 100000 mục; chỉ đọc 500 mục mới nhất", CreatedAt: ict, UpdatedAt: ict})).model()
 		}, models.Feed{ID: "f1", UnitCode: "X1", URL: "https://x1.vn/rss", DefaultKind: models.KindGoodNews,
 			ETag: `"e"`, NextCheckAt: stored, LeaseHolder: "h", LeaseUntil: &laterStored, State: models.FeedFailing,
-			ConsecutiveFailures: 2, FailingSince: &stored, LastError: "Không tải được", LastStatus: 503, CreatedAt: stored, UpdatedAt: stored}},
+			ConsecutiveFailures: 2, FailingSince: &stored, LastError: "Không tải được", LastStatus: 503,
+			Note: "Nguồn tin có 100000 mục; chỉ đọc 500 mục mới nhất", CreatedAt: stored, UpdatedAt: stored}},
 		{"post without override", func(t *testing.T) any {
 			return roundTrip(t, toPostDoc(models.Post{ID: "p1", UnitCode: "X1", ItemKey: "guid-1", Source: models.SourceFeed,
 				Title: "Tin tốt", Categories: []string{"Tin tốt"}, PublishedAt: ict, LocalDay: "2026-11-27", FirstSeenAt: later,

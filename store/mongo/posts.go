@@ -34,6 +34,7 @@ type postDoc struct {
 	RuleKind     string       `bson:"rule_kind"`
 	RuleReason   string       `bson:"rule_reason"`
 	Override     *overrideDoc `bson:"override,omitempty"`
+	Proposal     *overrideDoc `bson:"proposal,omitempty"`
 	SubmittedBy  string       `bson:"submitted_by"`
 	Rejected     bool         `bson:"rejected"`
 	UpdatedAt    time.Time    `bson:"updated_at"`
@@ -69,7 +70,7 @@ func toPostDoc(p models.Post) postDoc {
 		URL: p.URL, Title: p.Title, Summary: p.Summary, Categories: p.Categories,
 		PublishedAt: ms(p.PublishedAt), LocalDay: p.LocalDay, FirstSeenAt: ms(p.FirstSeenAt),
 		DateInferred: p.DateInferred, DateClamped: p.DateClamped,
-		RuleKind: string(p.RuleKind), RuleReason: p.RuleReason, Override: toOverrideDoc(p.Override),
+		RuleKind: string(p.RuleKind), RuleReason: p.RuleReason, Override: toOverrideDoc(p.Override), Proposal: toOverrideDoc(p.Proposal),
 		SubmittedBy: p.SubmittedBy, Rejected: p.Rejected, UpdatedAt: ms(p.UpdatedAt),
 	}
 }
@@ -80,7 +81,7 @@ func (d postDoc) model() models.Post {
 		URL: d.URL, Title: d.Title, Summary: d.Summary, Categories: d.Categories,
 		PublishedAt: d.PublishedAt, LocalDay: d.LocalDay, FirstSeenAt: d.FirstSeenAt,
 		DateInferred: d.DateInferred, DateClamped: d.DateClamped,
-		RuleKind: models.Kind(d.RuleKind), RuleReason: d.RuleReason, Override: d.Override.model(),
+		RuleKind: models.Kind(d.RuleKind), RuleReason: d.RuleReason, Override: d.Override.model(), Proposal: d.Proposal.model(),
 		SubmittedBy: d.SubmittedBy, Rejected: d.Rejected, UpdatedAt: d.UpdatedAt,
 	}
 }
@@ -231,6 +232,9 @@ func postFilter(f store.PostFilter) bson.D {
 	if f.NoOverride {
 		d = append(d, bson.E{Key: "override", Value: nil})
 	}
+	if f.Proposed {
+		d = append(d, bson.E{Key: "proposal", Value: bson.D{{Key: "$ne", Value: nil}}})
+	}
 	if f.SeenSince != nil {
 		d = append(d, bson.E{Key: "first_seen_at", Value: bson.D{{Key: "$gte", Value: ms(*f.SeenSince)}}})
 	}
@@ -278,6 +282,14 @@ func (s *Store) SetOverride(ctx context.Context, id string, o *models.Override) 
 	return s.updatePost(ctx, id, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "override", Value: toOverrideDoc(o)}, {Key: "updated_at", Value: now()},
 	}}})
+}
+
+// SetProposal sets (or clears, with nil) a post's pending proposal; ErrNotFound if absent.
+func (s *Store) SetProposal(ctx context.Context, id string, o *models.Override) error {
+	if o == nil {
+		return s.updatePost(ctx, id, bson.D{{Key: "$unset", Value: bson.D{{Key: "proposal", Value: ""}}}})
+	}
+	return s.updatePost(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "proposal", Value: toOverrideDoc(o)}}}})
 }
 
 // SetRejected marks a manual post rejected or not; ErrNotFound if absent.

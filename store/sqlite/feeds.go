@@ -13,19 +13,21 @@ import (
 
 const feedCols = `id, unit_code, url, title, default_kind, etag, last_modified, next_check_at, last_check_at,
 	lease_holder, lease_until, state, consecutive_failures, last_success_at, failing_since, last_error,
-	last_error_detail, last_status, created_at, updated_at`
+	last_error_detail, last_status, created_at, updated_at, note, first_read_at, covered_from`
 
 func scanFeed(sc rowScanner) (models.Feed, error) {
 	var (
 		f                                                    models.Feed
 		next, lastCheck, leaseUntil, lastOK, failing, cr, up sql.NullInt64
+		firstRead, covered                                   sql.NullInt64
 	)
 	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.Title, &f.DefaultKind, &f.ETag, &f.LastModified, &next, &lastCheck,
 		&f.LeaseHolder, &leaseUntil, &f.State, &f.ConsecutiveFailures, &lastOK, &failing, &f.LastError,
-		&f.LastErrorDetail, &f.LastStatus, &cr, &up)
+		&f.LastErrorDetail, &f.LastStatus, &cr, &up, &f.Note, &firstRead, &covered)
 	if err != nil {
 		return f, err
 	}
+	f.FirstReadAt, f.CoveredFrom = fromMSPtr(firstRead), fromMSPtr(covered)
 	f.NextCheckAt, f.LastCheckAt, f.LeaseUntil = fromMS(next), fromMSPtr(lastCheck), fromMSPtr(leaseUntil)
 	f.LastSuccessAt, f.FailingSince = fromMSPtr(lastOK), fromMSPtr(failing)
 	f.CreatedAt, f.UpdatedAt = fromMS(cr), fromMS(up)
@@ -57,10 +59,10 @@ func (s *Store) CreateFeed(ctx context.Context, f models.Feed) (models.Feed, err
 		if !ok {
 			return fmt.Errorf("sqlite: unit %s of feed %s does not exist: %w", f.UnitCode, f.URL, store.ErrInvalid)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO feeds(`+feedCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO feeds(`+feedCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			f.ID, f.UnitCode, f.URL, f.Title, string(f.DefaultKind), f.ETag, f.LastModified, ms(f.NextCheckAt), msPtr(f.LastCheckAt),
 			f.LeaseHolder, msPtr(f.LeaseUntil), string(f.State), f.ConsecutiveFailures, msPtr(f.LastSuccessAt), msPtr(f.FailingSince), f.LastError,
-			f.LastErrorDetail, f.LastStatus, ms(f.CreatedAt), ms(f.UpdatedAt))
+			f.LastErrorDetail, f.LastStatus, ms(f.CreatedAt), ms(f.UpdatedAt), f.Note, msPtr(f.FirstReadAt), msPtr(f.CoveredFrom))
 		if err != nil {
 			return fmt.Errorf("sqlite: unable to insert feed %s of %s: %w", f.URL, f.UnitCode, mapErr(err))
 		}
@@ -97,7 +99,7 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 		w.add("url = ?", f.URL)
 	}
 	if f.Brief {
-		return queryAll(ctx, s.r, "feeds", "feed", scanBriefFeed, `SELECT id, unit_code, url, state, created_at FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
+		return queryAll(ctx, s.r, "feeds", "feed", scanBriefFeed, `SELECT id, unit_code, url, state, created_at, first_read_at, covered_from FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
 	}
 	return queryFeeds(ctx, s.r, `SELECT `+feedCols+` FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
 }
@@ -105,22 +107,24 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 // scanBriefFeed reads the columns of a FeedFilter.Brief listing.
 func scanBriefFeed(sc rowScanner) (models.Feed, error) {
 	var f models.Feed
-	var created sql.NullInt64
-	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State, &created)
+	var created, firstRead, covered sql.NullInt64
+	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State, &created, &firstRead, &covered)
 	f.CreatedAt = fromMS(created)
+	f.FirstReadAt, f.CoveredFrom = fromMSPtr(firstRead), fromMSPtr(covered)
 	return f, err
 }
 
 // updateFeedSQL replaces a feed's mutable fields; its arguments are updateFeedArgs.
 const updateFeedSQL = `UPDATE feeds SET title = ?, default_kind = ?, etag = ?, last_modified = ?,
 	next_check_at = ?, last_check_at = ?, lease_holder = ?, lease_until = ?, state = ?, consecutive_failures = ?,
-	last_success_at = ?, failing_since = ?, last_error = ?, last_error_detail = ?, last_status = ?, updated_at = ?
+	last_success_at = ?, failing_since = ?, last_error = ?, last_error_detail = ?, last_status = ?, note = ?,
+	first_read_at = ?, covered_from = ?, updated_at = ?
 	WHERE id = ?`
 
 func updateFeedArgs(f models.Feed) []any {
 	return []any{f.Title, string(f.DefaultKind), f.ETag, f.LastModified, ms(f.NextCheckAt), msPtr(f.LastCheckAt), f.LeaseHolder, msPtr(f.LeaseUntil),
 		string(f.State), f.ConsecutiveFailures, msPtr(f.LastSuccessAt), msPtr(f.FailingSince), f.LastError, f.LastErrorDetail,
-		f.LastStatus, ms(nowIfZero(f.UpdatedAt)), f.ID}
+		f.LastStatus, f.Note, msPtr(f.FirstReadAt), msPtr(f.CoveredFrom), ms(nowIfZero(f.UpdatedAt)), f.ID}
 }
 
 // UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.

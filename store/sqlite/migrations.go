@@ -309,6 +309,31 @@ END;
 	`
 DROP TRIGGER post_counts_insert;
 `,
+	// 6: a feed's note on its last successful read (e.g. only the newest items of a very
+	// long feed were read); not an error.
+	`
+ALTER TABLE feeds ADD COLUMN note TEXT NOT NULL DEFAULT '';
+`,
+	// 7: what tintot has seen of a feed (its first successful read and the oldest item that
+	// read showed), evaluations known only in hindsight (never alerted), and unit admins'
+	// proposals awaiting a reviewer.
+	// Feeds read before this version: the first read is taken as the first time any of
+	// their posts was seen, and its reach as the oldest dated post seen within the hour
+	// after it.
+	`
+ALTER TABLE feeds ADD COLUMN first_read_at INTEGER;
+ALTER TABLE feeds ADD COLUMN covered_from INTEGER;
+UPDATE feeds SET first_read_at = COALESCE(
+	(SELECT MIN(first_seen_at) FROM posts WHERE posts.feed_id = feeds.id), last_success_at)
+	WHERE last_success_at IS NOT NULL;
+UPDATE feeds SET covered_from = COALESCE(
+	(SELECT MIN(published_at) FROM posts WHERE posts.feed_id = feeds.id AND date_inferred = 0 AND date_clamped = 0
+		AND first_seen_at <= feeds.first_read_at + 3600000), first_read_at)
+	WHERE first_read_at IS NOT NULL;
+ALTER TABLE evaluations ADD COLUMN retroactive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE posts ADD COLUMN proposal TEXT;
+CREATE INDEX posts_proposed ON posts(unit_code) WHERE proposal IS NOT NULL;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -18,7 +18,7 @@ import (
 )
 
 const postCols = `id, unit_code, feed_id, item_key, source, url, title, summary, categories, published_at, local_day,
-	first_seen_at, date_inferred, date_clamped, rule_kind, rule_reason, override, submitted_by, rejected, updated_at`
+	first_seen_at, date_inferred, date_clamped, rule_kind, rule_reason, override, submitted_by, rejected, updated_at, proposal`
 
 // effKindSQL is the effective kind of a row given a new rule kind parameter.
 const effKindSQL = `COALESCE(NULLIF(json_extract(override, '$.kind'), ''), ?)`
@@ -27,12 +27,12 @@ func scanPost(sc rowScanner) (models.Post, error) {
 	var (
 		p                     models.Post
 		cats                  string
-		ov                    sql.NullString
+		ov, prop              sql.NullString
 		pub, seen, up         sql.NullInt64
 		inferred, clamped, rj int
 	)
 	err := sc.Scan(&p.ID, &p.UnitCode, &p.FeedID, &p.ItemKey, &p.Source, &p.URL, &p.Title, &p.Summary, &cats, &pub, &p.LocalDay,
-		&seen, &inferred, &clamped, &p.RuleKind, &p.RuleReason, &ov, &p.SubmittedBy, &rj, &up)
+		&seen, &inferred, &clamped, &p.RuleKind, &p.RuleReason, &ov, &p.SubmittedBy, &rj, &up, &prop)
 	if err != nil {
 		return p, err
 	}
@@ -46,6 +46,14 @@ func scanPost(sc rowScanner) (models.Post, error) {
 		}
 		o.At = o.At.UTC()
 		p.Override = &o
+	}
+	if prop.Valid && prop.String != "" {
+		var o models.Override
+		if err := json.Unmarshal([]byte(prop.String), &o); err != nil {
+			return p, fmt.Errorf("sqlite: corrupt proposal of post %s: %w", p.ID, err)
+		}
+		o.At = o.At.UTC()
+		p.Proposal = &o
 	}
 	p.PublishedAt, p.FirstSeenAt, p.UpdatedAt = fromMS(pub), fromMS(seen), fromMS(up)
 	p.DateInferred, p.DateClamped, p.Rejected = inferred != 0, clamped != 0, rj != 0
@@ -103,7 +111,7 @@ func preparePost(p *models.Post) error {
 
 // insertPostSQL inserts one post with its effective kind and whether it counts, unless
 // its unit already has the item key (then nothing changes and no row is affected).
-const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 	ON CONFLICT(unit_code, item_key) DO NOTHING`
 
 // updatePostSQL refreshes what a re-poll may change of a post already stored.
@@ -116,9 +124,13 @@ func insertPostArgs(p models.Post) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	prop, err := overrideJSON(p.Proposal)
+	if err != nil {
+		return nil, err
+	}
 	return []any{p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
 		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
-		string(p.Kind()), boolInt(p.Counted())}, nil
+		prop, string(p.Kind()), boolInt(p.Counted())}, nil
 }
 
 // countKey is one post_counts row.
@@ -317,6 +329,9 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 	if f.NoOverride {
 		w.add("override IS NULL")
 	}
+	if f.Proposed {
+		w.add("proposal IS NOT NULL")
+	}
 	if f.SeenSince != nil {
 		w.add("first_seen_at >= ?", f.SeenSince.UnixMilli())
 	}
@@ -352,6 +367,26 @@ func (s *Store) SetOverride(ctx context.Context, id string, o *models.Override) 
 		WHERE id = ?`, ov, kind, boolInt(excluded), id)
 	if err != nil {
 		return fmt.Errorf("sqlite: unable to set override of post %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("sqlite: post %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// SetProposal sets (or clears, with nil) a post's pending proposal; what counts is
+// unchanged. ErrNotFound if absent.
+func (s *Store) SetProposal(ctx context.Context, id string, o *models.Override) error {
+	if o != nil && o.Kind != "" && !o.Kind.Valid() {
+		return fmt.Errorf("sqlite: proposal of post %s has unknown kind %q: %w", id, o.Kind, store.ErrInvalid)
+	}
+	prop, err := overrideJSON(o)
+	if err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE posts SET proposal = ? WHERE id = ?`, prop, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to set proposal of post %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("sqlite: post %s: %w", id, store.ErrNotFound)

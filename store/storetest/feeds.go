@@ -63,18 +63,27 @@ func testFeeds(t *testing.T, open Opener) {
 		got.LastError = "Không tải được trang"
 		got.LastErrorDetail = "dial tcp: timeout"
 		got.LastStatus = 503
+		got.Note = "Nguồn tin có 100000 mục; chỉ đọc 500 mục mới nhất"
 		mustNil(t, "UpdateFeed", s.UpdateFeed(ctx(t), got))
 		again, err := s.GetFeed(ctx(t), created.ID)
 		mustNil(t, "GetFeed after update", err)
 		if again.Title != got.Title || again.ETag != got.ETag || again.LastModified != got.LastModified ||
 			again.State != models.FeedFailing || again.ConsecutiveFailures != 3 || again.LastError != got.LastError ||
-			again.LastErrorDetail != got.LastErrorDetail || again.LastStatus != 503 {
+			again.LastErrorDetail != got.LastErrorDetail || again.LastStatus != 503 || again.Note != got.Note {
 			t.Errorf("after UpdateFeed GetFeed = %+v, want %+v", again, got)
 		}
 		sameTime(t, "NextCheckAt", again.NextCheckAt, got.NextCheckAt)
 		sameTimePtr(t, "LastCheckAt", again.LastCheckAt, got.LastCheckAt)
 		sameTimePtr(t, "LastSuccessAt", again.LastSuccessAt, got.LastSuccessAt)
 		sameTimePtr(t, "FailingSince", again.FailingSince, got.FailingSince)
+		if listed, err := s.ListFeeds(ctx(t), store.FeedFilter{UnitCode: "X1"}); err != nil || len(listed) != 1 || listed[0].Note != got.Note {
+			t.Errorf("ListFeeds after UpdateFeed = %+v, %v; want the note %q", listed, err, got.Note)
+		}
+		got.Note = "" // a later read that left nothing out clears the note
+		mustNil(t, "UpdateFeed clearing the note", s.UpdateFeed(ctx(t), got))
+		if again, err := s.GetFeed(ctx(t), created.ID); err != nil || again.Note != "" {
+			t.Errorf("after clearing the note GetFeed = %+v, %v", again, err)
+		}
 
 		mustNil(t, "DeleteFeed", s.DeleteFeed(ctx(t), created.ID))
 		_, err = s.GetFeed(ctx(t), created.ID)
@@ -101,6 +110,7 @@ func testFeeds(t *testing.T, open Opener) {
 		ok.Title, ok.ETag, ok.LastModified = "Tin tốt X1", `"v2"`, "Fri, 27 Nov 2026 03:00:00 GMT"
 		ok.NextCheckAt, ok.LastCheckAt, ok.LastSuccessAt = base.Add(30*time.Minute), ptr(base), ptr(base)
 		ok.LeaseHolder, ok.LeaseUntil, ok.LastStatus = "", nil, 200
+		ok.Note = "Nguồn tin có 2000 mục; chỉ đọc 500 mục mới nhất"
 		failing.State, failing.ConsecutiveFailures, failing.FailingSince = models.FeedFailing, 2, ptr(base.Add(-time.Hour))
 		failing.LastError, failing.LastErrorDetail, failing.LastStatus = "Máy chủ báo lỗi 503", "HTTP 503", 503
 		failing.NextCheckAt, failing.LastCheckAt = base.Add(15*time.Minute), ptr(base)
@@ -113,7 +123,8 @@ func testFeeds(t *testing.T, open Opener) {
 			mustNil(t, "GetFeed "+want.URL, err)
 			if got.Title != want.Title || got.ETag != want.ETag || got.LastModified != want.LastModified || got.State != want.State ||
 				got.ConsecutiveFailures != want.ConsecutiveFailures || got.LastError != want.LastError ||
-				got.LastErrorDetail != want.LastErrorDetail || got.LastStatus != want.LastStatus || got.LeaseHolder != "" {
+				got.LastErrorDetail != want.LastErrorDetail || got.LastStatus != want.LastStatus || got.LeaseHolder != "" ||
+				got.Note != want.Note {
 				t.Errorf("after UpdateFeeds %s = %+v, want %+v", want.URL, got, want)
 			}
 			sameTime(t, want.URL+" NextCheckAt", got.NextCheckAt, want.NextCheckAt)
@@ -127,12 +138,16 @@ func testFeeds(t *testing.T, open Opener) {
 		}
 
 		ok.State, failing.State = models.FeedBroken, models.FeedOK
+		ok.Note, failing.Note = "", "Nguồn tin có 900 mục; chỉ đọc 500 mục mới nhất"
 		mustNil(t, "UpdateFeeds of stored feeds", s.UpdateFeeds(ctx(t), []models.Feed{ok, failing}))
 		listed, err := s.ListFeeds(ctx(t), store.FeedFilter{UnitCode: "X1"})
 		mustNil(t, "ListFeeds", err)
 		states := map[string]models.FeedState{}
 		for _, f := range listed {
 			states[f.ID] = f.State
+			if want := map[string]string{ok.ID: ok.Note, failing.ID: failing.Note}[f.ID]; f.Note != want {
+				t.Errorf("after the second UpdateFeeds %s has note %q, want %q", f.URL, f.Note, want)
+			}
 		}
 		if states[ok.ID] != models.FeedBroken || states[failing.ID] != models.FeedOK {
 			t.Errorf("after the second UpdateFeeds states = %v, want %s broken and %s ok", states, ok.ID, failing.ID)

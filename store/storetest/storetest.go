@@ -27,6 +27,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Registry", testRegistry},
 		{"Feeds", testFeeds},
 		{"Outages", testOutages},
+		{"Observation", testObservation},
+		{"Proposals", testProposals},
 		{"Posts", testPosts},
 		{"Counts", testCounts},
 		{"Evaluations", testEvaluations},
