@@ -37,6 +37,7 @@ type Config struct {
 	FetchTimeout      time.Duration
 	ConnectTimeout    time.Duration
 	MaxBodyBytes      int64
+	MaxItemsPerFeed   int // newest items read from one feed; older ones are left out and noted
 	BrokenAfterFails  int
 	BrokenAfter       time.Duration
 
@@ -143,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 		FetchTimeout:      duration("TINTOT_FETCH_TIMEOUT", 30*time.Second),
 		ConnectTimeout:    duration("TINTOT_CONNECT_TIMEOUT", 10*time.Second),
 		MaxBodyBytes:      int64(integer("TINTOT_MAX_BODY_BYTES", 10<<20)),
+		MaxItemsPerFeed:   integer("TINTOT_MAX_ITEMS_PER_FEED", 500),
 		BrokenAfterFails:  integer("TINTOT_BROKEN_AFTER_FAILURES", 6),
 		BrokenAfter:       duration("TINTOT_BROKEN_AFTER", 12*time.Hour),
 		CronPoll:          str("TINTOT_CRON_POLL", "@every 1m"),
@@ -233,6 +235,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("TINTOT_MAX_BODY_BYTES", "must be at least 1024")
+	}
+	if c.MaxItemsPerFeed < 1 || c.MaxItemsPerFeed > 10000 {
+		bad("TINTOT_MAX_ITEMS_PER_FEED", "must be between 1 and 10000")
 	}
 	if c.BrokenAfterFails < 1 {
 		bad("TINTOT_BROKEN_AFTER_FAILURES", "must be at least 1")

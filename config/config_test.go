@@ -18,6 +18,22 @@ func TestLoadDefaultsAreValid(t *testing.T) {
 	if c.Backend() != "sqlite" || c.Location == nil || c.Location.String() != "Asia/Ho_Chi_Minh" || len(c.TrustedProxies) != 0 {
 		t.Errorf("defaults: backend %s, location %v, proxies %v", c.Backend(), c.Location, c.TrustedProxies)
 	}
+	if c.MaxItemsPerFeed != 500 {
+		t.Errorf("default MaxItemsPerFeed = %d, want 500", c.MaxItemsPerFeed)
+	}
+}
+
+func TestLoadMaxItemsPerFeed(t *testing.T) {
+	c, err := Load(env(map[string]string{"TINTOT_MAX_ITEMS_PER_FEED": " 2000 "}))
+	if err != nil || c.MaxItemsPerFeed != 2000 {
+		t.Errorf("TINTOT_MAX_ITEMS_PER_FEED=2000: MaxItemsPerFeed = %d, error %v", c.MaxItemsPerFeed, err)
+	}
+	for _, bad := range []string{"0", "-5", "nhiều", "1e3", "10001"} {
+		_, err := Load(env(map[string]string{"TINTOT_MAX_ITEMS_PER_FEED": bad}))
+		if err == nil || !strings.Contains(err.Error(), "TINTOT_MAX_ITEMS_PER_FEED") {
+			t.Errorf("TINTOT_MAX_ITEMS_PER_FEED=%q: error %v does not name the variable", bad, err)
+		}
+	}
 }
 
 func TestLoadNamesEachBadVariable(t *testing.T) {

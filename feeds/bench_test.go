@@ -236,3 +236,86 @@ func BenchmarkPollHeap10k(b *testing.B) {
 		})
 	}
 }
+
+// hugeFeeds is how many 100,000-item feeds BenchmarkPollHeapHuge polls at once (one per
+// worker).
+const hugeFeeds = 16
+
+// BenchmarkParseHeapHuge parses a feed of 100,000 items (about 10 MB, under the default
+// body cap) and reports the peak heap in use, the body included.
+func BenchmarkParseHeapHuge(b *testing.B) {
+	body := hugeFeedBody(100000, 1)
+	runtime.GC()
+	stop := make(chan struct{})
+	wait := heapPeak(stop)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for range b.N {
+		pf, err := Parse(body, "https://xa1.example.vn/rss", testNow)
+		if err != nil || len(pf.Posts) > DefaultMaxItems {
+			b.Fatalf("parse: %v, %d posts", err, len(pf.Posts))
+		}
+	}
+	b.StopTimer()
+	close(stop)
+	b.ReportMetric(float64(wait())/(1<<20), "peak-heap-MB")
+}
+
+// BenchmarkPollHeapHuge polls 16 feeds of 100,000 items each beside 200 normal feeds with
+// 16 workers, and reports the peak heap in use.
+func BenchmarkPollHeapHuge(b *testing.B) {
+	// The server writes the huge feeds as it goes, so its own memory is not counted.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/huge/%d.rss", &i); err == nil {
+			writeHugeFeed(w, 100000, i)
+			return
+		}
+		if _, err := fmt.Sscanf(r.URL.Path, "/f/%d.rss", &i); err == nil {
+			w.Write(benchFeedBody(i))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	b.Cleanup(srv.Close)
+	const normal = 200
+	var total time.Duration
+	var peak uint64
+	for range b.N {
+		b.StopTimer()
+		st, fs := benchSetup(b, srv, normal)
+		for i := range hugeFeeds {
+			unit := fmt.Sprintf("LON%02d", i)
+			if err := st.CreateUnit(context.Background(), models.Unit{Code: unit, Name: "Xã " + unit, Kind: models.UnitCommune}); err != nil {
+				b.Fatal(err)
+			}
+			f, err := st.CreateFeed(context.Background(), models.Feed{UnitCode: unit, URL: fmt.Sprintf("%s/huge/%d.rss", srv.URL, i), NextCheckAt: testNow})
+			if err != nil {
+				b.Fatal(err)
+			}
+			fs = append([]models.Feed{f}, fs...) // the huge ones first, all at once
+		}
+		// The body cap of the default configuration (TINTOT_MAX_BODY_BYTES).
+		client := NewClient(ClientOptions{AllowPrivate: true, Timeout: time.Minute, UserAgent: "tintot/bench", MaxBodyBytes: 10 << 20})
+		p := NewPoller(st, client, kindByFeed{}, models.ClockFunc(func() time.Time { return testNow }), PollerOptions{
+			Workers: 16, PerHost: 16, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		runtime.GC()
+		stop := make(chan struct{})
+		wait := heapPeak(stop)
+		b.StartTimer()
+		start := time.Now()
+		s := p.PollFeeds(context.Background(), fs)
+		total += time.Since(start)
+		b.StopTimer()
+		close(stop)
+		peak = max(peak, wait())
+		if s.OK != normal+hugeFeeds || s.NewPosts != normal*20+hugeFeeds*DefaultMaxItems {
+			b.Fatalf("poll: %s", s)
+		}
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(normal+hugeFeeds)*float64(b.N)/total.Seconds(), "feeds/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}

@@ -23,6 +23,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 var (
 	xmlDeclRe  = regexp.MustCompile(`(?s)^<\?xml[^>]*\?>`)
 	encAttrRe  = regexp.MustCompile(`(?i)encoding\s*=\s*["']([^"']*)["']`)
+	verAttrRe  = regexp.MustCompile(`version\s*=\s*["']([^"']*)["']`)
 	rootTagRe  = regexp.MustCompile(`<(?:rss|feed|rdf:RDF|RDF|channel)[\s>]`)
 	ampRe      = regexp.MustCompile(`&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)?`)
 	xmlEntites = map[string]bool{"amp;": true, "lt;": true, "gt;": true, "quot;": true, "apos;": true}
@@ -52,13 +53,18 @@ func cleanXML(b []byte) []byte {
 		}
 	}
 	declared := ""
+	valid := utf8.Valid(b)
 	if m := xmlDeclRe.Find(b); m != nil {
 		if em := encAttrRe.FindSubmatch(m); em != nil {
 			declared = strings.ToLower(strings.TrimSpace(string(em[1])))
 		}
-		b = append([]byte(`<?xml version="1.0" encoding="utf-8"?>`), b[len(m):]...)
+		// A UTF-8 document already declared as such is kept as it is: copying a large
+		// body only to rewrite an equivalent declaration would double its memory.
+		if vm := verAttrRe.FindSubmatch(m); !valid || declared != "" && declared != "utf-8" || vm == nil || string(vm[1]) != "1.0" {
+			b = append([]byte(`<?xml version="1.0" encoding="utf-8"?>`), b[len(m):]...)
+		}
 	}
-	if !utf8.Valid(b) {
+	if !valid {
 		b = toUTF8(b, declared)
 	}
 	b = dropControlChars(b)

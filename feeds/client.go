@@ -4,7 +4,6 @@
 package feeds
 
 import (
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"context"
@@ -14,6 +13,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,13 +36,16 @@ type ClientOptions struct {
 
 	// permit, when set, lets chosen addresses through even if AllowPrivate is false (tests).
 	permit func(netip.AddrPort) bool
+	// resolver, when set, is the dialer's resolver (tests record the lookups it makes).
+	resolver *net.Resolver
 }
 
 // Client performs guarded HTTP fetches: timeouts, body cap after decompression, redirect
 // limit, user agent, and a dialer that refuses internal addresses, redirects included.
 type Client struct {
-	opts ClientOptions
-	http *http.Client
+	opts   ClientOptions
+	http   *http.Client
+	dialer *net.Dialer
 }
 
 // errBlockedAddr marks a dial refused because the address is internal.
@@ -71,10 +75,10 @@ func NewClient(opts ClientOptions) *Client {
 		opts.UserAgent = "tintot/dev"
 	}
 	c := &Client{opts: opts}
-	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second, Control: c.control}
+	c.dialer = &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second, Control: c.control, Resolver: opts.resolver}
 	tr := &http.Transport{
 		Proxy:             nil, // a proxy would dial on our behalf and bypass the address check
-		DialContext:       dialer.DialContext,
+		DialContext:       c.dial,
 		ForceAttemptHTTP2: true,
 		MaxIdleConns:      100,
 		// As many idle connections per host as the poller's workers may use at once (a
@@ -95,10 +99,25 @@ func NewClient(opts ClientOptions) *Client {
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return fmt.Errorf("feeds: redirect to unsupported scheme %q", req.URL.Scheme)
 			}
-			return nil
+			return c.checkNumericHost(req.URL)
 		},
 	}
 	return c
+}
+
+// dial connects to addr. A numeric host the URL checks missed is still dialled as the
+// address it denotes (then checked by control), never looked up in DNS.
+func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		a, ok, err := numericHost(host)
+		if err != nil {
+			return nil, &FetchError{Kind: ErrInvalidURL, Err: err}
+		}
+		if ok {
+			addr = net.JoinHostPort(a.String(), port)
+		}
+	}
+	return c.dialer.DialContext(ctx, network, addr)
 }
 
 // control runs after DNS resolution, before connecting: it sees the real IP, so every
@@ -115,6 +134,120 @@ func (c *Client) control(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("%w: %s", errBlockedAddr, ap.Addr())
 	}
 	return nil
+}
+
+// errInvalidHost marks a host that ends in a number but denotes no IPv4 address.
+var errInvalidHost = errors.New("feeds: invalid numeric host")
+
+// checkNumericHost handles a URL whose host is an IPv4 address in one of the forms
+// inet_aton and browsers accept besides dotted decimal (see numericHost), before any DNS
+// lookup: an internal address is refused like any other (errBlockedAddr, unless
+// AllowPrivate), a public one is written back as dotted decimal so the request goes to
+// that very address, as a browser would. A host that ends in a number but is no address
+// ("1.2.3.4.5", "foo.123") is invalid.
+func (c *Client) checkNumericHost(u *url.URL) error {
+	host := u.Hostname()
+	a, ok, err := numericHost(host)
+	if err != nil {
+		return &FetchError{Kind: ErrInvalidURL, Err: err}
+	}
+	if !ok {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	ap := netip.AddrPortFrom(a, 0)
+	if n, perr := strconv.ParseUint(port, 10, 16); perr == nil {
+		ap = netip.AddrPortFrom(a, uint16(n))
+	}
+	if blockedAddr(a) && !c.opts.AllowPrivate && (c.opts.permit == nil || !c.opts.permit(ap)) {
+		return fmt.Errorf("%w: host %q is %s", errBlockedAddr, host, a)
+	}
+	if host != a.String() {
+		if u.Port() != "" {
+			u.Host = net.JoinHostPort(a.String(), u.Port())
+		} else {
+			u.Host = a.String()
+		}
+	}
+	return nil
+}
+
+// numericHost reads a host written as an IPv4 address the way inet_aton and the WHATWG
+// URL standard do: one to four parts separated by dots (a trailing dot allowed), each
+// decimal, octal (leading 0) or hexadecimal (0x), the last part filling the remaining
+// bytes: "2130706433", "0x7f000001", "017700000001", "0x7f.1", "127.1", "0177.0.0.1" all
+// are 127.0.0.1. ok is false for a host name (its last part is not a number) and for IPv6
+// literals; err is set for a host whose last part is a number but that is no address.
+func numericHost(host string) (netip.Addr, bool, error) {
+	if host == "" || strings.ContainsRune(host, ':') {
+		return netip.Addr{}, false, nil
+	}
+	parts := strings.Split(host, ".")
+	if len(parts) > 1 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	last := parts[len(parts)-1]
+	if _, ok := ipv4Part(last); !ok && strings.Trim(last, "0123456789") != "" || last == "" {
+		return netip.Addr{}, false, nil // a name
+	}
+	bad := func() (netip.Addr, bool, error) {
+		return netip.Addr{}, false, fmt.Errorf("%w: %q", errInvalidHost, host)
+	}
+	if len(parts) > 4 {
+		return bad()
+	}
+	var v uint64
+	for i, p := range parts {
+		n, ok := ipv4Part(p)
+		if !ok {
+			return bad()
+		}
+		if i < len(parts)-1 {
+			if n > 255 {
+				return bad()
+			}
+			v = v<<8 | n
+			continue
+		}
+		rest := uint(8 * (5 - len(parts))) // bits the last part fills
+		if n >= 1<<rest {
+			return bad()
+		}
+		v = v<<rest | n
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true, nil
+}
+
+// ipv4Part reads one part of a numeric host: decimal, octal with a leading 0, or hex
+// with 0x ("0x" alone is 0), at most 32 bits.
+func ipv4Part(p string) (uint64, bool) {
+	if p == "" {
+		return 0, false
+	}
+	base := 10
+	switch {
+	case len(p) >= 2 && (p[:2] == "0x" || p[:2] == "0X"):
+		p, base = p[2:], 16
+		if p == "" {
+			return 0, true
+		}
+	case len(p) > 1 && p[0] == '0':
+		p, base = p[1:], 8
+	}
+	if p[0] == '+' || p[0] == '-' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(p, base, 32)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
 }
 
 var (
@@ -153,6 +286,10 @@ func (c *Client) get(ctx context.Context, rawURL string, header http.Header) (*h
 	if err != nil {
 		return nil, &FetchError{Kind: ErrInvalidURL, Err: err}
 	}
+	if err := c.checkNumericHost(req.URL); err != nil {
+		return nil, classifyErr(ctx, err)
+	}
+	req.Host = req.URL.Host // as rewritten by checkNumericHost
 	for k, v := range header {
 		req.Header[k] = v
 	}
@@ -190,30 +327,76 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	default:
 		return nil, &FetchError{Kind: ErrNetwork, Status: resp.StatusCode, Err: fmt.Errorf("feeds: unsupported Content-Encoding %q", enc)}
 	}
-	buf := readBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledBuffer {
-			buf.Reset()
-			readBuffers.Put(buf)
-		}
-	}()
-	if _, err := buf.ReadFrom(io.LimitReader(r, c.opts.MaxBodyBytes+1)); err != nil {
-		return nil, classifyErr(resp.Request.Context(), err)
-	}
-	if int64(buf.Len()) > c.opts.MaxBodyBytes {
+	body, err := readCapped(r, c.opts.MaxBodyBytes)
+	if errors.Is(err, errTooLarge) {
 		return nil, &FetchError{Kind: ErrTooLarge, Status: resp.StatusCode,
 			Err: fmt.Errorf("%w: more than %d bytes after decoding", errTooLarge, c.opts.MaxBodyBytes)}
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	if err != nil {
+		return nil, classifyErr(resp.Request.Context(), err)
+	}
+	return body, nil
 }
 
-// readBuffers holds the buffers bodies are read into before being copied at their exact
-// size: reading into a fresh slice that doubles as it fills allocates about three times
-// the body for every fetch.
-var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// readCapped reads r to its end into a slice of exactly its size, or fails with
+// errTooLarge past max bytes. It reads into pooled pieces first and copies them once, so
+// a body costs its own size plus pieces reused by the next fetch: growing one buffer by
+// doubling and trimming it costs three to five times the body for every fetch, which
+// matters when many workers read large bodies at once.
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	var (
+		pieces []*[]byte
+		total  int64
+		last   int // bytes in the last piece
+	)
+	defer func() {
+		// The pieces of a small body go back to the pool; those of a large one are left
+		// to the collector rather than kept (up to two collections) for bodies that may
+		// never come.
+		for i, p := range pieces {
+			if i >= pooledPieces {
+				break
+			}
+			readPieces.Put(p)
+		}
+	}()
+	for {
+		p := readPieces.Get().(*[]byte)
+		n, err := io.ReadFull(r, *p)
+		if n > 0 {
+			pieces, last = append(pieces, p), n
+			total += int64(n)
+		} else {
+			readPieces.Put(p)
+		}
+		if total > max {
+			return nil, errTooLarge
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]byte, 0, total)
+	for i, p := range pieces {
+		if i == len(pieces)-1 {
+			out = append(out, (*p)[:last]...)
+		} else {
+			out = append(out, *p...)
+		}
+	}
+	return out, nil
+}
 
-// maxPooledBuffer is the largest read buffer kept for reuse.
-const maxPooledBuffer = 1 << 20
+// readPieces holds the pieces bodies are read into.
+var readPieces = sync.Pool{New: func() any { b := make([]byte, readPiece); return &b }}
+
+const (
+	readPiece    = 32 << 10
+	pooledPieces = 32 // 1 MiB
+)
 
 // checkURL accepts only absolute http(s) URLs with a host.
 func checkURL(rawURL string) error {

@@ -5,10 +5,14 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -238,5 +242,148 @@ func TestFetchTitle(t *testing.T) {
 	defer srv.Close()
 	if _, err := testClient(ClientOptions{}).FetchTitle(context.Background(), srv.URL); err == nil {
 		t.Error("FetchTitle reached a loopback page without AllowPrivate")
+	}
+}
+
+func TestNumericHost(t *testing.T) {
+	cases := []struct {
+		host string
+		want string // "" : a name, not numeric; "bad": numeric but no address
+	}{
+		{"2130706433", "127.0.0.1"}, {"0x7f.1", "127.0.0.1"}, {"127.1", "127.0.0.1"}, {"0177.0.0.1", "127.0.0.1"},
+		{"0x7f000001", "127.0.0.1"}, {"017700000001", "127.0.0.1"}, {"0X7F.0.0.1", "127.0.0.1"}, {"127.0.1", "127.0.0.1"},
+		{"127.1.", "127.0.0.1"}, {"10.1", "10.0.0.1"}, {"0xa9.0xfe.0xa9.0xfe", "169.254.169.254"}, {"0", "0.0.0.0"},
+		{"0x", "0.0.0.0"}, {"3232235777", "192.168.1.1"}, {"0x08080808", "8.8.8.8"}, {"127.0.0.1", "127.0.0.1"},
+		{"example.vn", ""}, {"xa1.example.vn", ""}, {"localhost", ""}, {"0xg", ""}, {"::1", ""}, {"", ""}, {"1e3", ""},
+		{"1.2.3.4.5", "bad"}, {"256.1", "bad"}, {"4294967296", "bad"}, {"08", "bad"}, {"0x1.0x1000000", "bad"},
+		{"1..2", "bad"}, {"foo.123", "bad"}, {"1.2.3.0x100", "bad"}, {"+1", ""}, {"1.+1", ""},
+	}
+	for _, c := range cases {
+		a, ok, err := numericHost(c.host)
+		var got string
+		switch {
+		case err != nil:
+			got = "bad"
+		case ok:
+			got = a.String()
+		}
+		if got != c.want {
+			t.Errorf("numericHost(%q) = %q (%v, %v), want %q", c.host, got, ok, err, c.want)
+		}
+	}
+}
+
+// dnsRecorder is a resolver that counts the DNS queries it is asked to send (and fails
+// them); names from the hosts file and IP literals send none.
+type dnsRecorder struct{ queries atomic.Int64 }
+
+func (r *dnsRecorder) resolver() *net.Resolver {
+	return &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		r.queries.Add(1)
+		return nil, errors.New("no DNS in tests")
+	}}
+}
+
+// loopbackForms writes 127.0.0.1 in the numeric forms inet_aton accepts.
+var loopbackForms = []string{"2130706433", "0x7f.1", "127.1", "0177.0.0.1", "0x7f000001", "017700000001", "0x7f.0.0.1", "127.0.1", "127.1."}
+
+func TestFetchRefusesNumericLoopbackWithoutDNS(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a blocked address was reached as %s", r.Host)
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndexByte(srv.URL, ':')+1:]
+	var dns dnsRecorder
+	c := testClient(ClientOptions{resolver: dns.resolver()})
+	for _, h := range loopbackForms {
+		_, err := c.Fetch(context.Background(), models.Feed{URL: "http://" + h + ":" + port + "/rss"})
+		fe := wantKind(t, err, ErrBlocked, "Địa chỉ bị chặn vì trỏ vào mạng nội bộ")
+		if !strings.Contains(fe.Error(), "127.0.0.1") {
+			t.Errorf("%s: error %q does not say which address the host is", h, fe)
+		}
+		if _, err := c.FetchTitle(context.Background(), "https://"+h+"/bai-viet"); err == nil {
+			t.Errorf("FetchTitle reached %s", h)
+		}
+	}
+	if n := dns.queries.Load(); n != 0 {
+		t.Errorf("%d DNS queries for numeric hosts, want none", n)
+	}
+	// A numeric form that is no address is an invalid URL, also without DNS.
+	_, err := c.Fetch(context.Background(), models.Feed{URL: "http://1.2.3.4.5:" + port + "/rss"})
+	wantKind(t, err, ErrInvalidURL, "")
+	if n := dns.queries.Load(); n != 0 {
+		t.Errorf("%d DNS queries for an invalid numeric host, want none", n)
+	}
+}
+
+func TestFetchNumericHostIsThatAddress(t *testing.T) {
+	var gotHost string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotHost = r.Host
+		io.WriteString(w, "<rss/>")
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndexByte(srv.URL, ':')+1:]
+	var dns dnsRecorder
+	c := testClient(ClientOptions{AllowPrivate: true, resolver: dns.resolver()})
+	for _, h := range loopbackForms {
+		res, err := c.Fetch(context.Background(), models.Feed{URL: "http://" + h + ":" + port + "/rss"})
+		if err != nil || string(res.Body) != "<rss/>" {
+			t.Errorf("%s with AllowPrivate: %v", h, err)
+			continue
+		}
+		if gotHost != "127.0.0.1:"+port || res.FinalURL != "http://127.0.0.1:"+port+"/rss" {
+			t.Errorf("%s: server saw Host %q, final URL %q; want the dotted address", h, gotHost, res.FinalURL)
+		}
+	}
+	if n := dns.queries.Load(); n != 0 {
+		t.Errorf("%d DNS queries for numeric hosts, want none", n)
+	}
+	// A public address in a numeric form is connected to as that address.
+	u, _ := url.Parse("https://0x08080808/rss")
+	if err := testClient(ClientOptions{}).checkNumericHost(u); err != nil || u.Host != "8.8.8.8" {
+		t.Errorf("https://0x08080808/rss: host %q, error %v; want 8.8.8.8", u.Host, err)
+	}
+}
+
+func TestFetchRefusesRedirectToNumericLoopback(t *testing.T) {
+	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("redirect target on 127.0.0.1 was reached")
+	}))
+	defer internal.Close()
+	port := internal.URL[strings.LastIndexByte(internal.URL, ':')+1:]
+	target := "http://0x7f.1:" + port + "/admin"
+	public := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target, http.StatusFound)
+	}))
+	defer public.Close()
+	pub := netip.MustParseAddrPort(strings.TrimPrefix(public.URL, "http://"))
+	var dns dnsRecorder
+	c := testClient(ClientOptions{resolver: dns.resolver()})
+	c.opts.permit = func(ap netip.AddrPort) bool { return ap == pub } // pretend only "public" is public
+	for _, h := range loopbackForms {
+		target = "http://" + h + ":" + port + "/admin"
+		_, err := c.Fetch(context.Background(), models.Feed{URL: public.URL})
+		wantKind(t, err, ErrBlocked, "")
+	}
+	if n := dns.queries.Load(); n != 0 {
+		t.Errorf("%d DNS queries for numeric redirect targets, want none", n)
+	}
+}
+
+func TestReadCapped(t *testing.T) {
+	const max = 3*readPiece + 10
+	for _, n := range []int{0, 1, readPiece - 1, readPiece, readPiece + 1, 2 * readPiece, max, max + 1, 5 * readPiece} {
+		in := bytes.Repeat([]byte("tin tốt "), n/8+1)[:n]
+		got, err := readCapped(bytes.NewReader(in), max)
+		if n > max {
+			if !errors.Is(err, errTooLarge) {
+				t.Errorf("%d bytes: error %v, want errTooLarge", n, err)
+			}
+			continue
+		}
+		if err != nil || !bytes.Equal(got, in) || cap(got) != n {
+			t.Errorf("%d bytes: read %d (cap %d), error %v", n, len(got), cap(got), err)
+		}
 	}
 }

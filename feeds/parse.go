@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	xhtml "golang.org/x/net/html"
@@ -18,81 +19,158 @@ import (
 	"tintot/models"
 )
 
-// SummaryMaxRunes caps a post's plain-text summary.
-const SummaryMaxRunes = 1000
+// Caps on what one item (and one feed) may store, so a hostile or broken feed cannot fill
+// the database or the memory of whoever reads it back.
+const (
+	SummaryMaxRunes  = 1000 // a post's plain-text summary
+	TitleMaxRunes    = 500  // a post's or a feed's title
+	CategoryMaxRunes = 100  // one category
+	MaxCategories    = 20   // categories kept per post
+	LinkMaxBytes     = 2048 // longer links are not stored
+	KeyMaxBytes      = 512  // longer GUID or link keys are replaced by their sha256
+)
+
+// DefaultMaxItems is how many items of one feed are read: the newest by date.
+const DefaultMaxItems = 500
 
 // futureSlack is how far in the future a date may be before it is clamped.
 const futureSlack = time.Hour
 
 // ParsedFeed is a parsed document: feed metadata and its items as posts. Posts carry
 // ItemKey, Source, URL, Title, Summary, Categories, PublishedAt, LocalDay, FirstSeenAt and
-// the date flags; the poller fills in unit, feed and kind.
+// the date flags; the poller fills in unit, feed and kind. Posts are in document order.
 type ParsedFeed struct {
 	Title     string
 	Link      string
 	Generator string
 	Format    string // "rss", "atom" or "json"
 	Posts     []models.Post
-	Recovered bool // the document was truncated; only its complete items were read
+	Recovered bool // the document was truncated or broken; only its complete items were read
 	Dropped   int  // items dropped as duplicates of an earlier item key
+	Items     int  // distinct items in the document: len(Posts) + Capped
+	Capped    int  // older items left out because the document has more than the cap
+	Skipped   int  // items too large (or too broken) to be read within the parse's bounds
 }
 
-// Parse reads an RSS 0.9x/1.0/2.0, Atom or JSON Feed body. It repairs the common defects
-// of real feeds first; a document that still cannot be read is a *FetchError of kind
-// ErrParse. now is the first-seen time for items without a usable date.
+// Note returns a short Vietnamese remark for the feed's health when items were left out,
+// "" when the whole document was read.
+func (pf ParsedFeed) Note() string {
+	var parts []string
+	if pf.Capped > 0 {
+		parts = append(parts, fmt.Sprintf("Nguồn tin có %d mục; chỉ đọc %d mục mới nhất", pf.Items, len(pf.Posts)))
+	}
+	if pf.Skipped > 0 {
+		skip := "Bỏ qua"
+		if len(parts) > 0 {
+			skip = "bỏ qua"
+		}
+		parts = append(parts, fmt.Sprintf("%s %d mục quá lớn hoặc bị lỗi", skip, pf.Skipped))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Parse reads an RSS 0.9x/1.0/2.0, Atom or JSON Feed body and keeps its DefaultMaxItems
+// newest items. It repairs the common defects of real feeds first; a document that still
+// cannot be read is a *FetchError of kind ErrParse. now is the first-seen time for items
+// without a usable date.
 func Parse(body []byte, feedURL string, now time.Time) (ParsedFeed, error) {
+	return ParseLimit(body, feedURL, now, DefaultMaxItems)
+}
+
+// ParseLimit is Parse keeping the maxItems newest items by date (DefaultMaxItems when
+// maxItems <= 0); on equal dates the earlier in the document wins. Whatever the number of
+// items, its memory stays within a small multiple of the body's size: a large document is
+// read a few hundred items at a time (see bounded.go).
+func ParseLimit(body []byte, feedURL string, now time.Time, maxItems int) (ParsedFeed, error) {
+	lim := defaultLimits
+	if maxItems > 0 {
+		lim.maxItems = maxItems
+	}
+	return parseWith(body, feedURL, now, lim)
+}
+
+// parseWith reads a document within lim: the whole document through gofeed when it is
+// small, else in bounded chunks.
+func parseWith(body []byte, feedURL string, now time.Time, lim parseLimits) (ParsedFeed, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return ParsedFeed{}, &FetchError{Kind: ErrParse, Err: fmt.Errorf("empty document")}
 	}
-	f, recovered, err := parseBody(body)
+	base, _ := url.Parse(strings.TrimSpace(feedURL))
+	jsonDoc := isJSON(body)
+	var doc []byte
+	if jsonDoc {
+		doc = bytes.TrimPrefix(body, utf8BOM)
+	} else {
+		doc = cleanXML(body)
+	}
+	k := newKeeper(lim.maxItems)
+	var (
+		out ParsedFeed
+		err error
+	)
+	switch {
+	case structures(doc, jsonDoc) <= lim.wholeTags:
+		out, err = parseWhole(doc, jsonDoc, base, now, k)
+	case jsonDoc:
+		out, err = streamJSON(doc, base, now, lim, k)
+	default:
+		out, err = streamXML(doc, base, now, lim, k)
+	}
 	if err != nil {
 		return ParsedFeed{}, &FetchError{Kind: ErrParse, Err: err}
 	}
-	base, _ := url.Parse(strings.TrimSpace(feedURL))
-	out := ParsedFeed{
-		Title:     cleanText(f.Title),
-		Link:      resolve(base, f.Link),
-		Generator: strings.TrimSpace(f.Generator),
-		Format:    f.FeedType,
-		Recovered: recovered,
+	out.Posts, out.Items, out.Capped, out.Dropped = k.result()
+	return out, nil
+}
+
+// parseWhole reads a small document in one gofeed parse.
+func parseWhole(doc []byte, jsonDoc bool, base *url.URL, now time.Time, k *keeper) (ParsedFeed, error) {
+	f, recovered, err := parseBody(doc, jsonDoc)
+	if err != nil {
+		return ParsedFeed{}, err
 	}
-	nuke := strings.Contains(strings.ToLower(out.Generator), "nukeviet")
-	seen := make(map[string]bool, len(f.Items))
+	out := feedMeta(f, base)
+	out.Recovered = recovered
+	nuke := isNukeViet(out.Generator)
 	for _, it := range f.Items {
-		if it == nil {
-			continue
+		if it != nil {
+			k.add(itemPost(it, base, now, nuke))
 		}
-		p := itemPost(it, base, now, nuke)
-		if p.ItemKey == "" {
-			continue
-		}
-		if seen[p.ItemKey] {
-			out.Dropped++
-			continue
-		}
-		seen[p.ItemKey] = true
-		out.Posts = append(out.Posts, p)
 	}
 	return out, nil
 }
 
-// parseBody runs gofeed on the cleaned body, retrying on the original bytes and on the
-// complete items of a truncated document.
-func parseBody(body []byte) (*gofeed.Feed, bool, error) {
+// feedMeta reads the feed-level fields of a parsed document.
+func feedMeta(f *gofeed.Feed, base *url.URL) ParsedFeed {
+	return ParsedFeed{
+		Title:     capRunes(cleanText(precut(f.Title, TitleMaxRunes)), TitleMaxRunes),
+		Link:      capLink(resolve(base, f.Link)),
+		Generator: capRunes(strings.TrimSpace(precut(f.Generator, TitleMaxRunes)), TitleMaxRunes),
+		Format:    f.FeedType,
+	}
+}
+
+// isNukeViet reports whether a generator is NukeViet, whose dates need a fix.
+func isNukeViet(generator string) bool {
+	return strings.Contains(strings.ToLower(generator), "nukeviet")
+}
+
+// parseBody runs gofeed on a cleaned document (cleanXML) or a JSON one, retrying on the
+// complete items of a truncated XML document.
+func parseBody(doc []byte, jsonDoc bool) (*gofeed.Feed, bool, error) {
 	fp := gofeed.NewParser()
-	if isJSON(body) {
-		f, err := fp.Parse(bytes.NewReader(bytes.TrimPrefix(body, utf8BOM)))
+	if jsonDoc {
+		f, err := fp.Parse(bytes.NewReader(doc))
 		if err != nil {
 			return nil, false, fmt.Errorf("JSON Feed: %w", err)
 		}
 		return f, false, nil
 	}
-	cleaned := cleanXML(body)
-	f, err := fp.Parse(bytes.NewReader(cleaned))
+	f, err := fp.Parse(bytes.NewReader(doc))
 	if err == nil && len(f.Items) > 0 {
 		return f, false, nil
 	}
-	if part := recoverTruncated(cleaned); part != nil {
+	if part := recoverTruncated(doc); part != nil {
 		if f2, err2 := fp.Parse(bytes.NewReader(part)); err2 == nil && len(f2.Items) > 0 {
 			return f2, true, nil
 		}
@@ -103,7 +181,7 @@ func parseBody(body []byte) (*gofeed.Feed, bool, error) {
 	return f, false, nil
 }
 
-// itemPost converts one gofeed item.
+// itemPost converts one gofeed item, within the caps on stored fields.
 func itemPost(it *gofeed.Item, base *url.URL, now time.Time, nuke bool) models.Post {
 	link := resolve(base, it.Link)
 	if link == "" {
@@ -117,23 +195,27 @@ func itemPost(it *gofeed.Item, base *url.URL, now time.Time, nuke bool) models.P
 	if strings.TrimSpace(content) == "" {
 		content = it.Content
 	}
-	title := cleanText(it.Title)
+	title := capRunes(cleanText(precut(it.Title, TitleMaxRunes)), TitleMaxRunes)
 	summary := capSummary(htmlToText(content, 0), SummaryMaxRunes)
 	if title == "" { // title-less microblog posts: the start of the text is the title
 		title = truncateRunes(summary, 100)
 	}
 	p := models.Post{
 		Source:      models.SourceFeed,
-		URL:         link,
+		URL:         capLink(link),
 		Title:       title,
 		Summary:     summary,
 		FirstSeenAt: now,
 	}
 	for _, c := range it.Categories {
-		if c = cleanText(c); c != "" {
+		if len(p.Categories) == MaxCategories {
+			break
+		}
+		if c = capRunes(cleanText(precut(c, CategoryMaxRunes)), CategoryMaxRunes); c != "" {
 			p.Categories = append(p.Categories, c)
 		}
 	}
+	// The key comes from the http(s) link even when it is too long to be stored.
 	p.ItemKey = ItemKey(it.GUID, link, title, content)
 	pub, ok := itemDate(it, nuke)
 	switch {
@@ -174,18 +256,28 @@ func itemDate(it *gofeed.Item, nuke bool) (time.Time, bool) {
 }
 
 // ItemKey identifies an item within a unit: the trimmed GUID, else the link without its
-// fragment, else a sha256 of the NFC title and content.
+// fragment, else a sha256 of the NFC title and content. A GUID or link key longer than
+// KeyMaxBytes is replaced by "sha256:" and the hex sha256 of it.
 func ItemKey(guid, link, title, content string) string {
 	if g := strings.TrimSpace(guid); g != "" {
-		return g
+		return capKey(g)
 	}
 	if l := normaliseLink(link); l != "" {
-		return l
+		return capKey(l)
 	}
 	if strings.TrimSpace(title) == "" && strings.TrimSpace(content) == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(norm.NFC.String(strings.TrimSpace(title)) + "\n" + norm.NFC.String(strings.TrimSpace(content))))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// capKey replaces a key longer than KeyMaxBytes by its sha256.
+func capKey(k string) string {
+	if len(k) <= KeyMaxBytes {
+		return k
+	}
+	sum := sha256.Sum256([]byte(k))
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
@@ -198,8 +290,10 @@ func normaliseLink(link string) string {
 	return link
 }
 
-// resolve makes a link absolute against the feed URL; it returns "" for empty links and
-// leaves unparsable ones trimmed as they are.
+// resolve makes a link absolute against the feed URL. Only http and https links with a
+// host are kept: it returns "" for empty links and for any other scheme (javascript:,
+// data:, vbscript:, file:, mailto: …), relative ones included. An absolute http(s) link
+// that url.Parse rejects is kept trimmed as it is, as before.
 func resolve(base *url.URL, link string) string {
 	link = strings.TrimSpace(html.UnescapeString(strings.TrimSpace(link)))
 	if link == "" {
@@ -207,12 +301,39 @@ func resolve(base *url.URL, link string) string {
 	}
 	u, err := url.Parse(link)
 	if err != nil {
-		return link
+		if l := strings.ToLower(link); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+			return link
+		}
+		return ""
 	}
-	if u.IsAbs() || base == nil {
-		return u.String()
+	if !u.IsAbs() && base != nil {
+		u = base.ResolveReference(u)
 	}
-	return base.ResolveReference(u).String()
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// capLink drops a link longer than LinkMaxBytes.
+func capLink(link string) string {
+	if len(link) > LinkMaxBytes {
+		return ""
+	}
+	return link
+}
+
+// precut cuts raw text that will be cleaned and then truncated to n runes, so a huge
+// title or category is not cleaned whole; markup and entities get generous room.
+func precut(s string, n int) string {
+	limit := 64 * n
+	if len(s) <= limit {
+		return s
+	}
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	return s[:limit]
 }
 
 // cleanText HTML-unescapes (tags stripped when present), collapses whitespace and NFC-normalises.
@@ -288,6 +409,14 @@ func capSummary(s string, max int) string {
 		return cut
 	}
 	return cut + " " + strings.Join(tags, " ")
+}
+
+// capRunes cuts s to at most n runes in all, the last of them "…" when cut.
+func capRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return truncateRunes(s, n-1)
 }
 
 // truncateRunes cuts s to at most n runes, adding "…" when cut.

@@ -1,13 +1,17 @@
 package feeds
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +48,8 @@ type PollerOptions struct {
 	Holder           string        // lease holder name of this instance (default "tintot")
 	LeaseTTL         time.Duration // how long a claim lasts (default 10m)
 	BatchSize        int           // feeds claimed per PollDue (default 500)
+	MaxItemsPerFeed  int           // newest items read from one feed (default DefaultMaxItems)
+	MaxParseBytes    int64         // bytes of large bodies parsed at once (default 32 MiB), see parseBody
 	Policy           IntervalPolicy
 	Log              *slog.Logger
 	// OnStateChange is called after a feed's health state changed and was stored.
@@ -79,6 +85,7 @@ type Poller struct {
 	mu     sync.Mutex
 	hosts  map[string]chan struct{}
 	bodies map[string][32]byte // feed ID → sha256 of the last body parsed and stored
+	parse  *byteBudget         // large bodies being parsed
 }
 
 // NewPoller builds a Poller.
@@ -113,6 +120,12 @@ func NewPoller(st store.Store, client *Client, cls Classifier, clock models.Cloc
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 500
 	}
+	if opts.MaxItemsPerFeed <= 0 {
+		opts.MaxItemsPerFeed = DefaultMaxItems
+	}
+	if opts.MaxParseBytes <= 0 {
+		opts.MaxParseBytes = 32 << 20
+	}
 	if opts.Policy == nil {
 		opts.Policy = DefaultPolicy(opts.Interval, opts.MaxInterval)
 	}
@@ -123,7 +136,8 @@ func NewPoller(st store.Store, client *Client, cls Classifier, clock models.Cloc
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{}, bodies: map[string][32]byte{}}
+	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{}, bodies: map[string][32]byte{},
+		parse: newByteBudget(opts.MaxParseBytes)}
 }
 
 // DefaultPolicy checks every interval; honours Retry-After and max-age when longer, up to
@@ -236,11 +250,13 @@ const (
 
 // polled is one feed fetched and parsed, waiting to be stored.
 type polled struct {
-	feed  models.Feed
-	fr    FetchResult
-	posts []models.Post
-	title string
-	err   error
+	feed   models.Feed
+	fr     FetchResult
+	parsed bool // a body was parsed (not a 304, nor the body already stored)
+	posts  []models.Post
+	title  string
+	note   string // ParsedFeed.Note of the parsed body
+	err    error
 }
 
 // fetchOne fetches and parses one feed within its host's concurrency limit.
@@ -251,9 +267,9 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	case <-ctx.Done():
 		return polled{feed: f, err: &FetchError{Kind: ErrCanceled, Err: ctx.Err()}}
 	}
-	fr, posts, title, err := p.fetchAndParse(ctx, f)
+	b := p.fetchAndParse(ctx, f)
 	<-slot
-	return polled{feed: f, fr: fr, posts: posts, title: title, err: err}
+	return b
 }
 
 // store writes a batch's posts in one call, then its feeds' states in another.
@@ -371,7 +387,8 @@ func (p *Poller) finish(ctx context.Context, batch []polled) {
 			// not the feed's fault: release the lease and keep its health
 			f.LeaseHolder, f.LeaseUntil = "", nil
 		} else {
-			p.record(wctx, &f, b.fr, b.title, b.err, now)
+			p.record(wctx, &f, b, now)
+			firstRead(&f, b, now)
 		}
 		feeds[i] = f
 	}
@@ -439,37 +456,40 @@ func (p *Poller) hostSlot(rawURL string) chan struct{} {
 
 // fetchAndParse fetches, parses and classifies a feed; a panic in any of it is recorded as
 // the feed's failure instead of taking the process down.
-func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResult, posts []models.Post, title string, err error) {
+func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
+	b.feed = f
 	defer func() {
 		if r := recover(); r != nil {
 			p.log.Error("panic while reading feed", slog.String("feed_id", f.ID), slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
-			err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: panic while reading %s: %v", f.URL, r)}
+			b.posts, b.parsed = nil, false
+			b.err = &FetchError{Kind: ErrInternal, Err: fmt.Errorf("feeds: panic while reading %s: %v", f.URL, r)}
 		}
 	}()
-	fr, err = p.client.Fetch(ctx, f)
-	if err != nil || fr.NotModified {
-		return fr, nil, "", err
+	b.fr, b.err = p.client.Fetch(ctx, f)
+	if b.err != nil || b.fr.NotModified {
+		return b
 	}
+	body := b.fr.Body
+	b.fr.Body = nil
 	// A server without validators re-sending the very body this process already stored:
 	// nothing to parse or write.
-	sum := sha256.Sum256(fr.Body)
+	sum := sha256.Sum256(body)
 	p.mu.Lock()
 	same := p.bodies[f.ID] == sum
 	p.mu.Unlock()
 	if same {
-		fr.Body = nil
-		return fr, nil, "", nil
+		return b
 	}
-	now := p.clock.Now()
-	pf, err := Parse(fr.Body, f.URL, now)
-	fr.Body = nil
+	pf, err := p.parseBody(ctx, &body, f.URL)
 	if err != nil {
 		var fe *FetchError
 		if errors.As(err, &fe) {
-			fe.Status = fr.Status
+			fe.Status = b.fr.Status
 		}
-		return fr, nil, "", err
+		b.err = err
+		return b
 	}
+	now := p.clock.Now()
 	for i := range pf.Posts {
 		q := &pf.Posts[i]
 		q.UnitCode, q.FeedID, q.UpdatedAt = f.UnitCode, f.ID, now
@@ -478,14 +498,79 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (fr FetchResu
 			q.RuleKind, q.RuleReason = p.cls.Classify(*q, f)
 		}
 	}
+	if pf.Capped > 0 || pf.Skipped > 0 {
+		p.log.Info("feed read in part", slog.String("feed_id", f.ID), slog.String("url", f.URL),
+			slog.Int("items", pf.Items), slog.Int("kept", len(pf.Posts)), slog.Int("skipped", pf.Skipped))
+	}
 	p.mu.Lock()
 	p.bodies[f.ID] = sum
 	p.mu.Unlock()
-	return fr, pf.Posts, pf.Title, nil
+	b.parsed, b.posts, b.title, b.note = true, pf.Posts, pf.Title, pf.Note()
+	return b
+}
+
+// largeBody is the size from which a body's parse counts against MaxParseBytes.
+const largeBody = 1 << 20
+
+// parseBody parses a fetched body with the feed's item cap. A large body (over 1 MiB)
+// first waits for room in the MaxParseBytes budget, so the workers cannot all hold a huge
+// parse at once; a body larger than the whole budget is parsed alone. While it waits, the
+// body is kept compressed: many workers fetching large feeds at once then hold a fraction
+// of their bodies (a feed's XML compresses five to ten times) instead of all of them.
+// The caller's body is taken (set to nil), so no reference to it outlives the parse.
+func (p *Poller) parseBody(ctx context.Context, bodyp *[]byte, feedURL string) (ParsedFeed, error) {
+	body := *bodyp
+	*bodyp = nil
+	if n := int64(len(body)); n > largeBody {
+		if !p.parse.tryAcquire(n) {
+			packed, err := deflate(body)
+			if err != nil {
+				return ParsedFeed{}, &FetchError{Kind: ErrInternal, Err: err}
+			}
+			body = nil // the compressed copy is all that waits
+			if err := p.parse.acquire(ctx, n); err != nil {
+				return ParsedFeed{}, &FetchError{Kind: ErrCanceled, Err: err}
+			}
+			if body, err = inflate(packed, n); err != nil {
+				p.parse.release(n)
+				return ParsedFeed{}, &FetchError{Kind: ErrInternal, Err: err}
+			}
+		}
+		defer p.parse.release(n)
+	}
+	return ParseLimit(body, feedURL, p.clock.Now(), p.opts.MaxItemsPerFeed)
+}
+
+// deflate compresses a body waiting to be parsed.
+func deflate(body []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(body); err != nil {
+		return nil, fmt.Errorf("feeds: unable to compress a waiting body: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("feeds: unable to compress a waiting body: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// inflate restores a body of n bytes compressed by deflate.
+func inflate(packed []byte, n int64) ([]byte, error) {
+	body := make([]byte, n)
+	zr := flate.NewReader(bytes.NewReader(packed))
+	defer zr.Close()
+	if _, err := io.ReadFull(zr, body); err != nil {
+		return nil, fmt.Errorf("feeds: unable to restore a waiting body: %w", err)
+	}
+	return body, nil
 }
 
 // record updates the feed's validators, schedule and health after a poll.
-func (p *Poller) record(ctx context.Context, f *models.Feed, fr FetchResult, title string, err error, now time.Time) {
+func (p *Poller) record(ctx context.Context, f *models.Feed, b polled, now time.Time) {
+	fr, title, err := b.fr, b.title, b.err
 	f.LastCheckAt = &now
 	f.LeaseHolder, f.LeaseUntil = "", nil
 	if fr.Status != 0 {
@@ -497,6 +582,9 @@ func (p *Poller) record(ctx context.Context, f *models.Feed, fr FetchResult, tit
 			if f.Title == "" && title != "" {
 				f.Title = title
 			}
+		}
+		if b.parsed { // a 304 or the stored body again: what was noted still holds
+			f.Note = b.note
 		}
 		wasFailing := f.ConsecutiveFailures > 0 || f.FailingSince != nil
 		f.State = models.FeedOK
@@ -528,4 +616,80 @@ func (p *Poller) record(ctx context.Context, f *models.Feed, fr FetchResult, tit
 		f.State = models.FeedFailing
 	}
 	f.NextCheckAt = now.Add(p.opts.Policy(*f, Outcome{Failures: f.ConsecutiveFailures, RetryAfter: fr.RetryAfter}))
+}
+
+// byteBudget is a semaphore weighted in bytes. A request larger than the whole budget is
+// granted once nothing else holds any, so it runs alone.
+type byteBudget struct {
+	mu      sync.Mutex
+	size    int64
+	used    int64
+	waiters []*budgetWaiter // first come, first served
+}
+
+type budgetWaiter struct {
+	n     int64
+	ready chan struct{}
+}
+
+func newByteBudget(size int64) *byteBudget { return &byteBudget{size: size} }
+
+// tryAcquire takes n bytes if they are free now (or nothing is held) and nobody waits.
+func (b *byteBudget) tryAcquire(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.waiters) == 0 && b.fits(n) {
+		b.used += n
+		return true
+	}
+	return false
+}
+
+// acquire waits until n bytes are free (or nothing is held) or ctx is done.
+func (b *byteBudget) acquire(ctx context.Context, n int64) error {
+	b.mu.Lock()
+	if len(b.waiters) == 0 && b.fits(n) {
+		b.used += n
+		b.mu.Unlock()
+		return nil
+	}
+	w := &budgetWaiter{n: n, ready: make(chan struct{})}
+	b.waiters = append(b.waiters, w)
+	b.mu.Unlock()
+	select {
+	case <-w.ready:
+		return nil
+	case <-ctx.Done():
+		b.mu.Lock()
+		select {
+		case <-w.ready: // granted meanwhile: give it back
+			b.used -= n
+			b.grant()
+		default:
+			b.waiters = slices.DeleteFunc(b.waiters, func(x *budgetWaiter) bool { return x == w })
+			b.grant() // the next waiter may fit now that this one no longer blocks the line
+		}
+		b.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// release returns n bytes.
+func (b *byteBudget) release(n int64) {
+	b.mu.Lock()
+	b.used -= n
+	b.grant()
+	b.mu.Unlock()
+}
+
+func (b *byteBudget) fits(n int64) bool { return b.used == 0 || b.used+n <= b.size }
+
+// grant admits waiters in order while they fit; b.mu is held.
+func (b *byteBudget) grant() {
+	for len(b.waiters) > 0 && b.fits(b.waiters[0].n) {
+		w := b.waiters[0]
+		b.waiters = b.waiters[1:]
+		b.used += w.n
+		close(w.ready)
+	}
 }

@@ -115,6 +115,7 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 		MaxInterval:      cfg.PollMaxInterval,
 		BrokenAfterFails: cfg.BrokenAfterFails,
 		BrokenAfter:      cfg.BrokenAfter,
+		MaxItemsPerFeed:  cfg.MaxItemsPerFeed,
 		Holder:           cfg.InstanceID,
 		Log:              a.log,
 		OnStateChange:    a.feedStateChanged,
