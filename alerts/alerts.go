@@ -132,11 +132,18 @@ func (s *Service) AtRisk(ctx context.Context, day string, reports []models.UnitS
 	return errors.Join(errs...)
 }
 
+// alertable reports whether an evaluation is a baseline shortfall of period kind pk that
+// may cause an alert or count toward an escalation: a retroactive one (the period began
+// before tintot first read the unit) never does.
+func alertable(e models.Evaluation, pk models.PeriodKind) bool {
+	return e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort && !e.Retroactive
+}
+
 // shortByUnit groups baseline evaluations that fell short, by unit.
 func shortByUnit(evals []models.Evaluation, pk models.PeriodKind) map[string][]models.Evaluation {
 	out := map[string][]models.Evaluation{}
 	for _, e := range evals {
-		if e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort {
+		if alertable(e, pk) {
 			out[e.UnitCode] = append(out[e.UnitCode], e)
 		}
 	}
@@ -236,7 +243,7 @@ func (s *Service) shortHistory(ctx context.Context, codes []string, pk models.Pe
 			return nil, nil, fmt.Errorf("alerts: %w", err)
 		}
 		for _, e := range evals {
-			if e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort && hist[e.UnitCode] != nil {
+			if alertable(e, pk) && hist[e.UnitCode] != nil {
 				hist[e.UnitCode][e.Period] = true
 			}
 		}

@@ -61,6 +61,7 @@ func TestEscalationToParentAfterConsecutiveShortDays(t *testing.T) {
 		{"second in a row", []string{"2026-11-25"}, "2026-11-26", false},
 		{"third in a row", []string{"2026-11-24", "2026-11-25"}, "2026-11-26", true},
 		{"three, but one day met in between", []string{"2026-11-23", "2026-11-24"}, "2026-11-26", false},
+		{"three, but two known only in hindsight", []string{"2026-11-24", "2026-11-25"}, "2026-11-26", false},
 		{"fourth in a row: already told at the third", []string{"2026-11-23", "2026-11-24", "2026-11-25"}, "2026-11-26", false},
 		{"sixth in a row: told again", []string{"2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"}, "2026-11-26", true},
 		{"fourteenth in a row: longer than the look-back, no daily repeats", daysBefore("2026-11-26", 13), "2026-11-26", false},
@@ -70,7 +71,9 @@ func TestEscalationToParentAfterConsecutiveShortDays(t *testing.T) {
 			f := newFixture(t, vn(2026, 11, 27, 8, 0))
 			var hist []models.Evaluation
 			for _, d := range tc.history {
-				hist = append(hist, dayShort("P01", d, 0))
+				e := dayShort("P01", d, 0)
+				e.Retroactive = strings.Contains(tc.name, "hindsight") // before tintot first read the unit
+				hist = append(hist, e)
 			}
 			if tc.name == "three, but one day met in between" {
 				met := dayShort("P01", "2026-11-25", 1)
@@ -154,7 +157,9 @@ func TestOnlyBaselineShortfallsAlert(t *testing.T) {
 	met.Status = models.StatusMet
 	unknown := dayShort("P02", "2026-11-26", 0)
 	unknown.Status = models.StatusUnknown // feed was broken: not a failure
-	if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{target, met, unknown}, f.units); err != nil {
+	retro := dayShort("P01", "2026-11-26", 0)
+	retro.Retroactive = true // the day began before tintot first read the unit
+	if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{target, met, unknown, retro}, f.units); err != nil {
 		t.Fatal(err)
 	}
 	if a := listAlerts(t, f.st, models.AlertDailyShort); len(a) != 0 {

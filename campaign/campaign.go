@@ -206,7 +206,7 @@ func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay 
 
 // DayStatuses returns the unit's baseline daily status for each day in [fromDay, toDay]
 // (a calendar), with outages, exemptions and the unit's active dates taken into account.
-func (s *Service) DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.Status, error) {
+func (s *Service) DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.DayMark, error) {
 	u, err := s.unit(ctx, code)
 	if err != nil {
 		return nil, err
@@ -222,9 +222,9 @@ func (s *Service) DayStatuses(ctx context.Context, code, fromDay, toDay string) 
 		return nil, err
 	}
 	now := s.now()
-	out := map[string]models.Status{}
+	out := map[string]models.DayMark{}
 	for day := fromDay; day <= toDay; day = addDays(day, 1, s.loc()) {
-		st, err := s.Engine.DayStatus(u, day, models.LevelBaseline, now, d)
+		st, err := s.Engine.DayMark(u, day, models.LevelBaseline, now, d)
 		if err != nil {
 			return nil, fmt.Errorf("campaign: %w", err)
 		}

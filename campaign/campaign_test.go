@@ -56,7 +56,8 @@ func newFixture(t *testing.T, now time.Time) *fixture {
 		}
 	}
 	for _, code := range []string{"tinh", "xa-a", "xa-c"} {
-		fd, err := st.CreateFeed(ctx, models.Feed{UnitCode: code, URL: "https://" + code + ".example.vn/feed.xml", State: models.FeedOK, NextCheckAt: created, CreatedAt: created, UpdatedAt: created})
+		fd, err := st.CreateFeed(ctx, models.Feed{UnitCode: code, URL: "https://" + code + ".example.vn/feed.xml", State: models.FeedOK, NextCheckAt: created, CreatedAt: created, UpdatedAt: created,
+			FirstReadAt: &created, CoveredFrom: &created})
 		if err != nil {
 			t.Fatalf("create feed %s: %v", code, err)
 		}
@@ -282,7 +283,7 @@ func TestReview(t *testing.T) {
 	if a.Unit.Code != "xa-a" || a.Rank != 1 || a.DaysMet[models.LevelBaseline] != 5 || a.Streak != 5 || a.FeedState != models.FeedOK {
 		t.Errorf("first row = %s rank %d days %v streak %d feed %s", a.Unit.Code, a.Rank, a.DaysMet, a.Streak, a.FeedState)
 	}
-	if b.Unit.Code != "xa-b" || b.PrevDaysMet != 1 || b.DailyStatus[4] != models.StatusAtRisk || b.DailyStatus[3] != models.StatusShort || b.DailyStatus[5] != models.StatusNA || b.FeedState != "" {
+	if b.Unit.Code != "xa-b" || b.PrevDaysMet != 1 || b.DailyStatus[4] != models.StatusAtRisk || b.DailyStatus[3] != models.StatusShort || b.DailyStatus[5] != models.StatusUpcoming || b.FeedState != "" {
 		t.Errorf("second row = %+v", b)
 	}
 	all, err := f.svc.Review(ctx, "2026-W48", "")
@@ -311,7 +312,7 @@ func TestReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := sb.String()
-	for _, want := range []string{"Tổng hợp tuần 2026-W48 (23/11/2026 – 29/11/2026) — đơn vị tinh", "Hạng", "Đơn vị", "Đoàn xã An Bình", "5/7", "Tỷ lệ đạt", "Hỏng", "Không có (nộp thủ công)", "Câu chuyện đẹp mỗi tuần"} {
+	for _, want := range []string{"Tổng hợp tuần 2026-W48 (23/11/2026 – 29/11/2026) — đơn vị tinh", "Hạng", "Đơn vị", "Đoàn xã An Bình", "5/5", "Tỷ lệ đạt", "Hỏng", "Không có (nộp thủ công)", "Câu chuyện đẹp mỗi tuần"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
@@ -378,7 +379,7 @@ func TestRecheckInput(t *testing.T) {
 }
 
 // TestDayStatuses: the dashboard calendar shows a day seen through a broken feed as
-// unknown, never short, and days not yet begun as n/a.
+// unknown, never short, and days not yet begun as upcoming.
 func TestDayStatuses(t *testing.T) {
 	f := newFixture(t, at("2026-11-27 18:00"))
 	f.post(t, "xa-a", "2026-10-30 09:00", models.KindGoodNews)
@@ -390,17 +391,17 @@ func TestDayStatuses(t *testing.T) {
 	}
 	for day, want := range map[string]models.Status{
 		"2026-10-30": models.StatusMet, "2026-10-31": models.StatusShort,
-		"2026-11-27": models.StatusAtRisk, "2026-11-28": models.StatusNA,
+		"2026-11-27": models.StatusAtRisk, "2026-11-28": models.StatusUpcoming,
 	} {
-		if got[day] != want {
-			t.Errorf("xa-a %s = %s, want %s", day, got[day], want)
+		if got[day].Status != want || got[day].Retroactive {
+			t.Errorf("xa-a %s = %+v, want %s", day, got[day], want)
 		}
 	}
 	got, err = f.svc.DayStatuses(ctx, "xa-c", "2026-10-30", "2026-11-05")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got["2026-10-30"] != models.StatusMet || got["2026-10-31"] != models.StatusShort || got["2026-11-03"] != models.StatusUnknown {
+	if got["2026-10-30"].Status != models.StatusMet || got["2026-10-31"].Status != models.StatusShort || got["2026-11-03"].Status != models.StatusUnknown {
 		t.Errorf("xa-c (feed broken since 1 Nov) = %v; want met, short, then unknown", got)
 	}
 	if _, err := f.svc.DayStatuses(ctx, "nope", "2026-11-01", "2026-11-02"); !errors.Is(err, store.ErrNotFound) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"tintot/models"
-	"tintot/store"
 )
 
 // MaxReportDays is the longest period a report covers: a year, leap or not.
@@ -19,10 +18,9 @@ const MaxReportDays = 366
 // inside the days that are over. The counts are read again, so posts found late and
 // reviewers' corrections are included.
 //
-// A unit is tracked from the day its first feed was registered (a feed shows only its
-// latest items, so earlier days without a post in sight prove nothing), or from the day
-// the unit was registered when it has no feed; days and weeks before that are left out
-// of its figures (its posts of those days still count in Posts).
+// Each day and week is judged by the one observation rule of the quota package (see its
+// package doc), as on every other screen: days tintot could not see are unknown, days
+// seen only in hindsight are counted like the others.
 func (s *Service) PeriodReport(ctx context.Context, parent, fromDay, toDay string) (models.PeriodReport, error) {
 	now := s.now()
 	r := models.PeriodReport{Parent: parent, From: fromDay, To: toDay, GeneratedAt: now, Weeks: []string{}, Rows: []models.PeriodRow{},
@@ -84,31 +82,12 @@ func (s *Service) PeriodReport(ctx context.Context, parent, fromDay, toDay strin
 	if err != nil {
 		return r, err
 	}
-	tracked, err := s.trackedFrom(ctx, units, codes)
-	if err != nil {
-		return r, err
-	}
 	for _, u := range units {
 		row := models.PeriodRow{Unit: u, Posts: posts[u.Code]}
 		if row.Posts == nil {
 			row.Posts = map[models.Kind]int{}
 		}
-		uDays, uWeeks := days, r.Weeks
-		if first := tracked[u.Code]; first > fromDay {
-			uDays = uDays[:0:0]
-			for _, day := range days {
-				if day >= first {
-					uDays = append(uDays, day)
-				}
-			}
-			uWeeks = uWeeks[:0:0]
-			for _, w := range r.Weeks {
-				if monday, err := models.WeekStart(w, s.loc()); err == nil && models.LocalDay(monday, s.loc()) >= first {
-					uWeeks = append(uWeeks, w)
-				}
-			}
-		}
-		if row.Days, row.Weeks, err = s.Engine.Tally(u, uDays, uWeeks, d, now); err != nil {
+		if row.Days, row.Weeks, err = s.Engine.Tally(u, days, r.Weeks, d, now); err != nil {
 			return r, fmt.Errorf("campaign: %w", err)
 		}
 		r.Rows = append(r.Rows, row)
@@ -116,33 +95,4 @@ func (s *Service) PeriodReport(ctx context.Context, parent, fromDay, toDay strin
 	}
 	sort.SliceStable(r.Rows, func(i, j int) bool { return r.Rows[i].Unit.Code < r.Rows[j].Unit.Code })
 	return r, nil
-}
-
-// trackedFrom returns, per unit, the local day tintot started tracking it: the
-// registration day of its earliest feed, or of the unit itself when it has none.
-func (s *Service) trackedFrom(ctx context.Context, units []models.Unit, codes []string) (map[string]string, error) {
-	feeds, err := s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes, Brief: true})
-	if err != nil {
-		return nil, fmt.Errorf("campaign: unable to list feeds: %w", err)
-	}
-	first := map[string]time.Time{}
-	for _, f := range feeds {
-		if f.CreatedAt.IsZero() {
-			continue
-		}
-		if t, ok := first[f.UnitCode]; !ok || f.CreatedAt.Before(t) {
-			first[f.UnitCode] = f.CreatedAt
-		}
-	}
-	out := make(map[string]string, len(units))
-	for _, u := range units {
-		t, ok := first[u.Code]
-		if !ok {
-			t = u.CreatedAt
-		}
-		if !t.IsZero() {
-			out[u.Code] = models.LocalDay(t, s.loc())
-		}
-	}
-	return out, nil
 }

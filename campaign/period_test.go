@@ -23,12 +23,16 @@ func TestPeriodReport(t *testing.T) {
 	f.post(t, "tinh", "2026-11-24 10:00", models.KindIdeology)
 	f.post(t, "tinh", "2026-11-26 10:00", models.KindIdeology)
 
-	// A commune whose feed tintot has read since 25/11 only: tracked from that day.
+	// A commune registered on 25/11 whose feed's first read (at 08:00 that day) showed
+	// posts back to 20/11 09:00: days before that are unknown, the days it showed are
+	// judged in hindsight.
 	late := at("2026-11-25 08:00")
+	oldest := at("2026-11-20 09:00")
 	if err := f.st.CreateUnit(ctx, models.Unit{Code: "xa-d", Name: "Đoàn xã Đông Sơn", Kind: models.UnitCommune, ParentCode: "huyen", CreatedAt: late, UpdatedAt: late}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.CreateFeed(ctx, models.Feed{UnitCode: "xa-d", URL: "https://xa-d.example.vn/feed.xml", State: models.FeedOK, NextCheckAt: late, CreatedAt: late, UpdatedAt: late}); err != nil {
+	if _, err := f.st.CreateFeed(ctx, models.Feed{UnitCode: "xa-d", URL: "https://xa-d.example.vn/feed.xml", State: models.FeedOK, NextCheckAt: late, CreatedAt: late, UpdatedAt: late,
+		FirstReadAt: &late, CoveredFrom: &oldest}); err != nil {
 		t.Fatal(err)
 	}
 	f.post(t, "xa-d", "2026-11-20 09:00", models.KindGoodNews) // found in the feed's window
@@ -58,7 +62,9 @@ func TestPeriodReport(t *testing.T) {
 		"xa-b": {dShort: 14, wShort: 2},
 		"xa-c": {dUnknown: 14, wUnknown: 2}, // feed broken since 1 November
 		"tinh": {ideology: 2, wMet: 1, wShort: 1},
-		"xa-d": {good: 2, dMet: 1, dShort: 4}, // 25–29/11 tracked; no whole week since 25/11
+		// 16–19/11 unknown (the feed did not reach back that far), 20/11 and 26/11 met,
+		// the other days short; W47 unknown, W48 short (no story).
+		"xa-d": {good: 2, dMet: 2, dShort: 8, dUnknown: 4, wShort: 1, wUnknown: 1},
 	} {
 		row := rows[code]
 		got := want{row.Posts[models.KindGoodNews], row.Posts[models.KindStory], row.Posts[models.KindIdeology],
@@ -67,7 +73,7 @@ func TestPeriodReport(t *testing.T) {
 			t.Errorf("%s = %+v, want %+v", code, got, w)
 		}
 	}
-	if r.Total.Days.Met != 14 || r.Total.Days.Short != 19 || r.Total.Posts[models.KindGoodNews] != 15 {
+	if r.Total.Days.Met != 15 || r.Total.Days.Short != 23 || r.Total.Posts[models.KindGoodNews] != 15 {
 		t.Errorf("total = %+v", r.Total)
 	}
 	if got := rows["xa-a"].Days.ShareMet; got < 0.928 || got > 0.929 {

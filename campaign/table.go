@@ -50,21 +50,32 @@ func WriteTable(w io.Writer, r models.Review) error {
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	head := []string{"Hạng", "Mã", "Đơn vị"}
 	head = append(head, dayHeads[:]...)
-	head = append(head, "Ngày đạt", "Tuần trước", "Chuỗi", "Câu chuyện", "Tư tưởng", "Chỉ tiêu tuần", "Nguồn tin")
+	prevHead := "Tuần trước"
+	if r.CompareDays > 0 && r.CompareDays < 7 {
+		prevHead = "Cùng kỳ tuần trước"
+	}
+	head = append(head, "Ngày đạt", prevHead, "Chuỗi", "Câu chuyện", "Tư tưởng", "Chỉ tiêu tuần", "Nguồn tin")
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, row := range r.Rows {
 		cells := []string{strconv.Itoa(row.Rank), row.Unit.Code, row.Unit.Name}
 		for i := 0; i < 7; i++ {
-			if row.DailyStatus[i] == models.StatusNA || row.DailyStatus[i] == "" {
-				cells = append(cells, "-")
-				continue
+			switch txt := row.DayText(i); txt {
+			case "", "–", "?":
+				cells = append(cells, map[string]string{"": "·", "–": "-", "?": "?"}[txt])
+			default:
+				retro := ""
+				if row.DailyRetro[i] {
+					retro = "*"
+				}
+				cells = append(cells, txt+mark(row.DailyStatus[i])+retro)
 			}
-			cells = append(cells, strconv.Itoa(row.DailyCounts[i])+mark(row.DailyStatus[i]))
 		}
 		daysMet, prev, streak := "-", "-", "-"
 		if hasDaily(row) {
-			daysMet = strconv.Itoa(row.DaysMet[models.LevelBaseline]) + "/7"
-			prev = strconv.Itoa(row.PrevDaysMet) + "/7"
+			daysMet = strconv.Itoa(row.DaysMet[models.LevelBaseline]) + "/" + strconv.Itoa(row.DaysApplied())
+			if r.CompareDays > 0 {
+				prev = strconv.Itoa(row.PrevDaysMet) + "/" + strconv.Itoa(r.CompareDays)
+			}
 			streak = strconv.Itoa(row.Streak)
 		}
 		cells = append(cells, daysMet, prev, streak,
@@ -95,6 +106,10 @@ func WriteTable(w io.Writer, r models.Review) error {
 		for _, l := range lines {
 			cells := []string{l.label}
 			for _, s := range r.DaySummary {
+				if s.Upcoming {
+					cells = append(cells, "·") // the day has not begun
+					continue
+				}
 				cells = append(cells, l.get(s))
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
@@ -118,7 +133,7 @@ func WriteTable(w io.Writer, r models.Review) error {
 				c.OldStatus.Label(), c.NewStatus.Label(), c.OldActual, c.NewActual, c.At.In(models.Vietnam).Format("15:04 02/01/2006"))
 		}
 	}
-	fmt.Fprintln(&b, "\nKý hiệu: ✓ đạt, ✗ không đạt, … chưa đạt (còn thời gian), ? không xác định (nguồn tin lỗi), M miễn, - không áp dụng")
+	fmt.Fprintln(&b, "\nKý hiệu: ✓ đạt, ✗ không đạt, … chưa đạt (còn thời gian), ? không xác định (nguồn tin lỗi hoặc chưa đọc được), M miễn, - không áp dụng, · chưa đến, * đánh giá hồi tố (trước lần đầu đọc được nguồn tin, không gửi cảnh báo)")
 	_, err := io.WriteString(w, b.String())
 	if err != nil {
 		return fmt.Errorf("campaign: unable to write table: %w", err)
@@ -142,7 +157,7 @@ func weekly(row models.ReviewRow) string {
 		if ps.PeriodKind != models.PeriodWeek || !ps.Obligatory {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%d/%d %s", ps.Actual, ps.Required, ps.Status.Label()))
+		parts = append(parts, fmt.Sprintf("%s/%d %s", ps.ActualText(), ps.Required, ps.Status.Label()))
 	}
 	if len(parts) == 0 {
 		return "-"

@@ -246,11 +246,15 @@ func Seed(ctx context.Context, st store.Store, srv *Server, now time.Time) error
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	// The demo province is shown as if tintot had been reading it since the start of its
+	// history: units and feeds registered then, each feed first read then, so that the
+	// review, the calendar and Báo cáo kỳ judge the same days by the same rule.
+	from := now.Add(-History - 7*24*time.Hour).UTC().Truncate(time.Millisecond)
 	var entries []store.RegistryEntry
 	for _, d := range units() {
 		u := d.unit
-		from := now.Add(-History - 7*24*time.Hour).UTC().Truncate(time.Millisecond)
 		u.ActiveFrom = &from
+		u.CreatedAt, u.UpdatedAt = from, from
 		e := store.RegistryEntry{Unit: u}
 		if d.feed != "" {
 			e.FeedURLs = []string{srv.URL(u.Code, d.feed)}
@@ -269,6 +273,13 @@ func Seed(ctx context.Context, st store.Store, srv *Server, now time.Time) error
 	for _, f := range fs {
 		if strings.HasPrefix(f.URL, "http://127.0.0.1:") && !strings.HasPrefix(f.URL, prefix) {
 			if err := st.DeleteFeed(ctx, f.ID); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			continue
+		}
+		if f.FirstReadAt == nil {
+			f.FirstReadAt, f.CoveredFrom = &from, &from
+			if err := st.UpdateFeed(ctx, f); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
 		}

@@ -19,7 +19,7 @@ func benchData(b *testing.B) ([]models.Unit, *Data) {
 	for i := 0; i < 3300; i++ {
 		code := fmt.Sprintf("xa-%04d", i)
 		units = append(units, models.Unit{Code: code, Kind: models.UnitCommune, ParentCode: "tinh"})
-		feeds = append(feeds, models.Feed{ID: "f-" + code, UnitCode: code, State: models.FeedOK})
+		feeds = append(feeds, feedOf(code))
 		for d := 0; d < 74; d++ {
 			day := models.LocalDay(start.AddDate(0, 0, d), models.Vietnam)
 			for _, k := range []models.Kind{models.KindGoodNews, models.KindStory, models.KindOther} {

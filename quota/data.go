@@ -15,7 +15,16 @@ type Data struct {
 	feeds   map[string][]string            // unit → feed IDs
 	states  map[string]models.FeedState    // unit → worst feed state
 	outages map[string][]models.FeedOutage // feed ID → outages
+	seen    map[string]observed            // unit → what its feeds have shown (units with feeds only)
 	since   int32                          // first day whose counts are held (0 : unbounded)
+}
+
+// observed is what a unit's feeds have shown: whether any was ever read, the first read,
+// and the oldest moment any first read reached back to.
+type observed struct {
+	read        bool
+	firstRead   time.Time
+	coveredFrom time.Time
 }
 
 // kindCounts holds a day's counts in models.Kinds order.
@@ -127,6 +136,7 @@ func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []mode
 		feeds:   make(map[string][]string),
 		states:  make(map[string]models.FeedState),
 		outages: make(map[string][]models.FeedOutage),
+		seen:    make(map[string]observed),
 	}
 	for _, c := range counts {
 		d.AddCount(c)
@@ -135,13 +145,29 @@ func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []mode
 	return d
 }
 
-// AddFeeds adds feeds (ID, UnitCode and State are used) and their outages.
+// AddFeeds adds feeds (ID, UnitCode, State, FirstReadAt and CoveredFrom are used) and
+// their outages.
 func (d *Data) AddFeeds(feeds []models.Feed, outages []models.FeedOutage) {
 	for _, f := range feeds {
 		d.feeds[f.UnitCode] = append(d.feeds[f.UnitCode], f.ID)
 		if stateRank(f.State) > stateRank(d.states[f.UnitCode]) {
 			d.states[f.UnitCode] = f.State
 		}
+		o := d.seen[f.UnitCode]
+		if f.FirstReadAt != nil {
+			if !o.read || f.FirstReadAt.Before(o.firstRead) {
+				o.firstRead = *f.FirstReadAt
+			}
+			cov := *f.FirstReadAt
+			if f.CoveredFrom != nil && f.CoveredFrom.Before(cov) {
+				cov = *f.CoveredFrom
+			}
+			if !o.read || cov.Before(o.coveredFrom) {
+				o.coveredFrom = cov
+			}
+			o.read = true
+		}
+		d.seen[f.UnitCode] = o
 	}
 	for _, o := range outages {
 		d.outages[o.FeedID] = append(d.outages[o.FeedID], o)
@@ -217,4 +243,34 @@ func (d *Data) blind(unit string, at time.Time) bool {
 		}
 	}
 	return true
+}
+
+// sight is what tintot could see of a unit in a period (see the package doc): blind is a
+// Vietnamese reason when it could see nothing of the period, retro is true when the
+// period began before tintot first read the unit, so it is known only in hindsight.
+type sight struct {
+	blind string
+	retro bool
+}
+
+// sight applies the observation rule to unit u and period p. A unit with feeds is seen
+// from the oldest item its feeds' first reads showed; before any feed is read nothing of
+// it is seen; periods that began before its first read are retroactive. A unit without
+// feeds submits by hand and is seen from its registration (a zero registration time:
+// always).
+func (d *Data) sight(u models.Unit, p period) sight {
+	if len(d.feeds[u.Code]) == 0 {
+		if !u.CreatedAt.IsZero() && p.start.Before(u.CreatedAt) {
+			return sight{blind: "Kỳ này bắt đầu trước khi đơn vị được đăng ký trên hệ thống, chưa xác định được số bài"}
+		}
+		return sight{}
+	}
+	o := d.seen[u.Code]
+	switch {
+	case !o.read:
+		return sight{blind: "Chưa đọc được nguồn tin nào của đơn vị, chưa xác định được số bài"}
+	case p.start.Before(o.coveredFrom):
+		return sight{blind: "Nguồn tin của đơn vị không cho thấy bài đăng trước " + o.coveredFrom.In(models.Vietnam).Format("15:04 02/01/2006") + ", chưa xác định được số bài", retro: true}
+	}
+	return sight{retro: p.start.Before(o.firstRead)}
 }

@@ -170,7 +170,7 @@ func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *D
 		return ps
 	}
 	if now.Before(p.start) {
-		ps.Status = models.StatusNA
+		ps.Status = models.StatusUpcoming
 		ps.Note = "Chưa đến kỳ"
 		return ps
 	}
@@ -184,6 +184,8 @@ func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *D
 		}
 	}
 	ps.Actual = count(ud, p.day0, p.ndays, t.mask)
+	sight := d.sight(u, p)
+	ps.Retroactive = sight.retro
 	if ps.Actual >= ps.Required {
 		ps.Status = models.StatusMet
 		return ps
@@ -194,6 +196,11 @@ func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *D
 		ps.Note = joinNote(ps.Note, "Miễn: "+reason)
 		return ps
 	}
+	if sight.blind != "" {
+		ps.Status = models.StatusUnknown
+		ps.Note = joinNote(ps.Note, sight.blind)
+		return ps
+	}
 	at := now
 	if !now.Before(p.end) {
 		at = p.end.Add(-time.Nanosecond)
@@ -202,6 +209,9 @@ func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *D
 		ps.Status = models.StatusUnknown
 		ps.Note = joinNote(ps.Note, "Nguồn tin của đơn vị bị lỗi, chưa xác định được số bài")
 		return ps
+	}
+	if sight.retro {
+		ps.Note = joinNote(ps.Note, "Đánh giá hồi tố: kỳ này bắt đầu trước lần đầu hệ thống đọc được nguồn tin của đơn vị, nên không gửi cảnh báo")
 	}
 	if now.Before(p.end) {
 		ps.Status = models.StatusAtRisk
@@ -256,7 +266,7 @@ func (e Engine) excused(code string, p period) (string, bool) {
 }
 
 // combine folds the statuses of several targets of one period into one: any short wins,
-// then at_risk, unknown, excused; all n/a is n/a; otherwise met.
+// then at_risk, unknown, excused, met, upcoming; all n/a is n/a.
 func combine(sts []models.Status) models.Status {
 	if len(sts) == 0 {
 		return models.StatusNA
@@ -268,9 +278,11 @@ func combine(sts []models.Status) models.Status {
 			}
 		}
 	}
-	for _, s := range sts {
-		if s == models.StatusMet {
-			return models.StatusMet
+	for _, want := range []models.Status{models.StatusMet, models.StatusUpcoming} {
+		for _, s := range sts {
+			if s == want {
+				return want
+			}
 		}
 	}
 	return models.StatusNA
@@ -380,7 +392,7 @@ func (e Engine) AtRisk(units []models.Unit, d *Data, now time.Time) []models.Uni
 			continue // today is always a valid day key
 		}
 		for _, ps := range r.Day {
-			if ps.Obligatory && ps.Status == models.StatusAtRisk {
+			if ps.Obligatory && ps.Status == models.StatusAtRisk && !ps.Retroactive {
 				out = append(out, r)
 				break
 			}
@@ -415,11 +427,36 @@ func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, 
 			}
 			out = append(out, models.Evaluation{
 				UnitCode: u.Code, Target: t.Name, Period: key, PeriodKind: pk, Level: t.Level,
-				Required: ps.Required, Actual: ps.Actual, Status: ps.Status, EvaluatedAt: now,
+				Required: ps.Required, Actual: ps.Actual, Status: ps.Status, Retroactive: ps.Retroactive, EvaluatedAt: now,
 			})
 		}
 	}
 	return out, nil
+}
+
+// DayMark is DayStatus with the retroactive mark: true when any of the day's targets of
+// the level was judged in hindsight.
+func (e Engine) DayMark(u models.Unit, day string, lvl models.Level, now time.Time, d *Data) (models.DayMark, error) {
+	p, err := e.dayPeriod(day)
+	if err != nil {
+		return models.DayMark{}, err
+	}
+	ts := e.compile(e.Targets(u, models.PeriodDay))
+	if len(ts) == 0 {
+		return models.DayMark{Status: models.StatusNA}, nil
+	}
+	var sts []models.Status
+	var m models.DayMark
+	ud := d.counts[u.Code]
+	for _, t := range ts {
+		if t.Level == lvl {
+			ps := e.statusOf(u, ud, t, p, d, now)
+			sts = append(sts, ps.Status)
+			m.Retroactive = m.Retroactive || ps.Retroactive
+		}
+	}
+	m.Status = combine(sts)
+	return m, nil
 }
 
 // DayStatus is the unit's status on one day for the daily targets of a level, combined

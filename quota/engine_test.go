@@ -36,8 +36,17 @@ func countsOf(posts ...post) []models.DayCount {
 
 var commune = models.Unit{Code: "xa-a", Name: "Đoàn xã A", Kind: models.UnitCommune, ParentCode: "tinh"}
 
+// longAgo is when test feeds were first read, reaching back before every test period.
+var longAgo = time.Date(2020, 1, 1, 0, 0, 0, 0, models.Vietnam)
+
 func feedOf(unit string) models.Feed {
-	return models.Feed{ID: "f-" + unit, UnitCode: unit, State: models.FeedOK}
+	return readFeed(models.Feed{ID: "f-" + unit, UnitCode: unit, State: models.FeedOK})
+}
+
+// readFeed marks a test feed as read since longAgo.
+func readFeed(f models.Feed) models.Feed {
+	f.FirstReadAt, f.CoveredFrom = &longAgo, &longAgo
+	return f
 }
 
 func statusOf(t *testing.T, r models.UnitStatusReport, target string, lvl models.Level) models.PeriodStatus {
@@ -101,7 +110,7 @@ func TestUnitStatusDaily(t *testing.T) {
 		{name: "outage of another unit's feed does not matter", outages: []models.FeedOutage{{FeedID: "f-xa-b", From: at("2026-11-24 00:00")}}, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "no feed and no posts: short, the unit must submit by hand", noFeeds: true, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "unit created the next day: n/a", unit: models.Unit{Code: "xa-a", Kind: models.UnitCommune, ActiveFrom: ptr(at("2026-11-26 00:00"))}, now: closed, want: models.StatusNA},
-		{name: "a day not begun yet: n/a", now: at("2026-11-24 23:00"), want: models.StatusNA},
+		{name: "a day not begun yet: upcoming", now: at("2026-11-24 23:00"), want: models.StatusUpcoming},
 		{name: "unit dissolved before: n/a", unit: models.Unit{Code: "xa-a", Kind: models.UnitCommune, ActiveTo: ptr(at("2026-11-25 00:00"))}, now: closed, want: models.StatusNA},
 	}
 	for _, tt := range tests {

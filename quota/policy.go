@@ -1,6 +1,31 @@
 // Package quota is the pure evaluation of the campaign's quotas: targets × counts × feed
 // health × exemptions → statuses, rollups and at-risk lists. It does no I/O and reads no
 // clock: "now" is always a parameter.
+//
+// # The observation rule
+//
+// Every screen, export, close and alert takes its statuses from this package, so they
+// all follow one rule of what tintot could see of a unit in a period (a day or an ISO
+// week, Asia/Ho_Chi_Minh), applied in this order:
+//
+//   - A period not begun is upcoming: no count is shown for it.
+//   - Enough posts seen: met, whatever else holds (a manual post proves itself).
+//   - An exemption covering the period: excused.
+//   - A unit with feeds none of which was ever read successfully is unknown: tintot has
+//     seen nothing of it, so it claims no shortfall and sends no alert.
+//   - A period that began before the oldest item the first read of any of the unit's
+//     feeds showed (Feed.CoveredFrom) is unknown: a feed lists only its latest items,
+//     so an empty day before them proves nothing. A unit without feeds submits by hand
+//     and is seen from its registration (Unit.CreatedAt) on.
+//   - Every feed of the unit failing at the end of the period (or now, while it is
+//     open): unknown.
+//   - Otherwise at_risk while the period is open, short once it is over.
+//
+// A period that began before the unit's first successful read (Feed.FirstReadAt) but
+// after what that read reached back to is judged from what the read showed, and marked
+// Retroactive: it is shown (with a mark), counted in reviews and reports, and never the
+// cause of an alert, a reminder or an escalation. A status that changes for a closed
+// period (a late post, a first read, a reviewer's decision) is saved as a correction.
 package quota
 
 import (

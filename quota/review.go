@@ -29,6 +29,13 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 		prevPeriods[i], _ = e.dayPeriod(wp.start.AddDate(0, 0, i-7).Format(models.DayLayout))
 	}
 	ref, _ := e.dayPeriod(e.StreakDay(week, now))
+	// The previous week is compared over the same days as this one has had so far.
+	begun := 0
+	for _, dp := range dayPeriods {
+		if !now.Before(dp.start) {
+			begun++
+		}
+	}
 
 	r := models.Review{
 		Week:        week,
@@ -39,6 +46,7 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 		WeekSummary: []models.TargetSummary{},
 		Rows:        make([]models.ReviewRow, 0, len(units)),
 		Corrections: corrections,
+		CompareDays: begun,
 	}
 	byUnit := make(map[string][]models.Correction)
 	for _, c := range corrections {
@@ -91,8 +99,9 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 			row.Statuses = append(row.Statuses, e.statusOf(u, counts, t, wp, d, now))
 		}
 		if len(kt.day) > 0 {
+			row.HasDaily = true
 			row.Statuses = append(row.Statuses, e.dailySummaries(u, counts, kt.day, dayPeriods, wp, d, now, &row)...)
-			for i := range dayPeriods {
+			for i := range dayPeriods[:begun] {
 				if e.dayLevelStatus(u, kt.day, models.LevelBaseline, prevPeriods[i], d, now) == models.StatusMet {
 					row.PrevDaysMet++
 				}
@@ -106,6 +115,7 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	for i := range days {
 		s := &r.DaySummary[i]
 		s.Day = days[i]
+		s.Upcoming = now.Before(dayPeriods[i].start)
 		for _, row := range r.Rows {
 			if row.Unit.Kind != models.UnitCommune {
 				continue
@@ -155,8 +165,12 @@ func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, 
 		}
 		var sts [7]models.Status
 		for i, dp := range days {
-			st := e.statusOf(u, ud, t, dp, d, now).Status
+			dps := e.statusOf(u, ud, t, dp, d, now)
+			st := dps.Status
 			sts[i] = st
+			if li == 0 && dps.Retroactive {
+				row.DailyRetro[i] = true
+			}
 			switch st {
 			case models.StatusMet:
 				ps.Actual++
@@ -164,7 +178,7 @@ func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, 
 				if met[li][i] == 0 {
 					met[li][i] = 1
 				}
-			case models.StatusNA, models.StatusExcused:
+			case models.StatusNA, models.StatusExcused, models.StatusUpcoming:
 			default:
 				ps.Required++
 				met[li][i] = 2
@@ -249,7 +263,7 @@ func (e Engine) weekSummary(rows []models.ReviewRow) []models.TargetSummary {
 		if t.Period != models.PeriodWeek {
 			continue
 		}
-		s := models.TargetSummary{Target: t.Name, Level: t.Level}
+		s := models.TargetSummary{Target: t.Name, Level: t.Level, Kinds: t.Kinds, UnitKinds: t.UnitKinds, ParentKinds: t.ParentKinds}
 		any := false
 		for _, row := range rows {
 			for _, ps := range row.Statuses {

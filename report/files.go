@@ -148,6 +148,9 @@ func WriteCSV(w io.Writer, r models.Review) error {
 			if c.status != "" && c.status != models.StatusNA {
 				if _, isCount := c.value.(int); isCount {
 					rec[i] = fmt.Sprintf("%v (%s)", c.value, c.status.Label())
+					if c.retro {
+						rec[i] = fmt.Sprintf("%v (%s, hồi tố)", c.value, c.status.Label())
+					}
 				}
 			}
 		}

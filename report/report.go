@@ -5,6 +5,7 @@ package report
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"tintot/models"
@@ -30,7 +31,7 @@ func Headers(r models.Review) []string {
 		"Chỉ tiêu tuần (mức 2025)",
 		"Mức 2030",
 		"Chuỗi ngày đạt",
-		"So với tuần trước",
+		compareHeader(r),
 		"Tình trạng nguồn tin",
 	)
 }
@@ -39,6 +40,7 @@ func Headers(r models.Review) []string {
 type cell struct {
 	value  any
 	status models.Status
+	retro  bool // judged in hindsight (before tintot first read the unit): never alerted
 }
 
 // rows turns the review into table cells, in the order of Headers.
@@ -50,17 +52,20 @@ func rows(r models.Review) [][]cell {
 		}
 		for i := 0; i < 7; i++ {
 			st := row.DailyStatus[i]
-			if st == models.StatusNA || st == "" {
-				c = append(c, cell{value: "–", status: models.StatusNA})
-				continue
+			switch txt := row.DayText(i); {
+			case st == models.StatusNA || st == "":
+				c = append(c, cell{value: txt, status: models.StatusNA})
+			case txt == strconv.Itoa(row.DailyCounts[i]):
+				c = append(c, cell{value: row.DailyCounts[i], status: st, retro: row.DailyRetro[i]})
+			default: // a day not begun (no count) or unknown with nothing seen ("?")
+				c = append(c, cell{value: txt, status: st})
 			}
-			c = append(c, cell{value: row.DailyCounts[i], status: st})
 		}
 		daily := find(row.Statuses, models.PeriodDay, models.LevelBaseline)
 		if daily != nil {
 			c = append(c, cell{value: fmt.Sprintf("%d/%d", daily.Actual, daily.Required)})
 		} else {
-			c = append(c, cell{value: "–"})
+			c = append(c, cell{value: "—"})
 		}
 		c = append(c,
 			cell{value: row.WeekCounts[models.KindGoodNews]},
@@ -68,7 +73,11 @@ func rows(r models.Review) [][]cell {
 			cell{value: row.WeekCounts[models.KindIdeology]},
 		)
 		c = append(c, weekly(row.Statuses, models.LevelBaseline), target(row.Statuses))
-		c = append(c, cell{value: row.Streak})
+		if daily != nil {
+			c = append(c, cell{value: row.Streak})
+		} else {
+			c = append(c, cell{value: "—"})
+		}
 		diff := ""
 		if daily != nil {
 			d := row.DaysMet[models.LevelBaseline] - row.PrevDaysMet
@@ -97,7 +106,7 @@ func weekly(sts []models.PeriodStatus, lvl models.Level) cell {
 		if s.PeriodKind != models.PeriodWeek || s.Level != lvl {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s %d/%d: %s", kindsLabel(s.Kinds), s.Actual, s.Required, s.Status.Label()))
+		parts = append(parts, fmt.Sprintf("%s %s/%d: %s", kindsLabel(s.Kinds), s.ActualText(), s.Required, s.Status.Label()))
 		worst = worse(worst, s.Status)
 	}
 	if len(parts) == 0 {
@@ -116,7 +125,7 @@ func target(sts []models.PeriodStatus) cell {
 		if s.PeriodKind == models.PeriodDay {
 			parts = append(parts, fmt.Sprintf("ngày đạt %d/%d", s.Actual, s.Required))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s %d/%d", kindsLabel(s.Kinds), s.Actual, s.Required))
+			parts = append(parts, fmt.Sprintf("%s %s/%d", kindsLabel(s.Kinds), s.ActualText(), s.Required))
 		}
 	}
 	if len(parts) == 0 {
@@ -159,6 +168,15 @@ func Filename(r models.Review, ext string) string {
 		name += "-" + r.Parent
 	}
 	return name + "." + ext
+}
+
+// compareHeader names the comparison column: the whole previous week once the week is
+// over, the same days of it (Monday to the last day begun) while it is open.
+func compareHeader(r models.Review) string {
+	if r.CompareDays > 0 && r.CompareDays < 7 {
+		return "So với cùng kỳ tuần trước (" + dayHeaders[0] + "–" + dayHeaders[r.CompareDays-1] + ")"
+	}
+	return "So với tuần trước"
 }
 
 // dayDiff words the change in days met since last week. It never begins with a sign,

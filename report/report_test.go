@@ -196,3 +196,40 @@ func TestEveryCSVGoesThroughCSVWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExportsShowOnlyWhatIsKnown: a day not begun has no count, an unknown day with
+// nothing seen is "?", a day judged in hindsight says so, an open week's comparison
+// names its days, and a unit without a daily target shows no days met.
+func TestExportsShowOnlyWhatIsKnown(t *testing.T) {
+	r := sampleReview()
+	r.CompareDays = 4
+	row := &r.Rows[0]
+	row.DailyCounts = [7]int{1, 0, 0, 2, 0, 0, 0}
+	row.DailyStatus = [7]models.Status{models.StatusMet, models.StatusShort, models.StatusUnknown, models.StatusAtRisk, models.StatusUpcoming, models.StatusUpcoming, models.StatusUpcoming}
+	row.DailyRetro = [7]bool{false, true}
+	prov := models.ReviewRow{Unit: models.Unit{Code: "TD", Name: "Thành đoàn", Kind: models.UnitProvince}, WeekCounts: map[models.Kind]int{models.KindIdeology: 2},
+		Statuses: []models.PeriodStatus{{Target: "province_weekly_ideology", PeriodKind: models.PeriodWeek, Level: models.LevelBaseline, Required: 2, Actual: 2, Status: models.StatusMet}}}
+	for i := range prov.DailyStatus {
+		prov.DailyStatus[i] = models.StatusNA
+	}
+	r.Rows = append(r.Rows, prov)
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := recs[0][18]; h != "So với cùng kỳ tuần trước (T2–T5)" {
+		t.Errorf("comparison header = %q", h)
+	}
+	days := recs[1][4:11]
+	want := []string{"1 (Đạt)", "0 (Không đạt, hồi tố)", "?", "2 (Chưa đạt)", "", "", ""}
+	if strings.Join(days, "|") != strings.Join(want, "|") {
+		t.Errorf("day cells = %q, want %q", days, want)
+	}
+	if p := recs[2]; p[11] != "—" || p[17] != "—" {
+		t.Errorf("province days met %q streak %q, want —", p[11], p[17])
+	}
+}

@@ -137,6 +137,14 @@ func (t *Tasks) DailyClose(ctx context.Context) error {
 	if days <= 0 {
 		days = 7
 	}
+	// A feed read for the first time since the last close shows days in hindsight: those
+	// days change (unknown to met or short), so re-evaluate them too, to keep the change
+	// visible as a correction. At most firstReadRecheckDays back.
+	if n, err := t.firstReadDays(ctx, now); err != nil {
+		errs = append(errs, err)
+	} else if n > days {
+		days = n
+	}
 	// Oldest first, so corrections of earlier days are recorded before yesterday's close.
 	for i := days + 1; i >= 2; i-- {
 		day := now.AddDate(0, 0, -i).Format(models.DayLayout)
@@ -171,6 +179,28 @@ func (t *Tasks) DailyClose(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// firstReadRecheckDays caps how far back a first read makes the daily close look.
+const firstReadRecheckDays = 60
+
+// firstReadDays is how many days back the oldest item of a feed first read in the last
+// two days reaches (0 if none was), at most firstReadRecheckDays.
+func (t *Tasks) firstReadDays(ctx context.Context, now time.Time) (int, error) {
+	fs, err := t.Store.ListFeeds(ctx, store.FeedFilter{Brief: true})
+	if err != nil {
+		return 0, fmt.Errorf("daily close: unable to list feeds: %w", err)
+	}
+	n := 0
+	for _, f := range fs {
+		if f.FirstReadAt == nil || f.CoveredFrom == nil || now.Sub(*f.FirstReadAt) > 48*time.Hour {
+			continue
+		}
+		if d := int(now.Sub(*f.CoveredFrom)/(24*time.Hour)) + 1; d > n {
+			n = d
+		}
+	}
+	return min(n, firstReadRecheckDays), nil
 }
 
 // WeeklyClose closes last week (weekly shortfalls, escalations) and records the review
