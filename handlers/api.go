@@ -40,6 +40,7 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Post("/units/:code/posts", s.apiSubmitPost)
 	api.Patch("/posts/:id", s.apiOverridePost)
 	api.Post("/posts/:id/reject", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiRejectPost)
+	api.Post("/posts/:id/approve", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiApprovePost)
 
 	api.Post("/classify", s.classifyPreview)
 

@@ -110,11 +110,13 @@ type overrideInput struct {
 }
 
 // overridePost applies a person's decision to a post (it wins over every rule) and
-// records it in the audit log. API and pages share it.
-func (s *server) overridePost(c *fiber.Ctx, id string, in overrideInput) (models.Post, error) {
+// records it in the audit log. API and pages share it. A unit admin's change that would
+// raise what its own unit counts is not applied: it is stored as a proposal for the
+// reviewers above (proposed is then true). Applying a decision clears any proposal.
+func (s *server) overridePost(c *fiber.Ctx, id string, in overrideInput) (models.Post, bool, error) {
 	p, err := s.postInScope(c, id)
 	if err != nil {
-		return models.Post{}, err
+		return models.Post{}, false, err
 	}
 	ctx := c.UserContext()
 	who := actor(c)
@@ -122,13 +124,13 @@ func (s *server) overridePost(c *fiber.Ctx, id string, in overrideInput) (models
 	if in.Note != nil {
 		note = strings.TrimSpace(*in.Note)
 		if utf8.RuneCountInString(note) > 1000 {
-			return models.Post{}, badField("note", "Ghi chú quá dài (tối đa 1000 ký tự)")
+			return models.Post{}, false, badField("note", "Ghi chú quá dài (tối đa 1000 ký tự)")
 		}
 	}
 	var next *models.Override
 	if in.Clear {
 		if p.Override == nil {
-			return p, nil
+			return p, false, nil
 		}
 	} else {
 		o := models.Override{}
@@ -139,7 +141,7 @@ func (s *server) overridePost(c *fiber.Ctx, id string, in overrideInput) (models
 		if in.Kind != nil && strings.TrimSpace(*in.Kind) != "" {
 			k := models.Kind(strings.TrimSpace(*in.Kind))
 			if !k.Valid() {
-				return models.Post{}, badField("kind", fmt.Sprintf("Loại bài không hợp lệ: %q (good_news, story, ideology, other)", k))
+				return models.Post{}, false, badField("kind", fmt.Sprintf("Loại bài không hợp lệ: %q (good_news, story, ideology, other)", k))
 			}
 			o.Kind, changed = k, true
 		}
@@ -150,26 +152,104 @@ func (s *server) overridePost(c *fiber.Ctx, id string, in overrideInput) (models
 			o.Note, changed = note, true
 		}
 		if !changed {
-			return models.Post{}, badField("kind", "Không có thay đổi nào: gửi kind, excluded, note hoặc clear")
+			return models.Post{}, false, badField("kind", "Không có thay đổi nào: gửi kind, excluded, note hoặc clear")
 		}
 		o.By, o.At = who, s.now().UTC()
 		next = &o
 	}
+	if principalOf(c).User.Role == models.RoleUnitAdmin {
+		changed := p
+		changed.Override = next
+		if p.Raises(changed) {
+			return s.propose(c, p, next, note)
+		}
+	}
 	if err := s.Store.SetOverride(ctx, p.ID, next); errors.Is(err, store.ErrNotFound) {
-		return models.Post{}, httpErr(fiber.StatusNotFound, "Không tìm thấy bài viết")
+		return models.Post{}, false, httpErr(fiber.StatusNotFound, "Không tìm thấy bài viết")
 	} else if err != nil {
-		return models.Post{}, errorf("unable to override post %s: %w", p.ID, err)
+		return models.Post{}, false, errorf("unable to override post %s: %w", p.ID, err)
 	}
 	action := "post.override"
 	if in.Clear {
 		action = "post.override_clear"
 	}
 	s.audit(ctx, who, action, "post:"+p.ID, p.UnitCode, p.Override, next, note)
+	if p.Proposal != nil { // a decision supersedes what was proposed
+		if err := s.Store.SetProposal(ctx, p.ID, nil); err != nil {
+			return models.Post{}, false, errorf("unable to clear the proposal of post %s: %w", p.ID, err)
+		}
+		s.audit(ctx, who, "post.proposal_superseded", "post:"+p.ID, p.UnitCode, p.Proposal, nil, "")
+	}
+	after, err := s.Store.GetPost(ctx, p.ID)
+	if err != nil {
+		return models.Post{}, false, errorf("unable to reload post %s: %w", p.ID, err)
+	}
+	return after, false, nil
+}
+
+// propose stores a unit admin's raising change to its own post as a proposal (what
+// counts is unchanged) and audits it.
+func (s *server) propose(c *fiber.Ctx, p models.Post, next *models.Override, note string) (models.Post, bool, error) {
+	ctx := c.UserContext()
+	prop := models.Override{By: actor(c), At: s.now().UTC(), Note: note}
+	if next != nil {
+		prop.Kind, prop.Excluded = next.Kind, next.Excluded
+		if prop.Note == "" {
+			prop.Note = next.Note
+		}
+	}
+	if err := s.Store.SetProposal(ctx, p.ID, &prop); errors.Is(err, store.ErrNotFound) {
+		return models.Post{}, false, httpErr(fiber.StatusNotFound, "Không tìm thấy bài viết")
+	} else if err != nil {
+		return models.Post{}, false, errorf("unable to store the proposal for post %s: %w", p.ID, err)
+	}
+	s.audit(ctx, prop.By, "post.propose", "post:"+p.ID, p.UnitCode, p.Proposal, prop, note)
+	after, err := s.Store.GetPost(ctx, p.ID)
+	if err != nil {
+		return models.Post{}, false, errorf("unable to reload post %s: %w", p.ID, err)
+	}
+	return after, true, nil
+}
+
+// approveProposal makes a post's pending proposal its override (reviewers and admins
+// above the unit). API and pages share it.
+func (s *server) approveProposal(c *fiber.Ctx, id string) (models.Post, error) {
+	if r := principalOf(c).User.Role; r != models.RoleAdmin && r != models.RoleReviewer {
+		return models.Post{}, httpErr(fiber.StatusForbidden, "Chỉ người duyệt hoặc quản trị viên được duyệt đề xuất")
+	}
+	p, err := s.postInScope(c, id)
+	if err != nil {
+		return models.Post{}, err
+	}
+	if p.Proposal == nil {
+		return models.Post{}, httpErr(fiber.StatusConflict, "Bài viết không có đề xuất nào chờ duyệt")
+	}
+	ctx := c.UserContext()
+	who := actor(c)
+	next := *p.Proposal
+	next.Note = strings.TrimSpace(next.Note + " (đề xuất của " + p.Proposal.By + ", " + who + " duyệt)")
+	next.By, next.At = who, s.now().UTC()
+	if err := s.Store.SetOverride(ctx, p.ID, &next); err != nil {
+		return models.Post{}, errorf("unable to apply the proposal of post %s: %w", p.ID, err)
+	}
+	if err := s.Store.SetProposal(ctx, p.ID, nil); err != nil {
+		return models.Post{}, errorf("unable to clear the proposal of post %s: %w", p.ID, err)
+	}
+	s.audit(ctx, who, "post.approve", "post:"+p.ID, p.UnitCode, p.Override, next, "đề xuất của "+p.Proposal.By)
 	after, err := s.Store.GetPost(ctx, p.ID)
 	if err != nil {
 		return models.Post{}, errorf("unable to reload post %s: %w", p.ID, err)
 	}
 	return after, nil
+}
+
+// apiApprovePost is POST /posts/:id/approve.
+func (s *server) apiApprovePost(c *fiber.Ctx) error {
+	p, err := s.approveProposal(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewPost(p))
 }
 
 // apiOverridePost is PATCH /posts/:id.
@@ -178,14 +258,18 @@ func (s *server) apiOverridePost(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.overridePost(c, c.Params("id"), in)
+	p, proposed, err := s.overridePost(c, c.Params("id"), in)
 	if err != nil {
 		return err
+	}
+	if proposed { // stored, not applied: a reviewer above the unit decides
+		return c.Status(fiber.StatusAccepted).JSON(viewPost(p))
 	}
 	return c.JSON(viewPost(p))
 }
 
-// rejectPost marks a hand-submitted post rejected (reviewers and admins). API and pages share it.
+// rejectPost rejects a post's pending proposal, or else marks a hand-submitted post
+// rejected (reviewers and admins). API and pages share it.
 func (s *server) rejectPost(c *fiber.Ctx, id, note string) (models.Post, error) {
 	if r := principalOf(c).User.Role; r != models.RoleAdmin && r != models.RoleReviewer {
 		return models.Post{}, httpErr(fiber.StatusForbidden, "Chỉ người duyệt hoặc quản trị viên được từ chối bài")
@@ -194,14 +278,21 @@ func (s *server) rejectPost(c *fiber.Ctx, id, note string) (models.Post, error) 
 	if err != nil {
 		return models.Post{}, err
 	}
-	if p.Source != models.SourceManual {
-		return models.Post{}, httpErr(fiber.StatusConflict, "Chỉ từ chối được bài nộp thủ công; bài từ nguồn tin hãy loại trừ (excluded)")
-	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 1000 {
 		return models.Post{}, badField("note", "Ghi chú quá dài (tối đa 1000 ký tự)")
 	}
 	ctx := c.UserContext()
+	if p.Proposal != nil { // a pending proposal is what is rejected; the post stays as it counts
+		if err := s.Store.SetProposal(ctx, p.ID, nil); err != nil {
+			return models.Post{}, errorf("unable to reject the proposal of post %s: %w", p.ID, err)
+		}
+		s.audit(ctx, actor(c), "post.proposal_reject", "post:"+p.ID, p.UnitCode, p.Proposal, nil, note)
+		return s.Store.GetPost(ctx, p.ID)
+	}
+	if p.Source != models.SourceManual {
+		return models.Post{}, httpErr(fiber.StatusConflict, "Chỉ từ chối được bài nộp thủ công hoặc đề xuất chờ duyệt; bài từ nguồn tin hãy loại trừ (excluded)")
+	}
 	if err := s.Store.SetRejected(ctx, p.ID, true); err != nil {
 		return models.Post{}, errorf("unable to reject post %s: %w", p.ID, err)
 	}

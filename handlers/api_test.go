@@ -16,18 +16,18 @@ func TestOverridePostWinsAndIsAudited(t *testing.T) {
 	id := e.posts["C1-feed"].ID
 	path := "/api/v1/posts/" + id
 
-	resp, body := e.do("adminC1", "PATCH", path, map[string]any{"kind": "good_news", "note": "bài về hiến máu"})
+	resp, body := e.do("reviewerP", "PATCH", path, map[string]any{"kind": "good_news", "note": "bài về hiến máu"})
 	wantStatus(t, resp, body, http.StatusOK)
 	v := decode[postView](t, body)
 	if v.Kind != models.KindGoodNews || v.RuleKind != models.KindOther {
 		t.Fatalf("effective kind %q (rule %q), want good_news over the rule's other", v.Kind, v.RuleKind)
 	}
-	if !strings.Contains(v.Reason, "adminC1@doan.vn") || !strings.Contains(v.Reason, "bài về hiến máu") {
+	if !strings.Contains(v.Reason, "reviewerP@doan.vn") || !strings.Contains(v.Reason, "bài về hiến máu") {
 		t.Fatalf("reason %q does not say who and why", v.Reason)
 	}
 
 	// null / missing fields keep what is there.
-	resp, body = e.do("adminC1", "PATCH", path, map[string]any{"excluded": true, "kind": nil})
+	resp, body = e.do("reviewerP", "PATCH", path, map[string]any{"excluded": true, "kind": nil})
 	wantStatus(t, resp, body, http.StatusOK)
 	v = decode[postView](t, body)
 	if v.Kind != models.KindGoodNews || !v.Excluded || v.Counted || v.Override.Note != "bài về hiến máu" {
@@ -38,14 +38,14 @@ func TestOverridePostWinsAndIsAudited(t *testing.T) {
 		t.Fatalf("excluded post still counted: %+v", counts)
 	}
 
-	resp, body = e.do("adminC1", "GET", "/api/v1/audit?target=post:"+id, nil)
+	resp, body = e.do("reviewerP", "GET", "/api/v1/audit?target=post:"+id, nil)
 	wantStatus(t, resp, body, http.StatusOK)
 	entries := decode[[]models.AuditEntry](t, body)
 	if len(entries) != 2 {
 		t.Fatalf("audit has %d entries, want 2: %s", len(entries), body)
 	}
 	first := entries[1] // newest first
-	if first.Actor != "adminC1@doan.vn" || first.Action != "post.override" || first.UnitCode != "C1" ||
+	if first.Actor != "reviewerP@doan.vn" || first.Action != "post.override" || first.UnitCode != "C1" ||
 		first.Before != "null" || !strings.Contains(first.After, `"kind":"good_news"`) || first.Note != "bài về hiến máu" {
 		t.Fatalf("first audit entry = %+v", first)
 	}
@@ -54,7 +54,7 @@ func TestOverridePostWinsAndIsAudited(t *testing.T) {
 	}
 
 	// clear goes back to the rule.
-	resp, body = e.do("adminC1", "PATCH", path, map[string]any{"clear": true})
+	resp, body = e.do("reviewerP", "PATCH", path, map[string]any{"clear": true})
 	wantStatus(t, resp, body, http.StatusOK)
 	v = decode[postView](t, body)
 	if v.Override != nil || v.Kind != models.KindOther || !v.Counted {

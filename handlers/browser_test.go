@@ -101,13 +101,13 @@ func startBrowserSite(t *testing.T) *browserSite {
 		}
 	}
 	feed, err := st.CreateFeed(ctx, models.Feed{UnitCode: "C1", URL: "https://donghoa.example.vn/rss", State: models.FeedOK,
-		CreatedAt: created, UpdatedAt: created, NextCheckAt: now.Add(time.Hour).UTC()})
+		CreatedAt: created, UpdatedAt: created, FirstReadAt: &created, CoveredFrom: &created, NextCheckAt: now.Add(time.Hour).UTC()})
 	if err != nil {
 		t.Fatalf("seed feed: %v", err)
 	}
 	if _, err := st.CreateFeed(ctx, models.Feed{UnitCode: "C2", URL: "https://tayson.example.vn/rss", State: models.FeedBroken,
 		LastError: "Máy chủ trả về lỗi 404: không tìm thấy nguồn tin", ConsecutiveFailures: 12,
-		CreatedAt: created, UpdatedAt: created, NextCheckAt: now.Add(time.Hour).UTC()}); err != nil {
+		CreatedAt: created, UpdatedAt: created, FirstReadAt: &created, CoveredFrom: &created, NextCheckAt: now.Add(time.Hour).UTC()}); err != nil {
 		t.Fatalf("seed feed: %v", err)
 	}
 	// Two posts of C1 today, halfway between midnight and now: one good news, one the
@@ -272,7 +272,8 @@ func TestBrowser(t *testing.T) {
 	}
 	shot(t, ctx, shotDir, "unit")
 
-	// Reclassifying the unrecognised post as good news makes today 2/2.
+	// The unit admin reclassifies its own unrecognised post as good news: that would raise
+	// what the unit counts, so it is a proposal, shown as waiting, and today stays 1/1.
 	other := "#post-" + site.posts["khac"].ID
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS(other+" select[name=kind]"), "good_news"),
@@ -282,14 +283,14 @@ func TestBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("reclassify: %v", err)
 	}
-	if today = text(t, ctx, "#today"); !strings.Contains(today, "2/2") {
-		t.Fatalf("after reclassifying, today card = %q, want 2/2", today)
+	if u := location(); !strings.Contains(u, "ok=proposed") {
+		t.Fatalf("after proposing the page is %s", u)
 	}
-	if u := location(); !strings.Contains(u, "ok=override") {
-		t.Fatalf("after reclassifying the page is %s", u)
+	if today = text(t, ctx, "#today"); !strings.Contains(today, "1/1") || strings.Contains(today, "2/2") {
+		t.Fatalf("after proposing, today card = %q, want still 1/1", today)
 	}
-	if reason := text(t, ctx, other); !strings.Contains(reason, "thủ công bởi xadonghoa@doan.vn") {
-		t.Fatalf("reclassified post shows %q, want the manual reason", reason)
+	if p := text(t, ctx, other); !strings.Contains(p, "Chờ duyệt") || !strings.Contains(p, "Tin tốt") {
+		t.Fatalf("the proposed post shows %q, want it waiting for approval as good news", p)
 	}
 	// Another unit's dashboard is refused.
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/units/C2")); err != nil {
@@ -303,8 +304,42 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("logout: %v", err)
 	}
 
-	// The provincial reviewer opens the weekly review and downloads it.
+	// The provincial reviewer logs in, approves the commune's proposal on the check list
+	// (listed first), and C1's today becomes 2/2.
 	login("tinhdoan@doan.vn", "#review")
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/check"), chromedp.WaitVisible(chromedp.ID("proposals"))); err != nil {
+		t.Fatalf("check with a proposal: %v (page: %.300s)", err, pageText(bctx))
+	}
+	if p := text(t, ctx, "#proposals"); !strings.Contains(p, "Thông báo lịch họp chi đoàn tháng 12") || !strings.Contains(p, "xadonghoa@doan.vn") {
+		t.Fatalf("proposals = %q", p)
+	}
+	shot(t, ctx, shotDir, "check-proposal")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#proposals form[action$="/approve"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash"))); err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/units/C1"), chromedp.WaitVisible(chromedp.ID("today"))); err != nil {
+		t.Fatal(err)
+	}
+	if today = text(t, ctx, "#today"); !strings.Contains(today, "2/2") {
+		t.Fatalf("after the reviewer approved, today card = %q, want 2/2", today)
+	}
+	if reason := text(t, ctx, other); !strings.Contains(reason, "thủ công bởi tinhdoan@doan.vn") || !strings.Contains(reason, "đề xuất của xadonghoa@doan.vn") {
+		t.Fatalf("approved post shows %q, want who proposed and who approved", reason)
+	}
+
+	// The weekly review of the open week: days not begun show no count and no share.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/review?parent=P"), chromedp.WaitVisible(chromedp.ID("review"))); err != nil {
+		t.Fatal(err)
+	}
+	if now := time.Now().In(models.Vietnam); now.Weekday() != time.Sunday {
+		tomorrow := now.AddDate(0, 0, 1).Format("02/01")
+		if shares := text(t, ctx, "#day-shares"); !strings.Contains(shares, tomorrow+" —") || strings.Contains(shares, tomorrow+" 0%") {
+			t.Errorf("day shares = %q, want no share for %s", shares, tomorrow)
+		}
+		if h := text(t, ctx, "#compare-head"); !strings.Contains(h, "cùng kỳ") {
+			t.Errorf("comparison header of the open week = %q", h)
+		}
+	}
 	table := text(t, ctx, "#review")
 	for _, want := range []string{"Đoàn xã Đông Hòa", "Đoàn phường Tây Sơn"} {
 		if !strings.Contains(table, want) {

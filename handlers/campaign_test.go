@@ -37,7 +37,7 @@ func TestReclassifyingAPostChangesTheUnitsStatus(t *testing.T) {
 		t.Fatalf("before: %s with %d posts, want at_risk with 0 (the only post is 'other')", before.Status, before.Actual)
 	}
 
-	resp, body = e.do("adminC1", "PATCH", "/api/v1/posts/"+e.posts["C1-feed"].ID, map[string]any{"kind": "good_news"})
+	resp, body = e.do("reviewerP", "PATCH", "/api/v1/posts/"+e.posts["C1-feed"].ID, map[string]any{"kind": "good_news"})
 	wantStatus(t, resp, body, http.StatusOK)
 
 	resp, body = e.do("adminC1", "GET", "/api/v1/units/C1/status?date=2026-11-27", nil)
@@ -48,7 +48,7 @@ func TestReclassifyingAPostChangesTheUnitsStatus(t *testing.T) {
 	}
 
 	// Excluding it again brings the shortfall back.
-	e.do("adminC1", "PATCH", "/api/v1/posts/"+e.posts["C1-feed"].ID, map[string]any{"excluded": true})
+	e.do("reviewerP", "PATCH", "/api/v1/posts/"+e.posts["C1-feed"].ID, map[string]any{"excluded": true})
 	resp, body = e.do("adminC1", "GET", "/api/v1/units/C1/status", nil)
 	wantStatus(t, resp, body, http.StatusOK)
 	if got := dailyBaseline(t, decode[models.UnitStatusReport](t, body)); got.Actual != 0 {
@@ -81,6 +81,11 @@ func TestDashboardCalendarShowsOutageAsUnknown(t *testing.T) {
 	fs, err := e.st.ListFeeds(ctx, store.FeedFilter{UnitCode: "C2"})
 	if err != nil || len(fs) != 1 {
 		t.Fatalf("feeds of C2: %v %v", fs, err)
+	}
+	reach := time.Date(2026, 10, 1, 0, 0, 0, 0, models.Vietnam)
+	fs[0].CoveredFrom = &reach // the first read showed posts back to October
+	if err := e.st.UpdateFeed(ctx, fs[0]); err != nil {
+		t.Fatal(err)
 	}
 	from := time.Date(2026, 11, 20, 0, 0, 0, 0, models.Vietnam).UTC()
 	if err := e.st.OpenOutage(ctx, models.FeedOutage{FeedID: fs[0].ID, UnitCode: "C2", From: from, Reason: "HTTP 500"}); err != nil {

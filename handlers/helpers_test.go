@@ -164,12 +164,15 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 		e.tokens[key] = secret
 		e.users[key] = user
 	}
+	// Every feed was first read when it was registered, and that read showed a week of posts.
+	reach := created.AddDate(0, 0, -7)
 	for _, f := range []models.Feed{
 		{UnitCode: "C1", URL: "https://c1.example.vn/rss", State: models.FeedOK},
 		{UnitCode: "C2", URL: "https://c2.example.vn/rss", State: models.FeedBroken},
 		{UnitCode: "D1", URL: "https://d1.example.vn/rss", State: models.FeedFailing},
 	} {
 		f.CreatedAt, f.UpdatedAt, f.NextCheckAt = created, created, created
+		f.FirstReadAt, f.CoveredFrom = &created, &reach
 		if _, err := st.CreateFeed(ctx, f); err != nil {
 			t.Fatalf("seed feed: %v", err)
 		}

@@ -22,10 +22,17 @@ type checkPage struct {
 	Parent     string
 	ParentName string
 	Parents    []models.Unit
+	Proposals  []proposalRow // unit admins' proposals awaiting a decision, any week, oldest first
 	Groups     []checkGroup
 	Total      int  // posts listed
 	More       bool // more than checkLimit posts matched
 	Back       string
+}
+
+// proposalRow is a post with a pending proposal and its unit, on the check page.
+type proposalRow struct {
+	models.Post
+	Unit models.Unit
 }
 
 // checkGroup is one unit's posts on the check page.
@@ -93,14 +100,25 @@ func (s *server) checkPageView(c *fiber.Ctx) error {
 		}
 		sort.Strings(pf.UnitCodes)
 	}
+	proposed, err := s.Store.ListPosts(ctx, store.PostFilter{UnitCodes: pf.UnitCodes, Proposed: true, Limit: checkLimit})
+	if err != nil {
+		return errorf("unable to list proposals: %w", err)
+	}
+	for _, p := range proposed {
+		if u, ok := units[p.UnitCode]; ok && p.Proposal != nil {
+			p.URL = models.WebLink(p.URL)
+			d.Proposals = append(d.Proposals, proposalRow{Post: p, Unit: u})
+		}
+	}
+	sort.SliceStable(d.Proposals, func(i, j int) bool { return d.Proposals[i].Proposal.At.Before(d.Proposals[j].Proposal.At) })
 	posts, err := s.Store.ListPosts(ctx, pf)
 	if err != nil {
 		return errorf("unable to list posts of %s: %w", week, err)
 	}
 	byUnit := map[string]*checkGroup{}
 	for _, p := range posts {
-		if p.RuleReason != classify.ReasonNoMatch || p.Override != nil {
-			continue // recognised as other on purpose ("Hội nghị …"), or already judged
+		if p.RuleReason != classify.ReasonNoMatch || p.Override != nil || p.Proposal != nil {
+			continue // recognised as other on purpose ("Hội nghị …"), already judged, or proposed (listed above)
 		}
 		u, ok := units[p.UnitCode]
 		if !ok {

@@ -26,6 +26,7 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Post("/units/:code/posts", s.pageSubmitPost)
 	pages.Post("/posts/:id/override", s.pageOverridePost)
 	pages.Post("/posts/:id/reject", s.pageRejectPost)
+	pages.Post("/posts/:id/approve", s.pageApprovePost)
 	pages.Get("/review", s.reviewPageView)
 	pages.Get("/check", s.checkPageView)
 	pages.Get("/report", s.reportPageView)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
 	"sort"
@@ -31,6 +32,8 @@ type reviewPage struct {
 	CSV        template.URL
 	Days       []string
 	Weekdays   []string
+	Chips      []string // one label per Review.WeekSummary entry, never two alike
+	Compare    string   // header of the comparison column
 }
 
 // reviewLine is one row of the review table, with the figures the template shows.
@@ -39,7 +42,24 @@ type reviewLine struct {
 	Baseline []models.PeriodStatus
 	Target   []models.PeriodStatus
 	Change   int
+	Compared bool // the week has begun, so Change means something
 	Short    bool
+}
+
+// reviewDay is one day cell of a row: what the template shows for it.
+type reviewDay struct {
+	Status models.Status
+	Count  string // models.ReviewRow.DayText: "" for a day not begun, "?" when unknown
+	Retro  bool
+}
+
+// DayCells are the row's seven day cells.
+func (l reviewLine) DayCells() []reviewDay {
+	out := make([]reviewDay, 7)
+	for i := range out {
+		out[i] = reviewDay{Status: l.DailyStatus[i], Retro: l.DailyRetro[i], Count: l.DayText(i)}
+	}
+	return out
 }
 
 // KindCount is the row's weekly count of one kind.
@@ -91,9 +111,14 @@ func (s *server) reviewPageView(c *fiber.Ctx) error {
 			}
 		}
 	}
+	d.Chips = summaryLabels(l, r.WeekSummary)
+	d.Compare = l.T("So với tuần trước")
+	if r.CompareDays > 0 && r.CompareDays < 7 {
+		d.Compare = fmt.Sprintf(l.T("So với cùng kỳ tuần trước (%s–%s)"), d.Weekdays[0], d.Weekdays[r.CompareDays-1])
+	}
 	d.Total = len(r.Rows)
 	for _, row := range r.Rows {
-		ln := reviewLine{ReviewRow: row, Change: row.DaysMet[models.LevelBaseline] - row.PrevDaysMet}
+		ln := reviewLine{ReviewRow: row, Change: row.DaysMet[models.LevelBaseline] - row.PrevDaysMet, Compared: r.CompareDays > 0}
 		for _, ps := range row.Statuses {
 			if ps.Level == models.LevelTarget {
 				ln.Target = append(ln.Target, ps)
@@ -167,3 +192,41 @@ func (s *server) reviewPageXLSX(c *fiber.Ctx) error { return s.exportReview(c, "
 
 // reviewPageCSV is GET /review.csv.
 func (s *server) reviewPageCSV(c *fiber.Ctx) error { return s.exportReview(c, "csv") }
+
+// summaryLabels names each weekly summary by what it measures: the kinds and period
+// ("Đấu tranh phản bác / tuần"), the level, and the unit kinds it binds (with their
+// parents' kinds when the target names them), so that two summaries never read alike.
+func summaryLabels(l lang, sums []models.TargetSummary) []string {
+	out := make([]string, len(sums))
+	for i, ts := range sums {
+		label := l.Quota(models.PeriodStatus{Kinds: ts.Kinds, PeriodKind: models.PeriodWeek}) + " · " + l.Level(ts.Level)
+		var who []string
+		for _, k := range ts.UnitKinds {
+			who = append(who, l.UnitKind(k))
+		}
+		w := strings.Join(who, ", ")
+		if len(ts.ParentKinds) > 0 {
+			var parents []string
+			for _, k := range ts.ParentKinds {
+				parents = append(parents, l.UnitKind(k))
+			}
+			w += " " + l.T("thuộc") + " " + strings.Join(parents, ", ")
+		}
+		if w != "" {
+			label += " · " + w
+		}
+		out[i] = label
+	}
+	// Two targets may still bind the same kinds (a province's own policy file): the
+	// target's name then tells them apart.
+	count := map[string]int{}
+	for _, s := range out {
+		count[s]++
+	}
+	for i, s := range out {
+		if count[s] > 1 {
+			out[i] = s + " (" + sums[i].Target + ")"
+		}
+	}
+	return out
+}

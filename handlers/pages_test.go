@@ -103,12 +103,12 @@ func TestUnitDashboardOverrideAndAudit(t *testing.T) {
 		}
 	}
 	id := e.posts["C1-feed"].ID
-	resp, body = e.as("adminC1", form("/posts/"+id+"/override", url.Values{"kind": {"good_news"}, "note": {"tin tốt rõ ràng"}, "unit": {"C1"}}))
+	resp, body = e.as("reviewerP", form("/posts/"+id+"/override", url.Values{"kind": {"good_news"}, "note": {"tin tốt rõ ràng"}, "unit": {"C1"}}))
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/units/C1?ok=override") {
 		t.Fatalf("override: status %d location %q body %.200s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	p, _ := e.st.GetPost(t.Context(), id)
-	if p.Kind() != models.KindGoodNews || p.Override == nil || p.Override.By != "adminC1@doan.vn" {
+	if p.Kind() != models.KindGoodNews || p.Override == nil || p.Override.By != "reviewerP@doan.vn" {
 		t.Fatalf("post after override: kind %s override %+v", p.Kind(), p.Override)
 	}
 	audit, _ := e.st.ListAudit(t.Context(), "post:"+id, 10)
@@ -121,7 +121,7 @@ func TestUnitDashboardOverrideAndAudit(t *testing.T) {
 		t.Errorf("dashboard after override does not show 1/1, the message, and no at-risk banner")
 	}
 	// A bad kind re-renders the page with the reason, nothing changes.
-	resp, body = e.as("adminC1", form("/posts/"+id+"/override", url.Values{"kind": {"tin-xau"}, "unit": {"C1"}}))
+	resp, body = e.as("reviewerP", form("/posts/"+id+"/override", url.Values{"kind": {"tin-xau"}, "unit": {"C1"}}))
 	if resp.StatusCode != 400 || !strings.Contains(string(body), "Loại bài không hợp lệ") {
 		t.Fatalf("bad kind: status %d body %.300s", resp.StatusCode, body)
 	}

@@ -38,6 +38,7 @@ type heatCell struct {
 	Day    string
 	Count  int
 	Status models.Status
+	Retro  bool // judged in hindsight: before tintot first read the unit
 	Color  string
 }
 
@@ -103,7 +104,7 @@ func (s *server) renderUnit(c *fiber.Ctx, code string, status int, p page, form 
 // DayStatuser gives a unit's baseline daily status over a range of days (campaign.Service
 // does): with it the calendar takes outages, exemptions and active dates into account.
 type DayStatuser interface {
-	DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.Status, error)
+	DayStatuses(ctx context.Context, code, fromDay, toDay string) (map[string]models.DayMark, error)
 }
 
 // heatmap colours the last 12 weeks by the baseline daily quota. With a DayStatuser the
@@ -139,7 +140,7 @@ func (s *server) heatmap(c *fiber.Ctx, u models.Unit, rep models.UnitStatusRepor
 			}
 		}
 	}
-	var statuses map[string]models.Status
+	var statuses map[string]models.DayMark
 	if ds, ok := s.Status.(DayStatuser); ok && base != nil {
 		to := min(models.LocalDay(last, s.loc), today)
 		if statuses, err = ds.DayStatuses(c.UserContext(), u.Code, models.LocalDay(first, s.loc), to); err != nil {
@@ -159,7 +160,7 @@ func (s *server) heatmap(c *fiber.Ctx, u models.Unit, rep models.UnitStatusRepor
 			case day > today:
 				hc.Status = ""
 			case statuses != nil:
-				hc.Status = statuses[day]
+				hc.Status, hc.Retro = statuses[day].Status, statuses[day].Retroactive
 			case !u.ActiveAt(t.Add(24*time.Hour - time.Second)):
 				hc.Status = models.StatusNA
 			case hc.Count >= base.Required:
@@ -210,9 +211,12 @@ func (s *server) pageOverridePost(c *fiber.Ctx) error {
 		note := c.FormValue("note")
 		in.Kind, in.Excluded, in.Note = &kind, &excluded, &note
 	}
-	p, err := s.overridePost(c, c.Params("id"), in)
+	p, proposed, err := s.overridePost(c, c.Params("id"), in)
 	if err != nil {
 		return s.formOrFail(c, c.FormValue("unit"), err, manualInput{})
+	}
+	if proposed {
+		ok = "proposed"
 	}
 	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeRedirect(next) == next {
 		return redirect(c, next+"&ok="+url.QueryEscape(ok)) // back to the check list
@@ -220,13 +224,38 @@ func (s *server) pageOverridePost(c *fiber.Ctx) error {
 	return backToUnit(c, p.UnitCode, ok, "post-"+p.ID)
 }
 
-// pageRejectPost is POST /posts/:id/reject (reviewers and admins).
+// pageRejectPost is POST /posts/:id/reject (reviewers and admins): a pending proposal,
+// or else a hand-submitted post.
 func (s *server) pageRejectPost(c *fiber.Ctx) error {
+	before, err := s.postInScope(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
 	p, err := s.rejectPost(c, c.Params("id"), c.FormValue("note"))
 	if err != nil {
 		return s.formOrFail(c, c.FormValue("unit"), err, manualInput{})
 	}
-	return backToUnit(c, p.UnitCode, "reject", "post-"+p.ID)
+	ok := "reject"
+	if before.Proposal != nil {
+		ok = "proposal_reject"
+	}
+	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeRedirect(next) == next {
+		return redirect(c, next+"&ok="+url.QueryEscape(ok))
+	}
+	return backToUnit(c, p.UnitCode, ok, "post-"+p.ID)
+}
+
+// pageApprovePost is POST /posts/:id/approve (reviewers and admins): a unit's proposal
+// becomes the post's kind, and the unit's quota is recomputed.
+func (s *server) pageApprovePost(c *fiber.Ctx) error {
+	p, err := s.approveProposal(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeRedirect(next) == next {
+		return redirect(c, next+"&ok=approve")
+	}
+	return backToUnit(c, p.UnitCode, "approve", "post-"+p.ID)
 }
 
 // pageSubmitPost is POST /units/:code/posts: a post submitted by hand, through
