@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tintot/models"
+	"tintot/store"
 )
 
 // TestNeverReadUnitIsUnknownThroughTheAPI: a commune imported a week ago whose only feed
@@ -121,5 +122,25 @@ func TestShareChipsNameWhoTheyMeasure(t *testing.T) {
 	got := summaryLabels(lang{}, sums)
 	if got[0] == got[1] || !strings.Contains(got[1], "thuộc") || got[2] == got[3] {
 		t.Errorf("labels = %q", got)
+	}
+}
+
+// TestFeedNoteIsShown: a feed read only in part says so on the feeds page and the unit's
+// dashboard.
+func TestFeedNoteIsShown(t *testing.T) {
+	e := newEnv(t)
+	fs, err := e.st.ListFeeds(t.Context(), store.FeedFilter{UnitCode: "C1"})
+	if err != nil || len(fs) != 1 {
+		t.Fatal(fs, err)
+	}
+	fs[0].Note = "Nguồn tin có 100000 mục; chỉ đọc 500 mục mới nhất"
+	if err := e.st.UpdateFeed(t.Context(), fs[0]); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/feeds", "/units/C1"} {
+		_, body := e.as("adminC1", request("GET", path, nil))
+		if !strings.Contains(string(body), "chỉ đọc 500 mục mới nhất") {
+			t.Errorf("%s does not show the feed's note", path)
+		}
 	}
 }
