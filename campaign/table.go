@@ -72,7 +72,7 @@ func WriteTable(w io.Writer, r models.Review) error {
 		}
 		daysMet, prev, streak := "-", "-", "-"
 		if hasDaily(row) {
-			daysMet = strconv.Itoa(row.DaysMet[models.LevelBaseline]) + "/" + strconv.Itoa(row.DaysApplied())
+			daysMet = row.DaysMetText()
 			if r.CompareDays > 0 {
 				prev = strconv.Itoa(row.PrevDaysMet) + "/" + strconv.Itoa(r.CompareDays)
 			}

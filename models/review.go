@@ -85,6 +85,24 @@ func (r ReviewRow) DayText(i int) string {
 	return strconv.Itoa(r.DailyCounts[i])
 }
 
+// DaysMetText is the days met as every screen and export shows them: "—" for a unit
+// without a daily target, "?" when no day of the week could be judged yet because
+// tintot could not see the unit, else "met/judged".
+func (r ReviewRow) DaysMetText() string {
+	if !r.HasDaily {
+		return "—"
+	}
+	n := r.DaysApplied()
+	if n == 0 {
+		for _, st := range r.DailyStatus {
+			if st == StatusUnknown {
+				return "?"
+			}
+		}
+	}
+	return strconv.Itoa(r.DaysMet[LevelBaseline]) + "/" + strconv.Itoa(n)
+}
+
 // DaysApplied is how many days the baseline daily quota applied so far in the week (the
 // denominator of the days met), 0 when the unit has no daily target.
 func (r ReviewRow) DaysApplied() int {

@@ -171,3 +171,29 @@ func TestReviewOfTheOpenWeek(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+// TestNeverReadUnitInTheReview: a unit whose feed was never read has every day unknown,
+// no day counted as judged ("?" days met, not 0/7), and no share against it.
+func TestNeverReadUnitInTheReview(t *testing.T) {
+	e := NewEngine(DefaultPolicy())
+	u := models.Unit{Code: "xa-n", Name: "Đoàn xã Mới", Kind: models.UnitCommune, ParentCode: "tinh"}
+	never := models.Feed{ID: "f-xa-n", UnitCode: "xa-n", State: models.FeedFailing}
+	r, err := e.Review("2026-W48", "tinh", []models.Unit{u}, NewData(nil, nil, []models.Feed{never}), nil, at("2026-11-30 07:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := r.Rows[0]
+	for i, st := range row.DailyStatus {
+		if st != models.StatusUnknown || row.DayText(i) != "?" {
+			t.Errorf("day %d: %s %q, want unknown shown as ?", i, st, row.DayText(i))
+		}
+	}
+	if got := row.DaysMetText(); got != "?" {
+		t.Errorf("days met = %q, want ?", got)
+	}
+	for _, s := range r.DaySummary {
+		if s.Unknown != 1 || s.Short != 0 || s.ShareMet != 0 {
+			t.Errorf("day summary %+v, want one unknown unit and no share", s)
+		}
+	}
+}

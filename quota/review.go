@@ -146,7 +146,8 @@ func (e Engine) StreakDay(week string, now time.Time) string {
 }
 
 // dailySummaries folds each daily target's seven day statuses into one week-long status
-// per target and level: Required is the days the quota applied, Actual the days met.
+// per target and level: Required is the days the quota applied and tintot could judge
+// (not excused, not unknown, begun), Actual the days met.
 func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
 	out := make([]models.PeriodStatus, 0, len(targets))
 	// per level and day: 1 met by every target so far, 2 not met by one, 0 not applicable
@@ -178,7 +179,8 @@ func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, 
 				if met[li][i] == 0 {
 					met[li][i] = 1
 				}
-			case models.StatusNA, models.StatusExcused, models.StatusUpcoming:
+			case models.StatusNA, models.StatusExcused, models.StatusUpcoming, models.StatusUnknown:
+				// not a day the quota could be judged on: neither met nor missed
 			default:
 				ps.Required++
 				met[li][i] = 2

@@ -63,7 +63,7 @@ func rows(r models.Review) [][]cell {
 		}
 		daily := find(row.Statuses, models.PeriodDay, models.LevelBaseline)
 		if daily != nil {
-			c = append(c, cell{value: fmt.Sprintf("%d/%d", daily.Actual, daily.Required)})
+			c = append(c, cell{value: row.DaysMetText()})
 		} else {
 			c = append(c, cell{value: "—"})
 		}
@@ -123,7 +123,11 @@ func target(sts []models.PeriodStatus) cell {
 			continue
 		}
 		if s.PeriodKind == models.PeriodDay {
-			parts = append(parts, fmt.Sprintf("ngày đạt %d/%d", s.Actual, s.Required))
+			if s.Required == 0 && s.Status == models.StatusUnknown {
+				parts = append(parts, "ngày đạt ?")
+			} else {
+				parts = append(parts, fmt.Sprintf("ngày đạt %d/%d", s.Actual, s.Required))
+			}
 		} else {
 			parts = append(parts, fmt.Sprintf("%s %s/%d", kindsLabel(s.Kinds), s.ActualText(), s.Required))
 		}

@@ -32,6 +32,7 @@ func sampleReview() models.Review {
 		Streak:      1,
 		FeedState:   models.FeedOK,
 		Rank:        1,
+		HasDaily:    true,
 	}
 	return models.Review{Week: "2026-W48", Parent: "TD", Days: days, Rows: []models.ReviewRow{row},
 		DaySummary:  []models.DaySummary{{Day: days[0], StatusCounts: models.StatusCounts{Met: 1, ShareMet: 1}}},
