@@ -249,7 +249,8 @@ func Seed(ctx context.Context, st store.Store, srv *Server, now time.Time) error
 	// The demo province is shown as if tintot had been reading it since the start of its
 	// history: units and feeds registered then, each feed first read then, so that the
 	// review, the calendar and Báo cáo kỳ judge the same days by the same rule.
-	from := now.Add(-History - 7*24*time.Hour).UTC().Truncate(time.Millisecond)
+	start := now.Add(-History - 7*24*time.Hour).In(models.Vietnam)
+	from := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, models.Vietnam).UTC() // local midnight
 	var entries []store.RegistryEntry
 	for _, d := range units() {
 		u := d.unit

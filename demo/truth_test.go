@@ -58,7 +58,7 @@ func TestDemoReportAgreesWithTheReview(t *testing.T) {
 			continue
 		}
 		communes++
-		if row.Days.Met+row.Days.Short > 0 && row.Days.Unknown <= 3 {
+		if row.Days.Met+row.Days.Short > 0 && (row.Days.Unknown == 0 || row.Unit.Code == "DEMO-P04") { // P04: the broken feed
 			judged++
 		}
 	}
