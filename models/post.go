@@ -71,9 +71,11 @@ type Post struct {
 	DateInferred bool      `json:"date_inferred,omitempty"` // no usable date: first-seen time used
 	DateClamped  bool      `json:"date_clamped,omitempty"`  // date was in the future: clamped
 
-	// Classification by rules.
+	// Classification by rules (or, where no strong rule decides, by the learned model).
 	RuleKind   Kind   `json:"rule_kind"`
 	RuleReason string `json:"rule_reason"`
+	// RuleConfidence is the model's confidence in RuleKind (0..1); 0 when a rule decided.
+	RuleConfidence float64 `json:"rule_confidence,omitempty"`
 
 	// Manual override: wins over every rule, survives re-polls and rule changes.
 	Override *Override `json:"override,omitempty"`

@@ -171,16 +171,23 @@ type PostFilter struct {
 	Source     models.PostSource
 	NoOverride bool // only posts without an override (for re-classification)
 	Proposed   bool // only posts with a pending proposal (for the reviewers' queue)
-	SeenSince  *time.Time
-	Limit      int // 0: no limit
-	Offset     int
+	// Uncertain, when above 0, selects posts the model decided with a confidence below it
+	// (for the reviewers' queue).
+	Uncertain float64
+	// Decided selects posts a person gave a kind (an override with a kind): the
+	// installation's own training examples.
+	Decided   bool
+	SeenSince *time.Time
+	Limit     int // 0: no limit
+	Offset    int
 }
 
 // RuleKindUpdate is one re-classification result.
 type RuleKindUpdate struct {
-	ID     string
-	Kind   models.Kind
-	Reason string
+	ID         string
+	Kind       models.Kind
+	Reason     string
+	Confidence float64 // the model's, 0 when a rule decided
 }
 
 // CountQuery selects counts. Empty UnitCodes means all units.

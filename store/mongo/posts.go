@@ -33,6 +33,7 @@ type postDoc struct {
 	DateClamped  bool         `bson:"date_clamped"`
 	RuleKind     string       `bson:"rule_kind"`
 	RuleReason   string       `bson:"rule_reason"`
+	RuleConf     float64      `bson:"rule_confidence,omitempty"`
 	Override     *overrideDoc `bson:"override,omitempty"`
 	Proposal     *overrideDoc `bson:"proposal,omitempty"`
 	SubmittedBy  string       `bson:"submitted_by"`
@@ -70,7 +71,7 @@ func toPostDoc(p models.Post) postDoc {
 		URL: p.URL, Title: p.Title, Summary: p.Summary, Categories: p.Categories,
 		PublishedAt: ms(p.PublishedAt), LocalDay: p.LocalDay, FirstSeenAt: ms(p.FirstSeenAt),
 		DateInferred: p.DateInferred, DateClamped: p.DateClamped,
-		RuleKind: string(p.RuleKind), RuleReason: p.RuleReason, Override: toOverrideDoc(p.Override), Proposal: toOverrideDoc(p.Proposal),
+		RuleKind: string(p.RuleKind), RuleReason: p.RuleReason, RuleConf: p.RuleConfidence, Override: toOverrideDoc(p.Override), Proposal: toOverrideDoc(p.Proposal),
 		SubmittedBy: p.SubmittedBy, Rejected: p.Rejected, UpdatedAt: ms(p.UpdatedAt),
 	}
 }
@@ -81,7 +82,7 @@ func (d postDoc) model() models.Post {
 		URL: d.URL, Title: d.Title, Summary: d.Summary, Categories: d.Categories,
 		PublishedAt: d.PublishedAt, LocalDay: d.LocalDay, FirstSeenAt: d.FirstSeenAt,
 		DateInferred: d.DateInferred, DateClamped: d.DateClamped,
-		RuleKind: models.Kind(d.RuleKind), RuleReason: d.RuleReason, Override: d.Override.model(), Proposal: d.Proposal.model(),
+		RuleKind: models.Kind(d.RuleKind), RuleReason: d.RuleReason, RuleConfidence: d.RuleConf, Override: d.Override.model(), Proposal: d.Proposal.model(),
 		SubmittedBy: d.SubmittedBy, Rejected: d.Rejected, UpdatedAt: d.UpdatedAt,
 	}
 }
@@ -130,7 +131,8 @@ func upsertPostModel(d postDoc) *mongo.UpdateOneModel {
 			{Key: "$set", Value: bson.D{
 				{Key: "url", Value: d.URL}, {Key: "title", Value: d.Title}, {Key: "summary", Value: d.Summary},
 				{Key: "categories", Value: d.Categories}, {Key: "rule_kind", Value: d.RuleKind},
-				{Key: "rule_reason", Value: d.RuleReason}, {Key: "updated_at", Value: d.UpdatedAt},
+				{Key: "rule_reason", Value: d.RuleReason}, {Key: "rule_confidence", Value: d.RuleConf},
+				{Key: "updated_at", Value: d.UpdatedAt},
 			}},
 		}).
 		SetUpsert(true)
@@ -235,6 +237,12 @@ func postFilter(f store.PostFilter) bson.D {
 	if f.Proposed {
 		d = append(d, bson.E{Key: "proposal", Value: bson.D{{Key: "$ne", Value: nil}}})
 	}
+	if f.Uncertain > 0 {
+		d = append(d, bson.E{Key: "rule_confidence", Value: bson.D{{Key: "$gt", Value: 0}, {Key: "$lt", Value: f.Uncertain}}})
+	}
+	if f.Decided {
+		d = append(d, bson.E{Key: "override.kind", Value: bson.D{{Key: "$exists", Value: true}, {Key: "$ne", Value: ""}}})
+	}
 	if f.SeenSince != nil {
 		d = append(d, bson.E{Key: "first_seen_at", Value: bson.D{{Key: "$gte", Value: ms(*f.SeenSince)}}})
 	}
@@ -310,6 +318,7 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 			SetFilter(bson.D{{Key: "_id", Value: u.ID}}).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{
 				{Key: "rule_kind", Value: string(u.Kind)}, {Key: "rule_reason", Value: u.Reason},
+				{Key: "rule_confidence", Value: u.Confidence},
 			}}})
 	}
 	_, err := s.col(colPosts).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(false))

@@ -332,6 +332,7 @@ UPDATE feeds SET covered_from = COALESCE(
 	WHERE first_read_at IS NOT NULL;
 ALTER TABLE evaluations ADD COLUMN retroactive INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE posts ADD COLUMN proposal TEXT;
+ALTER TABLE posts ADD COLUMN rule_confidence REAL NOT NULL DEFAULT 0;
 CREATE INDEX posts_proposed ON posts(unit_code) WHERE proposal IS NOT NULL;
 `,
 }

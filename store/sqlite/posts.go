@@ -18,7 +18,7 @@ import (
 )
 
 const postCols = `id, unit_code, feed_id, item_key, source, url, title, summary, categories, published_at, local_day,
-	first_seen_at, date_inferred, date_clamped, rule_kind, rule_reason, override, submitted_by, rejected, updated_at, proposal`
+	first_seen_at, date_inferred, date_clamped, rule_kind, rule_reason, override, submitted_by, rejected, updated_at, proposal, rule_confidence`
 
 // effKindSQL is the effective kind of a row given a new rule kind parameter.
 const effKindSQL = `COALESCE(NULLIF(json_extract(override, '$.kind'), ''), ?)`
@@ -32,7 +32,7 @@ func scanPost(sc rowScanner) (models.Post, error) {
 		inferred, clamped, rj int
 	)
 	err := sc.Scan(&p.ID, &p.UnitCode, &p.FeedID, &p.ItemKey, &p.Source, &p.URL, &p.Title, &p.Summary, &cats, &pub, &p.LocalDay,
-		&seen, &inferred, &clamped, &p.RuleKind, &p.RuleReason, &ov, &p.SubmittedBy, &rj, &up, &prop)
+		&seen, &inferred, &clamped, &p.RuleKind, &p.RuleReason, &ov, &p.SubmittedBy, &rj, &up, &prop, &p.RuleConfidence)
 	if err != nil {
 		return p, err
 	}
@@ -111,11 +111,11 @@ func preparePost(p *models.Post) error {
 
 // insertPostSQL inserts one post with its effective kind and whether it counts, unless
 // its unit already has the item key (then nothing changes and no row is affected).
-const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 	ON CONFLICT(unit_code, item_key) DO NOTHING`
 
 // updatePostSQL refreshes what a re-poll may change of a post already stored.
-const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?,
+const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?, rule_confidence = ?,
 	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + ` WHERE unit_code = ? AND item_key = ?`
 
 // insertPostArgs are the arguments of insertPostSQL for p.
@@ -130,7 +130,7 @@ func insertPostArgs(p models.Post) ([]any, error) {
 	}
 	return []any{p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
 		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
-		prop, string(p.Kind()), boolInt(p.Counted())}, nil
+		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted())}, nil
 }
 
 // countKey is one post_counts row.
@@ -252,7 +252,7 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		if update == nil {
 			update = tx.StmtContext(ctx, s.updatePost)
 		}
-		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind),
+		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
 			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey)
 		if err != nil {
 			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
@@ -331,6 +331,12 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 	}
 	if f.Proposed {
 		w.add("proposal IS NOT NULL")
+	}
+	if f.Uncertain > 0 {
+		w.add("rule_confidence > 0 AND rule_confidence < ?", f.Uncertain)
+	}
+	if f.Decided {
+		w.add("NULLIF(json_extract(override, '$.kind'), '') IS NOT NULL")
 	}
 	if f.SeenSince != nil {
 		w.add("first_seen_at >= ?", f.SeenSince.UnixMilli())
@@ -414,13 +420,13 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 		return nil
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `UPDATE posts SET rule_kind = ?, rule_reason = ?, eff_kind = `+effKindSQL+` WHERE id = ?`)
+		st, err := tx.PrepareContext(ctx, `UPDATE posts SET rule_kind = ?, rule_reason = ?, rule_confidence = ?, eff_kind = `+effKindSQL+` WHERE id = ?`)
 		if err != nil {
 			return fmt.Errorf("sqlite: prepare rule kind update: %w", err)
 		}
 		defer st.Close()
 		for _, u := range updates {
-			if _, err := st.ExecContext(ctx, string(u.Kind), u.Reason, string(u.Kind), u.ID); err != nil {
+			if _, err := st.ExecContext(ctx, string(u.Kind), u.Reason, u.Confidence, string(u.Kind), u.ID); err != nil {
 				return fmt.Errorf("sqlite: unable to set rule kind of post %s: %w", u.ID, err)
 			}
 		}

@@ -123,3 +123,51 @@ func testProposals(t *testing.T, open Opener) {
 		t.Fatalf("after clearing: %d listed, proposal %+v", len(listed), got.Proposal)
 	}
 }
+
+// testModelFields: the model's confidence is stored with the rule kind, refreshed by a
+// re-poll and by SetRuleKinds; Uncertain lists the posts it was unsure of, Decided those
+// a person gave a kind.
+func testModelFields(t *testing.T, open Opener) {
+	s := open(t)
+	createUnits(t, s, unit("X1", "", models.UnitCommune))
+	at := base.Add(-2 * time.Hour)
+	sure := post("X1", "f1", "sure", models.KindStory, at)
+	sure.RuleConfidence = 0.93
+	unsure := post("X1", "f1", "unsure", models.KindGoodNews, at)
+	unsure.RuleConfidence = 0.41
+	rule := post("X1", "f1", "rule", models.KindGoodNews, at)
+	res, err := s.UpsertPosts(ctx(t), []models.Post{sure, unsure, rule})
+	mustNil(t, "upsert", err)
+	ids := map[string]string{}
+	for _, p := range res.Inserted {
+		ids[p.ItemKey] = p.ID
+	}
+	got, _ := s.GetPost(ctx(t), ids["sure"])
+	if got.RuleConfidence != 0.93 {
+		t.Fatalf("confidence = %v, want 0.93", got.RuleConfidence)
+	}
+	list, err := s.ListPosts(ctx(t), store.PostFilter{UnitCodes: []string{"X1"}, Uncertain: 0.6})
+	mustNil(t, "list uncertain", err)
+	if len(list) != 1 || list[0].ItemKey != "unsure" {
+		t.Fatalf("uncertain = %v, want [unsure]", postIDs(list))
+	}
+	// A re-poll brings the new verdict; a re-classification another.
+	unsure.RuleConfidence = 0.8
+	_, err = s.UpsertPosts(ctx(t), []models.Post{unsure})
+	mustNil(t, "re-poll", err)
+	if got, _ := s.GetPost(ctx(t), ids["unsure"]); got.RuleConfidence != 0.8 {
+		t.Fatalf("after re-poll: %v", got.RuleConfidence)
+	}
+	mustNil(t, "SetRuleKinds", s.SetRuleKinds(ctx(t), []store.RuleKindUpdate{{ID: ids["sure"], Kind: models.KindOther, Reason: "r", Confidence: 0.5}}))
+	if got, _ := s.GetPost(ctx(t), ids["sure"]); got.RuleConfidence != 0.5 || got.RuleKind != models.KindOther {
+		t.Fatalf("after SetRuleKinds: %v %s", got.RuleConfidence, got.RuleKind)
+	}
+	// Decided: an override with a kind, not a bare exclusion.
+	mustNil(t, "override kind", s.SetOverride(ctx(t), ids["rule"], &models.Override{Kind: models.KindStory, By: "r@doan.vn", At: base}))
+	mustNil(t, "override exclusion", s.SetOverride(ctx(t), ids["unsure"], &models.Override{Excluded: true, By: "r@doan.vn", At: base}))
+	list, err = s.ListPosts(ctx(t), store.PostFilter{Decided: true})
+	mustNil(t, "list decided", err)
+	if len(list) != 1 || list[0].ItemKey != "rule" {
+		t.Fatalf("decided = %v, want [rule]", postIDs(list))
+	}
+}

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Outages", testOutages},
 		{"Observation", testObservation},
 		{"Proposals", testProposals},
+		{"ModelFields", testModelFields},
 		{"Posts", testPosts},
 		{"Counts", testCounts},
 		{"Evaluations", testEvaluations},
