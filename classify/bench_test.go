@@ -47,3 +47,34 @@ func BenchmarkNormalize(b *testing.B) {
 		Normalize(s)
 	}
 }
+
+// BenchmarkClassifyWithModel classifies the held-out corpus posts with the default rules
+// and the model trained on the embedded corpus (the production classifier), round-robin.
+// Run on one core: go test -run x -bench ClassifyWithModel -cpu 1 ./classify/
+func BenchmarkClassifyWithModel(b *testing.B) {
+	c, err := New(DefaultRules(), WithModel(DefaultModel(), DefaultReviewConfidence))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var posts []models.Post
+	for _, it := range append(HeldOutCorpus(), TrainingCorpus()...) {
+		posts = append(posts, models.Post{Title: it.Title, Summary: it.Lead, URL: it.URL})
+	}
+	if len(posts) == 0 {
+		b.Skip("no corpus")
+	}
+	feed := models.Feed{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.Classify(posts[i%len(posts)], feed)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkTrainModel fits the model on the embedded corpus (what every start does).
+func BenchmarkTrainModel(b *testing.B) {
+	for b.Loop() {
+		DefaultModel()
+	}
+}

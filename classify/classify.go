@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"tintot/models"
@@ -49,10 +50,25 @@ type Classifier struct {
 	units       map[string]*matcher
 	pool        sync.Pool
 	fingerprint string
+	model       *Model
+	review      float64 // model confidence under which a post goes to the reviewers' list
 }
 
+// Option configures a Classifier.
+type Option func(*Classifier)
+
+// WithModel lets a learned model decide the posts no strong rule decides (see the package
+// documentation), and sends those it is less sure of than review (0..1) to reviewers.
+func WithModel(m *Model, review float64) Option {
+	return func(c *Classifier) { c.model, c.review = m, review }
+}
+
+// DefaultReviewConfidence is the model confidence under which a post is listed for
+// reviewers on /check.
+const DefaultReviewConfidence = 0.6
+
 // New validates the rules and compiles them once (normalised patterns, lookup tables).
-func New(r Rules) (*Classifier, error) {
+func New(r Rules, opts ...Option) (*Classifier, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -61,9 +77,21 @@ func New(r Rules) (*Classifier, error) {
 		c.units[strings.TrimSpace(code)] = compile(r.RuleSet, &extra)
 	}
 	c.pool.New = func() any { b := make([]byte, 0, 1024); return &b }
+	for _, o := range opts {
+		o(c)
+	}
 	c.fingerprint = r.fingerprint()
+	if c.model != nil {
+		c.fingerprint += "+model:" + c.model.Version()
+	}
 	return c, nil
 }
+
+// Model is the learned model the classifier uses (nil: rules only).
+func (c *Classifier) Model() *Model { return c.model }
+
+// ReviewConfidence is the confidence under which a model's decision is listed for reviewers.
+func (c *Classifier) ReviewConfidence() float64 { return c.review }
 
 // Fingerprint identifies the rules the classifier was built from: two classifiers with
 // the same fingerprint classify every post alike.
@@ -197,9 +225,29 @@ func explain(prefix string, r *rule, quote bool) string {
 	return s
 }
 
-// Classify returns the kind of a post and a Vietnamese reason naming the rule that
-// decided it. Precedence is described in the package documentation.
+// Classify returns the kind of a post and a Vietnamese reason naming the rule (or the
+// model) that decided it. Precedence is described in the package documentation.
 func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	d := c.Decide(p, f)
+	return d.Kind, d.Reason
+}
+
+// Confidence is Decide as three values (the poller's interface).
+func (c *Classifier) Confidence(p models.Post, f models.Feed) (models.Kind, string, float64) {
+	d := c.Decide(p, f)
+	return d.Kind, d.Reason, d.Confidence
+}
+
+// Decision is a classification with its confidence: 0 when a rule decided, the model's
+// posterior probability when the model did.
+type Decision struct {
+	Kind       models.Kind
+	Reason     string
+	Confidence float64
+}
+
+// Decide classifies a post (see Classify) and says how sure the model was.
+func (c *Classifier) Decide(p models.Post, f models.Feed) Decision {
 	m := c.base
 	if um, ok := c.units[p.UnitCode]; ok {
 		m = um
@@ -231,7 +279,7 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 	}
 	if best != nil {
 		*bp = buf
-		return best.kind, explain(reasonHashtag, best, false)
+		return Decision{Kind: best.kind, Reason: explain(reasonHashtag, best, false)}
 	}
 
 	// 2. Feed categories.
@@ -242,7 +290,7 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 	}
 	if best != nil {
 		*bp = buf
-		return best.kind, explain(reasonCategory, best, true)
+		return Decision{Kind: best.kind, Reason: explain(reasonCategory, best, true)}
 	}
 
 	// 3. URL patterns.
@@ -255,7 +303,7 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 		}
 		if best != nil {
 			*bp = buf
-			return best.kind, explain(reasonURL, best, true)
+			return Decision{Kind: best.kind, Reason: explain(reasonURL, best, true)}
 		}
 	}
 
@@ -264,22 +312,26 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 	wt := len(buf)
 	if r := m.matchPrefix(buf[ns:wt]); r != nil {
 		*bp = buf
-		return r.kind, explain(reasonPrefix, r, true)
+		return Decision{Kind: r.kind, Reason: explain(reasonPrefix, r, true)}
 	}
+	var kw Decision
 	if r := m.matchKeywords(buf[ns:wt]); r != nil {
-		*bp = buf
-		return r.kind, explain(reasonTitleKW, r, true)
-	}
-	buf = appendWords(buf, string(summary))
-	if r := m.matchKeywords(buf[wt:]); r != nil {
-		*bp = buf
-		return r.kind, explain(reasonSummaryKW, r, true)
+		kw = Decision{Kind: r.kind, Reason: explain(reasonTitleKW, r, true)}
+	} else {
+		buf = appendWords(buf, string(summary))
+		if r := m.matchKeywords(buf[wt:]); r != nil {
+			kw = Decision{Kind: r.kind, Reason: explain(reasonSummaryKW, r, true)}
+		}
 	}
 	*bp = buf
+	if c.model == nil && kw.Kind != "" {
+		return kw // rules only: keywords come before the feed's default
+	}
 
-	// 7. The feed's default kind: set on the feed itself, else by the rules' feed list.
+	// 5. (rules only: 7.) The feed's default kind: set on the feed itself, else by the
+	// rules' feed list. A kind the feed declares is a strong signal; the model comes after.
 	if f.DefaultKind.Valid() {
-		return f.DefaultKind, reasonFeed + f.DefaultKind.Label()
+		return Decision{Kind: f.DefaultKind, Reason: reasonFeed + f.DefaultKind.Label()}
 	}
 	if f.URL != "" {
 		fu := strings.ToLower(strings.TrimSpace(f.URL))
@@ -289,12 +341,50 @@ func (c *Classifier) Classify(p models.Post, f models.Feed) (models.Kind, string
 				if fr.unit {
 					s += reasonUnit
 				}
-				return fr.kind, s
+				return Decision{Kind: fr.kind, Reason: s}
 			}
 		}
 	}
-	return models.KindOther, reasonNone
+	if c.model == nil {
+		return Decision{Kind: models.KindOther, Reason: reasonNone}
+	}
+	return c.decideByModel(p, kw)
 }
+
+// keywordFallback is the model confidence under which a keyword rule that matched
+// decides instead of the model (chosen by cross-validation on the training part).
+const keywordFallback = 0.5
+
+// decideByModel is level 6 with a model: the model decides when it is at least
+// keywordFallback sure; when it is less sure, a keyword rule that matched decides
+// instead; otherwise the model's best guess stands with its confidence (under the review
+// threshold, the post is listed for reviewers).
+func (c *Classifier) decideByModel(p models.Post, kw Decision) Decision {
+	pr := c.model.Predict(p.Title, p.Summary)
+	if pr.Confidence < keywordFallback && kw.Kind != "" {
+		return kw
+	}
+	if pr.Confidence == 0 {
+		return Decision{Kind: models.KindOther, Reason: reasonNone}
+	}
+	return Decision{Kind: pr.Kind, Reason: ModelReason(pr), Confidence: pr.Confidence}
+}
+
+// reasonModel starts the reason of a post the model decided.
+const reasonModel = "mô hình: "
+
+// ModelReason words a model's decision for reviewers: "mô hình: câu chuyện đẹp (0,87);
+// từ: «cô giáo», «bản», «vùng cao»".
+func ModelReason(pr Prediction) string {
+	s := fmt.Sprintf("%s%s (%s)", reasonModel, strings.ToLower(pr.Kind.Label()), strings.Replace(fmt.Sprintf("%.2f", pr.Confidence), ".", ",", 1))
+	if len(pr.Words) > 0 {
+		s += "; từ: «" + strings.Join(pr.Words, "», «") + "»"
+	}
+	return s
+}
+
+// ByModel reports whether a reason is a model's decision.
+func ByModel(reason string) bool { return strings.HasPrefix(reason, reasonModel) }
 
 // cleanText strips HTML tags, decodes entities and caps the length.
 func cleanText(s string) string {
@@ -489,3 +579,35 @@ func (m *matcher) matchPrefix(w []byte) *rule {
 func hasPrefixAt(w []byte, at int, key string) bool {
 	return len(w)-at >= len(key) && string(w[at:at+len(key)]) == key
 }
+
+// Live is a Classifier that can be replaced while in use (a model refitted overnight):
+// the poller and the pages hold the Live, each call uses the classifier current then.
+type Live struct {
+	p atomic.Pointer[Classifier]
+}
+
+// NewLive returns a Live using c.
+func NewLive(c *Classifier) *Live {
+	l := &Live{}
+	l.p.Store(c)
+	return l
+}
+
+// Load returns the classifier in use.
+func (l *Live) Load() *Classifier { return l.p.Load() }
+
+// Swap puts c in use.
+func (l *Live) Swap(c *Classifier) { l.p.Store(c) }
+
+// Classify classifies with the classifier in use.
+func (l *Live) Classify(p models.Post, f models.Feed) (models.Kind, string) {
+	return l.p.Load().Classify(p, f)
+}
+
+// Confidence classifies with the classifier in use and says how sure its model was.
+func (l *Live) Confidence(p models.Post, f models.Feed) (models.Kind, string, float64) {
+	return l.p.Load().Confidence(p, f)
+}
+
+// ReviewConfidence is the review threshold of the classifier in use.
+func (l *Live) ReviewConfidence() float64 { return l.p.Load().ReviewConfidence() }

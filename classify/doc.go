@@ -20,10 +20,13 @@
 //  3. URL patterns (a substring of the link not followed by a letter, digit or '-');
 //  4. title prefixes: the words a title starts with ("Hội nghị", "Thông báo", "Kế hoạch"
 //     mark administrative posts as other, even when they name a campaign or a keyword);
-//  5. keywords in the title;
-//  6. keywords in the summary;
-//  7. the feed's default kind (models.Feed.DefaultKind, else the rules' feed list);
-//  8. otherwise other, "không khớp quy tắc nào".
+//  5. the feed's default kind (models.Feed.DefaultKind, else the rules' feed list);
+//  6. the learned model (Model, below), with a confidence; when it is less than
+//     keywordFallback (0.5) sure, a keyword of the title, else of the summary, decides
+//     instead; with no evidence at all, other, "không khớp quy tắc nào".
+//
+// Without a model (New without WithModel) levels 5 and 6 are the keywords in the title,
+// then in the summary, then the feed's default kind, then other.
 //
 // What the post's author chose explicitly (a tag, a section of the site) wins over what
 // the text happens to contain; a feed default only fills in for posts nothing else
@@ -45,12 +48,49 @@
 // Title prefixes also name the people profiles open with ("Cô giáo", "Ông lão",
 // "Chú bộ đội", …: story) and the way rebuttals are titled ("Sự thật về": ideology).
 //
-// Measured on the hand-labelled sets in testdata (see eval_test.go): the keywords are
-// tuned on eval.tsv and holdout.tsv; holdout2.tsv (120 posts, mostly untagged, labelled
-// blind to the rules) is the honest estimate: accuracy 0.79, and 0.79 of good-news and
-// story posts count toward the daily quota. Untagged posts that name neither a known
-// activity nor a profile still fall to "other"; a feed default kind or the manual
-// override on the unit page covers them.
+// # The model
+//
+// Model is a multinomial naive Bayes classifier over the syllables of the title and lead
+// (unigrams and bigrams, both as written and with diacritics folded; title features
+// count twice; each feature once per post). It is trained at start from the corpus
+// embedded in the binary (corpus/train.tsv: real posts written by others — Đoàn unit
+// sites, provincial and youth newspapers — each with its source URL, its kind and a short
+// reason) plus every post a person of this installation gave a kind (a reviewer's or
+// admin's override, an approved proposal, a decision on /check), and refitted every night
+// and by `tintot classify retrain`. Its confidence is the posterior of its kind, with a
+// temperature calibrated by cross-validation on the training part; posts it is less than
+// DefaultReviewConfidence (0.6) sure of are listed for reviewers on /check, and the reason
+// reads "mô hình: câu chuyện đẹp (0,87); từ: «…»" with the words that weighed most.
+//
+// # Measured
+//
+// The corpus has 616 posts (3 labelling passes, 56 URLs found twice kept once); a fixed
+// quarter by URL hash (corpus/heldout.tsv, 148 posts) is held out: never trained on, never
+// used to choose a setting. The settings were chosen by 5-fold cross-validation on the 468
+// training posts (TINTOT_CV=1 go test -run TestCrossValidation): accuracy 0.863, of the
+// posts counted for the day 0.894 really good news or stories, 0.974 of those counted.
+//
+// On the held-out part (TestHeldOutCorpus), rules alone against rules with the model:
+//
+//	                      rules   rules + model
+//	accuracy              0.655   0.811
+//	good news  P / R      0.649 / 0.558   0.783 / 0.837
+//	story      P / R      0.679 / 0.543   0.732 / 0.857
+//	ideology   P / R      0.786 / 0.957   0.875 / 0.913
+//	other      P / R      0.582 / 0.681   0.892 / 0.702
+//	counted for the day: really good news or story 0.815 → 0.862; of those, counted 0.679 → 0.962
+//
+//	confusion (rules + model)   good_news  story  ideology  other
+//	good_news (43)                     36      6         1      0
+//	story (35)                          3     30         0      2
+//	ideology (23)                       0      0        21      2
+//	other (47)                          7      5         2     33
+//
+// The errors left are mostly "other" posts read as good news or stories (plans, contest
+// rules, essays about youth, accident reports told as stories), and good news read as
+// stories (a charity initiative told through its founder). On the older sets written for
+// the rules (testdata/*.tsv) the rules with the model score 0.92 (eval.tsv), 0.91
+// (holdout.tsv) and 0.92 (holdout2.tsv, the rules alone: 0.79).
 //
 // Reclassify re-applies the rules to stored posts that have no manual override.
 package classify

@@ -78,11 +78,12 @@ func Reclassify(ctx context.Context, st store.Store, c *Classifier, unitCode str
 				continue
 			}
 			res.Checked++
-			kind, reason := c.Classify(p, feeds[p.FeedID])
+			d := c.Decide(p, feeds[p.FeedID])
+			kind, reason := d.Kind, d.Reason
 			if kind == p.RuleKind && reason == p.RuleReason {
 				continue
 			}
-			updates = append(updates, store.RuleKindUpdate{ID: p.ID, Kind: kind, Reason: reason})
+			updates = append(updates, store.RuleKindUpdate{ID: p.ID, Kind: kind, Reason: reason, Confidence: d.Confidence})
 			if kind != p.RuleKind {
 				moved[change{p.RuleKind, kind}]++
 			}
