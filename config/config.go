@@ -48,6 +48,7 @@ type Config struct {
 	CronDailyClose  string
 	CronWeeklyClose string
 	CronHealth      string
+	CronRetrain     string
 	InstanceID      string
 
 	// Mail.
@@ -153,6 +154,7 @@ func Load(getenv func(string) string) (Config, error) {
 		CronDailyClose:    str("TINTOT_CRON_DAILY_CLOSE", "10 0 * * *"),
 		CronWeeklyClose:   str("TINTOT_CRON_WEEKLY_CLOSE", "0 7 * * 1"),
 		CronHealth:        str("TINTOT_CRON_HEALTH", "*/30 * * * *"),
+		CronRetrain:       str("TINTOT_CRON_RETRAIN", "30 2 * * *"),
 		InstanceID:        str("TINTOT_INSTANCE_ID", hostname+"-"+strconv.Itoa(os.Getpid())),
 		SMTPURL:           str("TINTOT_SMTP_URL", ""),
 		MailFrom:          str("TINTOT_MAIL_FROM", "tintot <no-reply@tintot.local>"),

@@ -25,6 +25,12 @@ type Classifier interface {
 	Classify(p models.Post, f models.Feed) (models.Kind, string)
 }
 
+// confidenceClassifier is a Classifier that also tells how sure a learned model was
+// (implemented by *classify.Classifier).
+type confidenceClassifier interface {
+	Confidence(p models.Post, f models.Feed) (models.Kind, string, float64)
+}
+
 // Outcome is what one poll of a feed produced, as input to the IntervalPolicy.
 type Outcome struct {
 	OK          bool          // fetched and parsed, or 304
@@ -495,7 +501,11 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
 		q.UnitCode, q.FeedID, q.UpdatedAt = f.UnitCode, f.ID, now
 		q.RuleKind, q.RuleReason = models.KindOther, ""
 		if p.cls != nil {
-			q.RuleKind, q.RuleReason = p.cls.Classify(*q, f)
+			if cc, ok := p.cls.(confidenceClassifier); ok {
+				q.RuleKind, q.RuleReason, q.RuleConfidence = cc.Confidence(*q, f)
+			} else {
+				q.RuleKind, q.RuleReason = p.cls.Classify(*q, f)
+			}
 		}
 	}
 	if pf.Capped > 0 || pf.Skipped > 0 {

@@ -16,7 +16,7 @@ import (
 
 // Specs are the cron specs of the jobs (local time).
 type Specs struct {
-	Poll, Boost, AtRisk, DailyClose, WeeklyClose, Health, Mail string
+	Poll, Boost, AtRisk, DailyClose, WeeklyClose, Health, Mail, Retrain string
 }
 
 // Tasks holds what the periodic jobs work on. Each exported method is one job body; the
@@ -29,6 +29,9 @@ type Tasks struct {
 	Mailer   *alerts.Mailer
 	Clock    models.Clock
 	Log      *slog.Logger
+	// Retrain, when set, refits the classification model on the reviewers' decisions so far
+	// (the nightly retrain job).
+	Retrain func(context.Context) error
 	// RecheckDays is how many closed days the daily close re-evaluates for late posts (default 7).
 	RecheckDays int
 	// BoostAfter: in the boost window a feed of an at-risk unit is re-polled when its
@@ -39,7 +42,7 @@ type Tasks struct {
 // Jobs returns the jobs with their specs. Cluster-wide jobs run under the leader lease;
 // the poll tick does not need it (feeds are claimed with their own lease).
 func (t *Tasks) Jobs(s Specs) []Job {
-	return []Job{
+	jobs := []Job{
 		{Name: "poll", Spec: s.Poll, Run: t.Poll},
 		{Name: "boost", Spec: s.Boost, Leader: true, Run: t.Boost},
 		{Name: "at_risk", Spec: s.AtRisk, Leader: true, Run: t.AtRisk},
@@ -48,6 +51,22 @@ func (t *Tasks) Jobs(s Specs) []Job {
 		{Name: "health", Spec: s.Health, Leader: true, Run: t.Health},
 		{Name: "mail", Spec: s.Mail, Leader: true, Run: t.SendMail},
 	}
+	if s.Retrain != "" {
+		// Every instance refits its own model: it is in memory.
+		jobs = append(jobs, Job{Name: "retrain", Spec: s.Retrain, Run: t.RetrainModel})
+	}
+	return jobs
+}
+
+// RetrainModel refits the classification model (a no-op without Retrain).
+func (t *Tasks) RetrainModel(ctx context.Context) error {
+	if t.Retrain == nil {
+		return nil
+	}
+	if err := t.Retrain(ctx); err != nil {
+		return fmt.Errorf("retrain: %w", err)
+	}
+	return nil
 }
 
 func (t *Tasks) now() time.Time { return t.Clock.Now() }

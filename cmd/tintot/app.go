@@ -27,7 +27,9 @@ type app struct {
 	log        *slog.Logger
 	clock      models.Clock
 	store      store.Store
-	classifier *classify.Classifier
+	rules      classify.Rules
+	classifier *classify.Live
+	model      classify.ModelInfo
 	client     *feeds.Client
 	poller     *feeds.Poller
 	campaign   *campaign.Service
@@ -78,12 +80,25 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	if err != nil {
 		return nil, fmt.Errorf("config: policy: %w", err)
 	}
-	if a.classifier, err = classify.New(rules); err != nil {
+	if _, err = classify.New(rules); err != nil {
 		return nil, fmt.Errorf("config: rules: %w", err)
 	}
+	a.rules = rules
 	if a.store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
 	}
+	// The model learns from the embedded corpus and this installation's reviewers.
+	m, info, err := classify.TrainModel(ctx, a.store, rules, a.clock.Now())
+	if err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	c, err := classify.New(rules, classify.WithModel(m, classify.DefaultReviewConfidence))
+	if err != nil {
+		a.store.Close()
+		return nil, fmt.Errorf("config: rules: %w", err)
+	}
+	a.classifier, a.model = classify.NewLive(c), info
 	a.client = feeds.NewClient(feeds.ClientOptions{
 		ConnectTimeout: cfg.ConnectTimeout,
 		Timeout:        cfg.FetchTimeout,
@@ -120,8 +135,40 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 		Log:              a.log,
 		OnStateChange:    a.feedStateChanged,
 	})
-	a.tasks = &scheduler.Tasks{Store: a.store, Poller: a.poller, Campaign: a.campaign, Alerts: a.alerts, Mailer: a.mailer, Clock: a.clock, Log: a.log}
+	a.tasks = &scheduler.Tasks{Store: a.store, Poller: a.poller, Campaign: a.campaign, Alerts: a.alerts, Mailer: a.mailer, Clock: a.clock, Log: a.log,
+		Retrain: func(ctx context.Context) error { _, _, err := a.retrain(ctx); return err }}
 	return a, nil
+}
+
+// retrain refits the model on the corpus and the reviewers' decisions so far, puts it in
+// use, records it, and re-applies kinds to the open week's posts without a manual
+// decision once per change of model (as for a change of rules).
+func (a *app) retrain(ctx context.Context) (classify.ModelInfo, classify.ReclassifyResult, error) {
+	m, info, err := classify.TrainModel(ctx, a.store, a.rules, a.clock.Now())
+	if err != nil {
+		return info, classify.ReclassifyResult{}, err
+	}
+	c, err := classify.New(a.rules, classify.WithModel(m, classify.DefaultReviewConfidence))
+	if err != nil {
+		return info, classify.ReclassifyResult{}, err
+	}
+	a.classifier.Swap(c)
+	a.model = info
+	if err := classify.SaveModelInfo(ctx, a.store, info); err != nil {
+		return info, classify.ReclassifyResult{}, err
+	}
+	res, _, err := classify.ReclassifyIfRulesChanged(ctx, a.store, c, a.openWeekStart())
+	return info, res, err
+}
+
+// openWeekStart is the local day key of the open week's Monday.
+func (a *app) openWeekStart() string {
+	week := models.ISOWeek(a.clock.Now(), a.cfg.Location)
+	start, err := models.WeekStart(week, a.cfg.Location)
+	if err != nil {
+		return models.LocalDay(a.clock.Now(), a.cfg.Location)
+	}
+	return models.LocalDay(start, a.cfg.Location)
 }
 
 // feedStateChanged turns a feed's health change into a feed broken/recovered alert.

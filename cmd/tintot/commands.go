@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -251,13 +252,42 @@ func cmdReclassify(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	return withApp(ctx, env, func(a *app) error {
-		res, err := classify.Reclassify(ctx, a.store, a.classifier, *unit, *since)
+		res, err := classify.Reclassify(ctx, a.store, a.classifier.Load(), *unit, *since)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(env.stdout, res.String())
 		return nil
 	})
+}
+
+func cmdClassify(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) != 1 || (args[0] != "retrain" && args[0] != "info") {
+		fmt.Fprintln(env.stderr, "Cách dùng: tintot classify retrain | tintot classify info")
+		return errUsage
+	}
+	return withApp(ctx, env, func(a *app) error {
+		info := a.model
+		if args[0] == "retrain" {
+			var res classify.ReclassifyResult
+			var err error
+			if info, res, err = a.retrain(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stdout, "Đã huấn luyện lại mô hình %s; bài của tuần đang mở: %s\n", info.Version, res.String())
+		}
+		writeModelInfo(env.stdout, info)
+		return nil
+	})
+}
+
+// writeModelInfo prints a model's description and held-out figures in Vietnamese.
+func writeModelInfo(w io.Writer, info classify.ModelInfo) {
+	h := info.HeldOut
+	fmt.Fprintf(w, "Mô hình %s: %d bài mẫu của bộ dữ liệu, %d quyết định của người duyệt\n", info.Version, info.Corpus, info.Reviewers)
+	pct := func(f float64) string { return fmt.Sprintf("%.0f %%", f*100) }
+	fmt.Fprintf(w, "Trên phần giữ lại (%d bài, không dùng để huấn luyện): đúng loại %s; câu chuyện đẹp: chính xác %s, độ phủ %s; tin tốt: độ phủ %s; đấu tranh phản bác: chính xác %s; bài được tính cho ngày đúng là tin tốt hoặc câu chuyện đẹp: %s\n",
+		h.N, pct(h.Accuracy), pct(h.Precision[models.KindStory]), pct(h.Recall[models.KindStory]), pct(h.Recall[models.KindGoodNews]), pct(h.Precision[models.KindIdeology]), pct(h.DailyPrecision))
 }
 
 func cmdUser(ctx context.Context, env *cliEnv, args []string) error {

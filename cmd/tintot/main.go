@@ -49,6 +49,7 @@ func commands() []command {
 		{"feeds", "feeds health                   list feeds that are not ok", cmdFeeds},
 		{"evaluate", "evaluate --week YYYY-Www [--parent CODE] [--format table|json|csv]  print the weekly review", cmdEvaluate},
 		{"reclassify", "reclassify [--unit CODE] [--since YYYY-MM-DD]  re-apply rules to posts without an override", cmdReclassify},
+		{"classify", "classify retrain|info           refit the classification model on the reviewers' decisions, or describe it", cmdClassify},
 		{"user", "user add|passwd|list            manage accounts", cmdUser},
 		{"backup", "backup FILE                    copy the SQLite database to FILE while tintot runs", cmdBackup},
 		{"version", "version                        print the version", cmdVersion},

@@ -93,7 +93,10 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			return
 		}
 		since := models.LocalDay(start, cfg.Location)
-		res, ran, err := classify.ReclassifyIfRulesChanged(ctx, a.store, a.classifier, since)
+		if err := classify.SaveModelInfo(ctx, a.store, a.model); err != nil {
+			log.Error("record the model", slog.Any("error", err))
+		}
+		res, ran, err := classify.ReclassifyIfRulesChanged(ctx, a.store, a.classifier.Load(), since)
 		switch {
 		case err != nil:
 			log.Error("reclassify on new rules", slog.String("since", since), slog.Any("error", err))
@@ -107,7 +110,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	sched := scheduler.New(scheduler.Options{Location: cfg.Location, Leases: a.store, Holder: cfg.InstanceID, Clock: a.clock, Log: log})
 	for _, j := range a.tasks.Jobs(scheduler.Specs{
 		Poll: cfg.CronPoll, Boost: cfg.CronBoost, AtRisk: cfg.CronAtRisk, DailyClose: cfg.CronDailyClose,
-		WeeklyClose: cfg.CronWeeklyClose, Health: cfg.CronHealth, Mail: "@every 1m",
+		WeeklyClose: cfg.CronWeeklyClose, Health: cfg.CronHealth, Mail: "@every 1m", Retrain: cfg.CronRetrain,
 	}) {
 		if err := sched.Add(j); err != nil {
 			return err
