@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tintot/classify"
 	"tintot/models"
 	"tintot/registry"
 	"tintot/store"
@@ -172,7 +173,14 @@ type adminData struct {
 	NewUser  string
 	Import   *registry.Report
 	DryRun   bool
+	Model    *classify.ModelInfo // the classification model in use, if recorded
 }
+
+// Pct formats a share as a percentage for the model figures.
+func (adminData) Pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+
+// Of reads a per-kind figure.
+func (adminData) Of(m map[models.Kind]float64, k string) float64 { return m[models.Kind(k)] }
 
 // adminPage is GET /admin (admins): units, feeds, users and the registry import.
 func (s *server) adminPage(c *fiber.Ctx) error {
@@ -185,6 +193,11 @@ func (s *server) renderAdmin(c *fiber.Ctx, status int, p page, d adminData) erro
 	units, err := s.Store.ListUnits(ctx, store.UnitFilter{})
 	if err != nil {
 		return errorf("unable to list units: %w", err)
+	}
+	if info, ok, err := classify.LoadModelInfo(ctx, s.Store); err != nil {
+		return err
+	} else if ok {
+		d.Model = &info
 	}
 	d.Units, d.Names = units, map[string]string{}
 	for _, u := range units {

@@ -115,10 +115,19 @@ func (s *server) checkPageView(c *fiber.Ctx) error {
 	if err != nil {
 		return errorf("unable to list posts of %s: %w", week, err)
 	}
+	// Posts the model decided without being sure, whatever kind it guessed.
+	uf := pf
+	uf.Kind, uf.Uncertain = "", s.reviewConfidence()
+	unsure, err := s.Store.ListPosts(ctx, uf)
+	if err != nil {
+		return errorf("unable to list uncertain posts of %s: %w", week, err)
+	}
+	posts = append(unsure, posts...)
 	byUnit := map[string]*checkGroup{}
 	for _, p := range posts {
-		if p.RuleReason != classify.ReasonNoMatch || p.Override != nil || p.Proposal != nil {
-			continue // recognised as other on purpose ("Hội nghị …"), already judged, or proposed (listed above)
+		unsureModel := p.RuleConfidence > 0 && p.RuleConfidence < s.reviewConfidence()
+		if (p.RuleReason != classify.ReasonNoMatch && !unsureModel) || p.Override != nil || p.Proposal != nil {
+			continue // recognised on purpose ("Hội nghị …"), already judged, or proposed (listed above)
 		}
 		u, ok := units[p.UnitCode]
 		if !ok {
@@ -157,4 +166,12 @@ func (s *server) checkPageView(c *fiber.Ctx) error {
 func principalIsAdmin(c *fiber.Ctx) bool {
 	p := principalOf(c)
 	return p != nil && p.User.Role == models.RoleAdmin
+}
+
+// reviewConfidence is the model confidence under which a post is listed for reviewers.
+func (s *server) reviewConfidence() float64 {
+	if rc, ok := s.Classifier.(interface{ ReviewConfidence() float64 }); ok && rc.ReviewConfidence() > 0 {
+		return rc.ReviewConfidence()
+	}
+	return classify.DefaultReviewConfidence
 }

@@ -85,3 +85,30 @@ func TestCheckPage(t *testing.T) {
 		t.Error("admin check page lacks the other province's post")
 	}
 }
+
+// TestCheckListsWhatTheModelIsUnsureOf: a post the model classified with low confidence
+// is listed for reviewers with its guess and the words that weighed; a sure one is not.
+func TestCheckListsWhatTheModelIsUnsureOf(t *testing.T) {
+	e := newEnv(t)
+	pub := testNow.Add(-3 * time.Hour).UTC()
+	var seed []models.Post
+	for _, p := range []struct {
+		key, title string
+		conf       float64
+	}{{"unsure", "Đêm hội trăng rằm cho thiếu nhi xã Đông Hòa", 0.45}, {"sure", "Chàng trai bám bản nuôi ong", 0.93}} {
+		seed = append(seed, models.Post{UnitCode: "C1", ItemKey: "https://c1.vn/" + p.key, Source: models.SourceFeed, URL: "https://c1.vn/" + p.key,
+			Title: p.title, PublishedAt: pub, LocalDay: models.LocalDay(pub, models.Vietnam), FirstSeenAt: pub, UpdatedAt: pub,
+			RuleKind: models.KindGoodNews, RuleReason: "mô hình: tin tốt (0,45); từ: «thiếu nhi», «đêm hội»", RuleConfidence: p.conf})
+	}
+	if _, err := e.st.UpsertPosts(t.Context(), seed); err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.as("reviewerP", request("GET", "/check?week=2026-W48&parent=P", nil))
+	html := string(body)
+	if !strings.Contains(html, "Đêm hội trăng rằm cho thiếu nhi") || !strings.Contains(html, "mô hình: tin tốt (0,45)") {
+		t.Errorf("the uncertain post is not listed with the model's guess")
+	}
+	if strings.Contains(html, "Chàng trai bám bản nuôi ong") {
+		t.Errorf("a post the model is sure of is listed")
+	}
+}
