@@ -33,6 +33,7 @@ type Config struct {
 	PollInterval      time.Duration
 	PollMaxInterval   time.Duration // cap for Retry-After / max-age / backoff
 	PollWorkers       int
+	PollBatch         int // feeds one instance claims per poll tick
 	PollPerHost       int
 	FetchTimeout      time.Duration
 	ConnectTimeout    time.Duration
@@ -49,6 +50,8 @@ type Config struct {
 	CronWeeklyClose string
 	CronHealth      string
 	CronRetrain     string
+	CronMail        string
+	LeaderLease     time.Duration // how long the leader holds the cluster jobs without renewing
 	InstanceID      string
 
 	// Mail.
@@ -141,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PollInterval:      duration("TINTOT_POLL_INTERVAL", 30*time.Minute),
 		PollMaxInterval:   duration("TINTOT_POLL_MAX_INTERVAL", 6*time.Hour),
 		PollWorkers:       integer("TINTOT_POLL_WORKERS", 16),
+		PollBatch:         integer("TINTOT_POLL_BATCH", 500),
 		PollPerHost:       integer("TINTOT_POLL_PER_HOST", 2),
 		FetchTimeout:      duration("TINTOT_FETCH_TIMEOUT", 30*time.Second),
 		ConnectTimeout:    duration("TINTOT_CONNECT_TIMEOUT", 10*time.Second),
@@ -155,6 +159,8 @@ func Load(getenv func(string) string) (Config, error) {
 		CronWeeklyClose:   str("TINTOT_CRON_WEEKLY_CLOSE", "0 7 * * 1"),
 		CronHealth:        str("TINTOT_CRON_HEALTH", "*/30 * * * *"),
 		CronRetrain:       str("TINTOT_CRON_RETRAIN", "30 2 * * *"),
+		CronMail:          str("TINTOT_CRON_MAIL", "@every 1m"),
+		LeaderLease:       duration("TINTOT_LEADER_LEASE", 2*time.Minute),
 		InstanceID:        str("TINTOT_INSTANCE_ID", hostname+"-"+strconv.Itoa(os.Getpid())),
 		SMTPURL:           str("TINTOT_SMTP_URL", ""),
 		MailFrom:          str("TINTOT_MAIL_FROM", "tintot <no-reply@tintot.local>"),
@@ -226,6 +232,9 @@ func (c *Config) Validate() error {
 	if c.PollMaxInterval < c.PollInterval {
 		bad("TINTOT_POLL_MAX_INTERVAL", "must be at least TINTOT_POLL_INTERVAL")
 	}
+	if c.PollBatch < 1 || c.PollBatch > 100000 {
+		bad("TINTOT_POLL_BATCH", "must be between 1 and 100000")
+	}
 	if c.PollWorkers < 1 || c.PollWorkers > 512 {
 		bad("TINTOT_POLL_WORKERS", "must be between 1 and 512")
 	}
@@ -240,6 +249,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxItemsPerFeed < 1 || c.MaxItemsPerFeed > 10000 {
 		bad("TINTOT_MAX_ITEMS_PER_FEED", "must be between 1 and 10000")
+	}
+	if c.LeaderLease < time.Second {
+		bad("TINTOT_LEADER_LEASE", "must be at least 1s")
 	}
 	if c.BrokenAfterFails < 1 {
 		bad("TINTOT_BROKEN_AFTER_FAILURES", "must be at least 1")

@@ -125,6 +125,7 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	}
 	a.poller = feeds.NewPoller(a.store, a.client, a.classifier, a.clock, feeds.PollerOptions{
 		Workers:          cfg.PollWorkers,
+		BatchSize:        cfg.PollBatch,
 		PerHost:          cfg.PollPerHost,
 		Interval:         cfg.PollInterval,
 		MaxInterval:      cfg.PollMaxInterval,

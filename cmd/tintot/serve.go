@@ -107,10 +107,10 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	}()
 	defer func() { <-reclassified }()
 
-	sched := scheduler.New(scheduler.Options{Location: cfg.Location, Leases: a.store, Holder: cfg.InstanceID, Clock: a.clock, Log: log})
+	sched := scheduler.New(scheduler.Options{Location: cfg.Location, Leases: a.store, Holder: cfg.InstanceID, Clock: a.clock, Log: log, LeaseTTL: cfg.LeaderLease})
 	for _, j := range a.tasks.Jobs(scheduler.Specs{
 		Poll: cfg.CronPoll, Boost: cfg.CronBoost, AtRisk: cfg.CronAtRisk, DailyClose: cfg.CronDailyClose,
-		WeeklyClose: cfg.CronWeeklyClose, Health: cfg.CronHealth, Mail: "@every 1m", Retrain: cfg.CronRetrain,
+		WeeklyClose: cfg.CronWeeklyClose, Health: cfg.CronHealth, Mail: cfg.CronMail, Retrain: cfg.CronRetrain,
 	}) {
 		if err := sched.Add(j); err != nil {
 			return err
