@@ -19,7 +19,7 @@ lint:
 # 3,300-unit database once and cache it in the temp directory (1-2 GB, a few minutes).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m ./feeds/ ./registry/ ./report/ ./alerts/
-	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./classify/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3s -cpu 1 ./classify/
 	$(GO) test -run '^$$' -bench . -benchtime 50x -timeout 60m ./store/sqlite/ ./campaign/
 
 run:

@@ -48,12 +48,15 @@ const nKinds = 4
 var smoothing = 0.5
 
 // titleWeight is how many times a title feature counts.
-var titleWeight = 2.0
+var titleWeight = 3.0
 
 // temperature scales the softmax of the log-likelihoods: divided by temperature ×
 // √(features), so confidence does not reach 1.0 merely because a post is long.
 // Calibrated by cross-validation on the training part (log loss), never on the held-out.
 var temperature = 2.0
+
+// minDocs is how many training posts a feature must appear in to be kept.
+var minDocs int32 = 1
 
 // foldedBigrams adds the diacritic-free form of each bigram.
 var foldedBigrams = true
@@ -66,6 +69,7 @@ var binary = true
 func Train(examples []Example) *Model {
 	m := &Model{surface: map[uint64]string{}}
 	var counts = map[uint64]*[nKinds]float64{}
+	df := map[uint64]int32{}
 	var totals [nKinds]float64
 	h := sha256.New()
 	var feats []feature
@@ -96,6 +100,7 @@ func Train(examples []Example) *Model {
 			}
 			c[k] += float64(f.weight)
 			totals[k] += float64(f.weight)
+			df[f.hash]++
 		}
 	}
 	vocab := float64(len(counts))
@@ -103,8 +108,18 @@ func Train(examples []Example) *Model {
 		// Priors are smoothed too, so a kind absent from the examples is unlikely, not impossible.
 		m.logPrior[k] = math.Log((float64(m.counts[k]) + 1) / (float64(m.n) + nKinds))
 	}
-	m.logLik = newFtable(len(counts))
+	kept := 0
+	for hsh := range counts {
+		if df[hsh] >= minDocs {
+			kept++
+		}
+	}
+	m.logLik = newFtable(kept)
 	for hsh, c := range counts {
+		if df[hsh] < minDocs {
+			delete(m.surface, hsh)
+			continue // seen in one post only: noise more than evidence, and a smaller table
+		}
 		var ll [nKinds]float32
 		for k := 0; k < nKinds; k++ {
 			ll[k] = float32(math.Log((c[k] + smoothing) / (totals[k] + smoothing*vocab)))
@@ -356,9 +371,14 @@ func appendFeatures(dst []feature, text string, weight float32, texts *[]string)
 		}
 		if havePrev {
 			dst = append(dst, feature{hash: mix2('b', prevKept, tok.kept), weight: weight, shown: true})
-			dst = append(dst, feature{hash: mix2('g', prevFold, tok.fold), weight: weight})
+			if foldedBigrams {
+				dst = append(dst, feature{hash: mix2('g', prevFold, tok.fold), weight: weight})
+			}
 			if keepText {
-				*texts = append(*texts, prevText+" "+kt, Normalize(prevText+" "+kt))
+				*texts = append(*texts, prevText+" "+kt)
+				if foldedBigrams {
+					*texts = append(*texts, Normalize(prevText+" "+kt))
+				}
 			}
 		}
 		prevKept, prevFold, prevText, havePrev = tok.kept, tok.fold, kt, true
@@ -462,11 +482,17 @@ func keep(yes bool, s string) string {
 }
 
 // ftable is an open-addressing hash table from feature hashes to log-likelihoods: a
-// lookup is a few array reads, several times cheaper than a Go map on this hot path.
+// lookup is a few array reads (key and values side by side, one cache line), several
+// times cheaper than a Go map on this hot path.
 type ftable struct {
-	keys []uint64 // 0 is empty; stored keys have bit 0 set
-	vals [][nKinds]float32
-	mask uint64
+	slots []fslot
+	mask  uint64
+}
+
+// fslot is one entry; key 0 is empty, stored keys have bit 0 set.
+type fslot struct {
+	key uint64
+	ll  [nKinds]float32
 }
 
 func newFtable(n int) *ftable {
@@ -474,14 +500,14 @@ func newFtable(n int) *ftable {
 	for size < 2*n {
 		size <<= 1
 	}
-	return &ftable{keys: make([]uint64, size), vals: make([][nKinds]float32, size), mask: uint64(size - 1)}
+	return &ftable{slots: make([]fslot, size), mask: uint64(size - 1)}
 }
 
 func (t *ftable) put(h uint64, v [nKinds]float32) {
 	k := h | 1
 	for i := (h >> 7) & t.mask; ; i = (i + 1) & t.mask {
-		if t.keys[i] == 0 || t.keys[i] == k {
-			t.keys[i], t.vals[i] = k, v
+		if t.slots[i].key == 0 || t.slots[i].key == k {
+			t.slots[i] = fslot{k, v}
 			return
 		}
 	}
@@ -490,9 +516,9 @@ func (t *ftable) put(h uint64, v [nKinds]float32) {
 func (t *ftable) get(h uint64) ([nKinds]float32, bool) {
 	k := h | 1
 	for i := (h >> 7) & t.mask; ; i = (i + 1) & t.mask {
-		switch t.keys[i] {
+		switch s := &t.slots[i]; s.key {
 		case k:
-			return t.vals[i], true
+			return s.ll, true
 		case 0:
 			return [nKinds]float32{}, false
 		}
