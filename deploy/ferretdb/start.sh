@@ -8,7 +8,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(bash "$here/build.sh")
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ferretdb.XXXXXX")
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+# A loopback port nothing listens on.
+port=
+for _ in $(seq 1 50); do
+  p=$((20000 + RANDOM % 20000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || { echo "no free loopback port" >&2; exit 1; }
 (cd "$dir" && exec "$bin" --handler=sqlite --sqlite-url="file:$dir/" --listen-addr="127.0.0.1:$port" \
   --telemetry=disable --debug-addr=- --state-dir="$dir" --log-level=error >"$dir/ferretdb.log" 2>&1) &
 pid=$!
