@@ -3,7 +3,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build test lint bench run demo ci
+.PHONY: build test lint bench bench-e2e run demo ci
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/tintot ./cmd/tintot
@@ -30,3 +30,8 @@ demo:
 
 ci:
 	CI=true bash .ci/run
+
+# End-to-end figures of the binary as users run it (see tools/benche2e): three poll
+# cycles of a 2,000-feed corpus served in-process, each timed as its own process.
+bench-e2e:
+	$(GO) run ./tools/benche2e -feeds 2000

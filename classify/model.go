@@ -68,12 +68,20 @@ var binary = true
 // the training set, so the same examples always give the same version.
 func Train(examples []Example) *Model {
 	m := &Model{surface: map[uint64]string{}}
-	var counts = map[uint64]*[nKinds]float64{}
-	df := map[uint64]int32{}
+	// Feature hash → index into acc: no per-feature allocation, so training a start-up's
+	// model leaves little garbage behind.
+	index := map[uint64]int32{}
+	type accum struct {
+		c  [nKinds]float32
+		df int32
+	}
+	var acc []accum
+	var hashes []uint64
 	var totals [nKinds]float64
 	h := sha256.New()
 	var feats []feature
 	var texts []string
+	seen := map[uint64]bool{}
 	for _, ex := range examples {
 		k := kindIndex(ex.Kind)
 		if k < 0 {
@@ -84,7 +92,7 @@ func Train(examples []Example) *Model {
 		m.n++
 		texts = texts[:0]
 		feats = features(feats[:0], ex.Title, ex.Summary, &texts)
-		seen := make(map[uint64]bool, len(feats))
+		clear(seen)
 		for i, f := range feats {
 			if binary {
 				if seen[f.hash] {
@@ -92,37 +100,42 @@ func Train(examples []Example) *Model {
 				}
 				seen[f.hash] = true
 			}
-			c := counts[f.hash]
-			if c == nil {
-				c = &[nKinds]float64{}
-				counts[f.hash] = c
-				m.surface[f.hash] = texts[i]
+			j, ok := index[f.hash]
+			if !ok {
+				j = int32(len(acc))
+				index[f.hash] = j
+				acc = append(acc, accum{})
+				hashes = append(hashes, f.hash)
+				if f.shown { // only the forms explanations use are kept readable
+					m.surface[f.hash] = texts[i]
+				}
 			}
-			c[k] += float64(f.weight)
+			acc[j].c[k] += f.weight
+			acc[j].df++
 			totals[k] += float64(f.weight)
-			df[f.hash]++
 		}
 	}
-	vocab := float64(len(counts))
+	vocab := float64(len(acc))
 	for k := 0; k < nKinds; k++ {
 		// Priors are smoothed too, so a kind absent from the examples is unlikely, not impossible.
 		m.logPrior[k] = math.Log((float64(m.counts[k]) + 1) / (float64(m.n) + nKinds))
 	}
 	kept := 0
-	for hsh := range counts {
-		if df[hsh] >= minDocs {
+	for _, a := range acc {
+		if a.df >= minDocs {
 			kept++
 		}
 	}
 	m.logLik = newFtable(kept)
-	for hsh, c := range counts {
-		if df[hsh] < minDocs {
+	for j, a := range acc {
+		hsh := hashes[j]
+		if a.df < minDocs {
 			delete(m.surface, hsh)
-			continue // seen in one post only: noise more than evidence, and a smaller table
+			continue // seen in too few posts: noise more than evidence
 		}
 		var ll [nKinds]float32
 		for k := 0; k < nKinds; k++ {
-			ll[k] = float32(math.Log((c[k] + smoothing) / (totals[k] + smoothing*vocab)))
+			ll[k] = float32(math.Log((float64(a.c[k]) + smoothing) / (totals[k] + smoothing*vocab)))
 		}
 		m.logLik.put(hsh, ll)
 	}

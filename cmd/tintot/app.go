@@ -87,18 +87,14 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	if a.store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
 	}
-	// The model learns from the embedded corpus and this installation's reviewers.
-	m, info, err := classify.TrainModel(ctx, a.store, rules, a.clock.Now())
-	if err != nil {
-		a.store.Close()
-		return nil, err
-	}
-	c, err := classify.New(rules, classify.WithModel(m, classify.DefaultReviewConfidence))
+	// Rules only until a command that classifies asks for the model (ensureModel): the
+	// commands that only read need neither its training time nor its memory.
+	c, err := classify.New(rules)
 	if err != nil {
 		a.store.Close()
 		return nil, fmt.Errorf("config: rules: %w", err)
 	}
-	a.classifier, a.model = classify.NewLive(c), info
+	a.classifier = classify.NewLive(c)
 	a.client = feeds.NewClient(feeds.ClientOptions{
 		ConnectTimeout: cfg.ConnectTimeout,
 		Timeout:        cfg.FetchTimeout,
@@ -139,6 +135,25 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	a.tasks = &scheduler.Tasks{Store: a.store, Poller: a.poller, Campaign: a.campaign, Alerts: a.alerts, Mailer: a.mailer, Clock: a.clock, Log: a.log,
 		Retrain: func(ctx context.Context) error { _, _, err := a.retrain(ctx); return err }}
 	return a, nil
+}
+
+// ensureModel trains the model (the embedded corpus and this installation's reviewers'
+// decisions) and puts it in use, once; commands that classify posts call it first.
+func (a *app) ensureModel(ctx context.Context) error {
+	if a.model.Version != "" {
+		return nil
+	}
+	m, info, err := classify.TrainModel(ctx, a.store, a.rules, a.clock.Now())
+	if err != nil {
+		return err
+	}
+	c, err := classify.New(a.rules, classify.WithModel(m, classify.DefaultReviewConfidence))
+	if err != nil {
+		return err
+	}
+	a.classifier.Swap(c)
+	a.model = info
+	return nil
 }
 
 // retrain refits the model on the corpus and the reviewers' decisions so far, puts it in

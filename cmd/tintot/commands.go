@@ -128,6 +128,9 @@ func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 		return errUsage
 	}
 	return withApp(ctx, env, func(a *app) error {
+		if err := a.ensureModel(ctx); err != nil {
+			return err
+		}
 		if *unit == "" && !*force {
 			s, err := a.poller.PollDue(ctx)
 			if err != nil {
@@ -252,6 +255,9 @@ func cmdReclassify(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	return withApp(ctx, env, func(a *app) error {
+		if err := a.ensureModel(ctx); err != nil {
+			return err
+		}
 		res, err := classify.Reclassify(ctx, a.store, a.classifier.Load(), *unit, *since)
 		if err != nil {
 			return err
@@ -267,6 +273,9 @@ func cmdClassify(ctx context.Context, env *cliEnv, args []string) error {
 		return errUsage
 	}
 	return withApp(ctx, env, func(a *app) error {
+		if err := a.ensureModel(ctx); err != nil {
+			return err
+		}
 		info := a.model
 		if args[0] == "retrain" {
 			var res classify.ReclassifyResult

@@ -42,6 +42,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := a.ensureModel(ctx); err != nil {
+		return err
+	}
 	log := a.log
 	log.Info("tintot starting", slog.String("version", version), slog.String("backend", cfg.Backend()), slog.String("addr", cfg.Addr))
 

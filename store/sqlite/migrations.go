@@ -334,6 +334,7 @@ ALTER TABLE evaluations ADD COLUMN retroactive INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE posts ADD COLUMN proposal TEXT;
 ALTER TABLE posts ADD COLUMN rule_confidence REAL NOT NULL DEFAULT 0;
 CREATE INDEX posts_proposed ON posts(unit_code) WHERE proposal IS NOT NULL;
+CREATE INDEX posts_overridden ON posts(unit_code) WHERE override IS NOT NULL;
 `,
 }
 

@@ -336,12 +336,20 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 		w.add("rule_confidence > 0 AND rule_confidence < ?", f.Uncertain)
 	}
 	if f.Decided {
-		w.add("NULLIF(json_extract(override, '$.kind'), '') IS NOT NULL")
+		// override IS NOT NULL lets SQLite use the small posts_overridden index.
+		w.add("override IS NOT NULL AND NULLIF(json_extract(override, '$.kind'), '') IS NOT NULL")
 	}
 	if f.SeenSince != nil {
 		w.add("first_seen_at >= ?", f.SeenSince.UnixMilli())
 	}
-	q := `SELECT ` + postCols + ` FROM posts` + w.String() + ` ORDER BY published_at DESC, id`
+	order := ` ORDER BY published_at DESC, id`
+	if f.Decided || f.Proposed {
+		// Few posts match: find them through their small partial index and sort them,
+		// rather than walk every post in date order (unary + keeps the planner off
+		// posts_published).
+		order = ` ORDER BY +published_at DESC, id`
+	}
+	q := `SELECT ` + postCols + ` FROM posts` + w.String() + order
 	args := w.args
 	if f.Limit > 0 || f.Offset > 0 {
 		limit := f.Limit

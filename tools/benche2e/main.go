@@ -1,0 +1,249 @@
+// Command benche2e measures tintot end to end, as users run it: it builds the binary,
+// serves a corpus of N feeds (20 Vietnamese items each, ETag and Last-Modified, like
+// shared/bench/corpus_server.py) from a server inside this process, imports N communes
+// into a fresh SQLite database, and times three `tintot poll --once --force` cycles as
+// separate processes under /usr/bin/time:
+//
+//  1. first cycle: every body is new;
+//  2. all-304: the server answers 304 to the stored validators;
+//  3. unchanged 200: the server sends the same bodies again without validators.
+//
+// It prints feeds/s, posts written and peak RSS for each cycle, then the in-process
+// BenchmarkPoll of the same machine for comparison.
+//
+//	go run ./tools/benche2e [-feeds 2000] [-skip-inprocess]
+package main
+
+import (
+	"bufio"
+	"crypto/sha1"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"math/rand"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+var (
+	units    = []string{"xã Tân Phú", "phường Bến Nghé", "xã Đông Hưng", "phường Hòa Khánh", "xã Quảng Điền", "phường Ngọc Hà", "xã Yên Thế", "thị trấn Phước Long", "xã Mường Khương", "phường Lê Lợi"}
+	subjects = []string{"Đoàn viên thanh niên", "Chi đoàn thôn Đồng Tâm", "Đội hình tình nguyện", "Câu lạc bộ Thanh niên", "Bí thư Chi đoàn", "Các bạn trẻ", "Tuổi trẻ", "Hội Liên hiệp Thanh niên"}
+	actions  = []string{"ra quân làm sạch đường làng", "trao tặng 50 suất quà cho học sinh nghèo", "hiến máu tình nguyện đợt hè", "sửa chữa nhà nhân ái cho cụ bà neo đơn",
+		"hướng dẫn bà con cài đặt ứng dụng VNeID", "trồng 500 cây xanh ven đê", "tổ chức lớp học tiếng Anh miễn phí", "giúp nông dân thu hoạch lúa chạy lũ",
+		"tuyên truyền phòng, chống ma túy", "thắp nến tri ân tại nghĩa trang liệt sĩ"}
+	categories = []string{"Tin tốt", "Câu chuyện đẹp", "Hoạt động Đoàn", "Tình nguyện", "Chuyển đổi số"}
+	sentences  = []string{"Hoạt động nhận được sự ủng hộ nhiệt tình của người dân địa phương.",
+		"Đây là một trong những phần việc thiết thực hưởng ứng phong trào “Mỗi ngày một tin tốt”.",
+		"Ban Chấp hành Đoàn đã biểu dương những tập thể, cá nhân tiêu biểu.",
+		"Nhiều bạn trẻ chia sẻ niềm vui khi được góp sức xây dựng quê hương.",
+		"Chương trình sẽ tiếp tục được nhân rộng trong những tháng tới."}
+)
+
+// corpus holds the feeds' bodies and validators; bare turns validators off.
+type corpus struct {
+	bodies  [][]byte
+	etags   []string
+	lastMod string
+	bare    atomic.Bool
+	stats   sync.Map // status → *atomic.Int64
+}
+
+func escape(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+	return r.Replace(s)
+}
+
+func newCorpus(n int, base string, anchor time.Time) *corpus {
+	c := &corpus{lastMod: anchor.UTC().Format(http.TimeFormat)}
+	for i := 0; i < n; i++ {
+		rng := rand.New(rand.NewSource(int64(i*7919 + 17)))
+		var b strings.Builder
+		title := fmt.Sprintf("Đoàn Thanh niên %s số %d", units[i%len(units)], i)
+		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<rss version="2.0"><channel><title>%s</title><link>%s/site/%d/</link><description>Tin tức của %s</description><language>vi</language>`,
+			escape(title), base, i, escape(title))
+		for k := 0; k < 20; k++ {
+			off := time.Duration(60+rng.Intn(20*86400)) * time.Second
+			it := fmt.Sprintf("%s %s %s", subjects[rng.Intn(len(subjects))], units[(i+k)%len(units)], actions[rng.Intn(len(actions))])
+			perm := rng.Perm(len(sentences))
+			desc := "<p>" + sentences[perm[0]] + " " + sentences[perm[1]] + " " + sentences[perm[2]] + "</p>"
+			fmt.Fprintf(&b, `<item><title>%s</title><link>%s/site/%d/bai-%d.html</link><guid isPermaLink="false">tintot-bench-%d-%d</guid><pubDate>%s</pubDate><category>%s</category><description>%s</description></item>`,
+				escape(it), base, i, k, i, k, anchor.Add(-off).Format("Mon, 02 Jan 2006 15:04:05 -0700"), escape(categories[(i+k)%len(categories)]), escape(desc))
+		}
+		b.WriteString("</channel></rss>\n")
+		body := []byte(b.String())
+		sum := sha1.Sum(body)
+		c.bodies = append(c.bodies, body)
+		c.etags = append(c.etags, `"`+hex.EncodeToString(sum[:])[:20]+`"`)
+	}
+	return c
+}
+
+var feedPath = regexp.MustCompile(`^/feed/(\d+)\.xml$`)
+
+func (c *corpus) count(status int) {
+	v, _ := c.stats.LoadOrStore(status, new(atomic.Int64))
+	v.(*atomic.Int64).Add(1)
+}
+
+func (c *corpus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m := feedPath.FindStringSubmatch(r.URL.Path)
+	i := -1
+	if m != nil {
+		i, _ = strconv.Atoi(m[1])
+	}
+	if i < 0 || i >= len(c.bodies) {
+		c.count(404)
+		http.NotFound(w, r)
+		return
+	}
+	if !c.bare.Load() {
+		w.Header().Set("ETag", c.etags[i])
+		w.Header().Set("Last-Modified", c.lastMod)
+		if r.Header.Get("If-None-Match") == c.etags[i] || (r.Header.Get("If-None-Match") == "" && r.Header.Get("If-Modified-Since") == c.lastMod) {
+			c.count(304)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	c.count(200)
+	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	w.Write(c.bodies[i])
+}
+
+func (c *corpus) reset() string {
+	var parts []string
+	c.stats.Range(func(k, v any) bool {
+		parts = append(parts, fmt.Sprintf("%d:%d", k, v.(*atomic.Int64).Swap(0)))
+		return true
+	})
+	return strings.Join(parts, " ")
+}
+
+// cycle is one timed poll.
+type cycle struct {
+	name            string
+	feeds           int
+	wall            time.Duration
+	rssKiB          int64
+	newPosts, upd   int
+	summary, served string
+}
+
+var (
+	summaryRe = regexp.MustCompile(`feeds=(\d+) .*new_posts=(\d+) updated_posts=(\d+) duration=(\S+)`)
+	rssRe     = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+)
+
+func run(bin string, env []string, args ...string) (string, string, error) {
+	cmd := exec.Command("/usr/bin/time", append([]string{"-v", bin}, args...)...)
+	cmd.Env = env
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String(), errb.String(), err
+}
+
+func main() {
+	n := flag.Int("feeds", 2000, "feeds in the corpus (one commune each)")
+	skipIn := flag.Bool("skip-inprocess", false, "skip the in-process BenchmarkPoll")
+	prebuilt := flag.String("bin", "", "measure this tintot binary instead of building ./cmd/tintot")
+	keep := flag.Bool("keep", false, "keep the work directory (database, CSV) and print its path")
+	flag.Parse()
+	work, err := os.MkdirTemp("", "tintot-bench-e2e")
+	check(err)
+	if *keep {
+		defer fmt.Println("kept", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	bin := *prebuilt
+	if bin == "" {
+		bin = filepath.Join(work, "tintot")
+		fmt.Printf("building %s …\n", bin)
+		build := exec.Command("go", "build", "-trimpath", "-o", bin, "./cmd/tintot")
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		check(build.Run())
+	}
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	base := "http://" + l.Addr().String()
+	anchor := time.Now().Truncate(24 * time.Hour)
+	c := newCorpus(*n, base, anchor)
+	go http.Serve(l, c)
+
+	var csv strings.Builder
+	csv.WriteString("code,name,kind,parent_code,emails,feeds\nTD,Thành đoàn Thử,Thành đoàn,,,\n")
+	for i := 0; i < *n; i++ {
+		fmt.Fprintf(&csv, "X%05d,Đoàn xã số %d,xã,TD,,%s/feed/%d.xml\n", i, i, base, i)
+	}
+	csvPath := filepath.Join(work, "units.csv")
+	check(os.WriteFile(csvPath, []byte(csv.String()), 0o644))
+	env := append(os.Environ(), "TINTOT_DATABASE_URL=sqlite://"+filepath.Join(work, "tintot.db"), "TINTOT_ALLOW_PRIVATE_FEEDS=true", "TINTOT_LOG_LEVEL=warn")
+	if out, errs, err := run(bin, env, "import", "units", csvPath); err != nil {
+		fmt.Fprintln(os.Stderr, out, errs)
+		check(err)
+	}
+
+	var cycles []cycle
+	for _, step := range []struct {
+		name string
+		bare bool
+	}{{"first cycle", false}, {"all 304", false}, {"unchanged 200 (no validators)", true}, {"unchanged 200 again", true}} {
+		c.bare.Store(step.bare)
+		c.reset()
+		start := time.Now()
+		out, errs, err := run(bin, env, "poll", "--once", "--force")
+		wall := time.Since(start)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, out, errs)
+			check(err)
+		}
+		cy := cycle{name: step.name, wall: wall, served: c.reset()}
+		if m := summaryRe.FindStringSubmatch(out + errs); m != nil {
+			cy.feeds, _ = strconv.Atoi(m[1])
+			cy.newPosts, _ = strconv.Atoi(m[2])
+			cy.upd, _ = strconv.Atoi(m[3])
+			cy.summary = m[0]
+		}
+		if m := rssRe.FindStringSubmatch(errs); m != nil {
+			cy.rssKiB, _ = strconv.ParseInt(m[1], 10, 64)
+		}
+		cycles = append(cycles, cy)
+	}
+	fmt.Printf("\nend to end, %d feeds × 20 items, %s/%s, %d CPUs (tintot poll --once --force, default settings)\n", *n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	fmt.Printf("%-32s %10s %12s %10s %10s %12s  %s\n", "cycle", "wall", "feeds/s", "new posts", "updated", "peak RSS", "responses")
+	for _, cy := range cycles {
+		fmt.Printf("%-32s %10s %12.0f %10d %10d %9.1f MiB  %s\n", cy.name, cy.wall.Round(time.Millisecond), float64(cy.feeds)/cy.wall.Seconds(), cy.newPosts, cy.upd, float64(cy.rssKiB)/1024, cy.served)
+	}
+	if *skipIn {
+		return
+	}
+	fmt.Println("\nin process (go test ./feeds -bench 'BenchmarkPoll$' -benchtime 1x):")
+	bench := exec.Command("go", "test", "./feeds", "-run", "XXX", "-bench", "BenchmarkPoll$", "-benchtime", "1x")
+	out, err := bench.CombinedOutput()
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "Benchmark") {
+			fmt.Println(sc.Text())
+		}
+	}
+	check(err)
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benche2e:", err)
+		os.Exit(1)
+	}
+}
