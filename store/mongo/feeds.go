@@ -28,6 +28,7 @@ type feedDoc struct {
 	LastCheckAt         *time.Time `bson:"last_check_at"`
 	LeaseHolder         string     `bson:"lease_holder"`
 	LeaseUntil          *time.Time `bson:"lease_until"`
+	LeaseGen            int64      `bson:"lease_gen"` // see tickets.go
 	State               string     `bson:"state"`
 	ConsecutiveFailures int        `bson:"consecutive_failures"`
 	LastSuccessAt       *time.Time `bson:"last_success_at"`
@@ -126,6 +127,17 @@ func (s *Store) CreateFeed(ctx context.Context, f models.Feed) (models.Feed, err
 	if _, err := s.col(colFeeds).InsertOne(ctx, d); err != nil {
 		return models.Feed{}, mapErr("insert feed "+f.URL+" of unit "+f.UnitCode, err)
 	}
+	// A DeleteUnit running meanwhile may have deleted the unit after the check and its
+	// feeds before this insert: take the feed back then (else the start-up repair does).
+	if ok, err = s.unitExists(ctx, f.UnitCode); err != nil || !ok {
+		if err == nil {
+			_, err = s.col(colFeeds).DeleteOne(ctx, bson.D{{Key: "_id", Value: d.ID}})
+		}
+		if err != nil {
+			return models.Feed{}, mapErr("look up unit "+f.UnitCode, err)
+		}
+		return models.Feed{}, fmt.Errorf("mongo: unit %q of feed does not exist: %w", f.UnitCode, store.ErrInvalid)
+	}
 	return d.model(), nil
 }
 
@@ -218,29 +230,71 @@ func (s *Store) DeleteFeed(ctx context.Context, id string) error {
 	return nil
 }
 
-// ClaimDueFeeds leases up to limit due feeds, one atomic FindOneAndUpdate each, so two
-// instances claiming at once never get the same feed.
+// ClaimDueFeeds leases up to limit due feeds, earliest due first, so that two instances
+// claiming at once never get the same feed. Each claim takes the feed's ticket for its
+// lease generation (see tickets.go) and then moves the feed to the next generation on
+// condition that it is still due, free and of that generation: atomic on MongoDB by the
+// update alone, and on FerretDB v1 (whose updates are not) by the ticket.
 func (s *Store) ClaimDueFeeds(ctx context.Context, holder string, now, leaseUntil time.Time, limit int) ([]models.Feed, error) {
 	now, leaseUntil = ms(now), ms(leaseUntil)
 	var out []models.Feed
-	opts := options.FindOneAndUpdate().
-		SetSort(bson.D{{Key: "next_check_at", Value: 1}, {Key: "_id", Value: 1}}).
-		SetReturnDocument(options.After)
-	update := bson.D{{Key: "$set", Value: bson.D{
-		{Key: "lease_holder", Value: holder}, {Key: "lease_until", Value: leaseUntil},
-	}}}
+	tried := bson.A{}
 	for len(out) < limit {
-		var d feedDoc
-		err := s.col(colFeeds).FindOneAndUpdate(ctx, dueFeedFilter(now), update, opts).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			break
-		}
+		filter := append(dueFeedFilter(now), bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: tried}}})
+		cur, err := s.col(colFeeds).Find(ctx, filter, options.Find().
+			SetSort(bson.D{{Key: "next_check_at", Value: 1}, {Key: "_id", Value: 1}}).
+			SetLimit(int64(limit-len(out))).
+			SetProjection(bson.D{{Key: "lease_gen", Value: 1}}))
 		if err != nil {
 			return out, mapErr("claim due feeds", err)
 		}
-		out = append(out, d.model())
+		var due []struct {
+			ID  string `bson:"_id"`
+			Gen int64  `bson:"lease_gen"`
+		}
+		if err := cur.All(ctx, &due); err != nil {
+			return out, mapErr("claim due feeds", err)
+		}
+		if len(due) == 0 {
+			break
+		}
+		for _, f := range due {
+			tried = append(tried, f.ID)
+			d, ok, err := s.claimFeed(ctx, f.ID, f.Gen, holder, now, leaseUntil)
+			if err != nil {
+				return out, err
+			}
+			if ok {
+				out = append(out, d.model())
+			}
+		}
 	}
 	return out, nil
+}
+
+// claimFeed leases one feed read at lease generation gen, if no one else does first.
+func (s *Store) claimFeed(ctx context.Context, id string, gen int64, holder string, now, leaseUntil time.Time) (feedDoc, bool, error) {
+	ticket, ok, err := s.takeTicket(ctx, "feed:"+id, gen, holder, now, leaseUntil)
+	if err != nil || !ok {
+		return feedDoc{}, false, err
+	}
+	filter := append(dueFeedFilter(now), bson.E{Key: "_id", Value: id}, genFilter("lease_gen", gen))
+	var d feedDoc
+	err = s.col(colFeeds).FindOneAndUpdate(ctx, filter,
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "lease_holder", Value: holder}, {Key: "lease_until", Value: leaseUntil}, {Key: "lease_gen", Value: gen + 1},
+		}}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	if derr := s.dropTicket(ctx, ticket); err == nil && derr != nil {
+		return feedDoc{}, false, derr
+	}
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return feedDoc{}, false, nil // claimed, polled or changed since it was read
+	}
+	if err != nil {
+		return feedDoc{}, false, mapErr("claim feed "+id, err)
+	}
+	return d, true, nil
 }
 
 // backfillFeedObservation gives feeds read before first_read_at existed their first read

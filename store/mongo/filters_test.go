@@ -167,24 +167,49 @@ func TestOutageFilter(t *testing.T) {
 	}
 }
 
-func TestLeaseFilter(t *testing.T) {
-	lease := func(holder string, until time.Time) bson.D {
-		return bson.D{{Key: "_id", Value: "scheduler"}, {Key: "holder", Value: holder}, {Key: "expires_at", Value: until}}
+func TestLeaseTakable(t *testing.T) {
+	lease := func(holder string, until time.Time) leaseDoc {
+		return leaseDoc{Name: "scheduler", Holder: holder, ExpiresAt: until}
 	}
 	cases := []struct {
 		name string
-		doc  bson.D
+		doc  leaseDoc
 		want bool
 	}{
 		{"held by me, live: renew", lease("me", stored.Add(time.Minute)), true},
 		{"held by other, live: refuse", lease("other", stored.Add(time.Minute)), false},
 		{"held by other, expired: take", lease("other", stored.Add(-time.Second)), true},
-		{"other lease name", bson.D{{Key: "_id", Value: "digest"}, {Key: "holder", Value: "me"}}, false},
+		{"held by other, expiring now: take", lease("other", stored), true},
+		{"released", lease("", time.Unix(0, 0)), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := matches(t, leaseFilter("scheduler", "me", stored), c.doc); got != c.want {
-				t.Errorf("lease acquirable = %v, want %v", got, c.want)
+			if got := leaseTakable(c.doc, "me", stored); got != c.want {
+				t.Errorf("lease takable = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestGenFilter checks that generation 0 also matches documents stored before
+// generations existed, and that other generations match only themselves.
+func TestGenFilter(t *testing.T) {
+	cases := []struct {
+		name string
+		gen  int64
+		doc  bson.D
+		want bool
+	}{
+		{"0 matches 0", 0, bson.D{{Key: "_id", Value: "f"}, {Key: "lease_gen", Value: int64(0)}}, true},
+		{"0 matches missing", 0, bson.D{{Key: "_id", Value: "f"}}, true},
+		{"0 refuses 1", 0, bson.D{{Key: "_id", Value: "f"}, {Key: "lease_gen", Value: int64(1)}}, false},
+		{"3 matches 3", 3, bson.D{{Key: "_id", Value: "f"}, {Key: "lease_gen", Value: int64(3)}}, true},
+		{"3 refuses missing", 3, bson.D{{Key: "_id", Value: "f"}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := matches(t, bson.D{genFilter("lease_gen", c.gen)}, c.doc); got != c.want {
+				t.Errorf("genFilter(%d) matches %v = %v, want %v", c.gen, c.doc, got, c.want)
 			}
 		})
 	}

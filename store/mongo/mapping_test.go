@@ -144,13 +144,14 @@ func TestIndexedFieldsExist(t *testing.T) {
 		colFeeds:       toFeedDoc(models.Feed{ID: "f"}),
 		colOutages:     toOutageDoc(models.FeedOutage{FeedID: "f"}),
 		colPosts:       toPostDoc(models.Post{ID: "p"}),
-		colEvaluations: toEvaluationDoc(models.Evaluation{}),
+		colEvaluations: evaluationWithPending(t),
 		colCorrections: toCorrectionDoc(models.Correction{}),
 		colAlerts:      toAlertDoc(models.Alert{ID: "a"}),
 		colUsers:       toUserDoc(models.User{ID: "u"}),
 		colSessions:    toSessionDoc(models.Session{ID: "s"}),
 		colTokens:      toTokenDoc(models.APIToken{ID: "t"}),
 		colAudit:       toAuditDoc(models.AuditEntry{ID: "e"}),
+		colTickets:     ticketDoc{ID: "feed:f:0:0"},
 	}
 	for _, spec := range indexSpecs() {
 		sample, ok := samples[spec.collection]
@@ -164,12 +165,52 @@ func TestIndexedFieldsExist(t *testing.T) {
 		}
 		for _, m := range spec.models {
 			for _, k := range m.Keys.(bson.D) {
-				if _, err := raw.LookupErr(strings.Split(k.Key, ".")...); err != nil {
+				if !hasPath(raw, strings.Split(k.Key, ".")) {
 					t.Errorf("%s: index key %q is not a field of the stored document", spec.collection, k.Key)
 				}
 			}
 		}
 	}
+}
+
+// hasPath reports whether a document has the dotted path, looking into the documents of
+// an array as MongoDB's index keys do.
+func hasPath(doc bson.Raw, path []string) bool {
+	v, err := doc.LookupErr(path[0])
+	if err != nil {
+		return false
+	}
+	if len(path) == 1 {
+		return true
+	}
+	if sub, ok := v.DocumentOK(); ok {
+		return hasPath(sub, path[1:])
+	}
+	if arr, ok := v.ArrayOK(); ok {
+		vals, err := arr.Values()
+		if err != nil {
+			return false
+		}
+		for _, e := range vals {
+			if sub, ok := e.DocumentOK(); ok && hasPath(sub, path[1:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// evaluationWithPending is a stored evaluation with a correction not yet copied out.
+func evaluationWithPending(t *testing.T) evaluationDoc {
+	d := toEvaluationDoc(models.Evaluation{})
+	c := toCorrectionDoc(models.Correction{})
+	c.ID = bson.NewObjectID()
+	raw, err := marshalRaw(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Pending = []bson.Raw{raw}
+	return d
 }
 
 func TestDatabaseName(t *testing.T) {

@@ -1,6 +1,12 @@
 // Package mongo is tintot's MongoDB backend of store.Store, for production and for several
-// instances sharing one database. It needs a replica set (transactions): ApplyRegistry,
-// UpsertPosts and SaveEvaluations are all-or-nothing.
+// instances sharing one database.
+//
+// It relies on single-document atomicity only: no multi-document transactions and no
+// partial indexes, so it runs on a standalone mongod, a replica set and FerretDB alike.
+// Every write that touches more than one document (ApplyRegistry, UpsertPosts,
+// SaveEvaluations, CloseOutage, DeleteUnit) is a sequence of idempotent single-document
+// steps, ordered so that a stop between any two of them leaves a state that the next run
+// of the same operation, or the repair that Open runs, completes (see repair.go).
 package mongo
 
 import (
@@ -8,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,12 +44,30 @@ const (
 	colAudit       = "audit"
 	colLeases      = "leases"
 	colSettings    = "settings"
+	colTickets     = "tickets"
 )
 
 // Store is a store.Store on one MongoDB database.
 type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
+
+	// stop is set only by tests. When set, it is called before each write of a
+	// multi-step operation (op names the operation) and bulk writes are sent one
+	// document at a time; a non-nil error stops the operation there, as a crash or a
+	// lost connection would.
+	stop func(op string) error
+
+	// purgeSessions is set when the server keeps no TTL index (FerretDB v1):
+	// CreateSession then deletes expired sessions itself.
+	purgeSessions bool
+
+	// ferret is set when the server is FerretDB, whose updates check their filter when
+	// they read a document, not atomically with their write, and which answers from an
+	// index only a filter on _id alone (any other filter reads the whole collection).
+	// A condition beyond the _id is then not worth its cost where it only guards against
+	// a concurrent writer (SaveEvaluations).
+	ferret bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -68,11 +93,19 @@ func openDatabase(ctx context.Context, uri, name string) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
+	if s.ferret, err = isFerretDB(ctx, s.db); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
 	if err := s.backfillFeedObservation(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if err := s.repair(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
@@ -107,6 +140,16 @@ func databaseName(uri string) (string, error) {
 		return "", fmt.Errorf("mongo: invalid database name %q in URI", name)
 	}
 	return name, nil
+}
+
+// isFerretDB reports whether the server is FerretDB (its buildInfo names its version).
+func isFerretDB(ctx context.Context, db *mongo.Database) (bool, error) {
+	var info bson.Raw
+	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, fmt.Errorf("mongo: unable to read the server's build info: %w", err)
+	}
+	_, err := info.LookupErr("ferretdbVersion")
+	return err == nil, nil
 }
 
 // Ping checks that the primary answers.
@@ -145,7 +188,8 @@ func plain(name string, keys bson.D) mongo.IndexModel {
 
 // indexSpecs lists every index. Documents whose identity is a single key (unit code,
 // feed/post/alert/user/session/token ID, evaluation key, lease name, setting key) use it
-// as _id, which MongoDB keeps unique by itself.
+// as _id, which MongoDB keeps unique by itself; so does the open outage of a feed (see
+// outages.go), which is why no index here needs a partial filter.
 func indexSpecs() []indexSpec {
 	return []indexSpec{
 		{colUnits, []mongo.IndexModel{
@@ -157,9 +201,6 @@ func indexSpecs() []indexSpec {
 			plain("next_check_at", bson.D{{Key: "next_check_at", Value: 1}}),
 		}},
 		{colOutages, []mongo.IndexModel{
-			// At most one open outage per feed, even with two instances racing.
-			{Keys: bson.D{{Key: "feed_id", Value: 1}}, Options: options.Index().SetName("feed_id_open").
-				SetUnique(true).SetPartialFilterExpression(bson.D{{Key: "open", Value: true}})},
 			plain("unit_code_from", bson.D{{Key: "unit_code", Value: 1}, {Key: "from", Value: 1}}),
 		}},
 		{colPosts, []mongo.IndexModel{
@@ -170,6 +211,9 @@ func indexSpecs() []indexSpec {
 		}},
 		{colEvaluations, []mongo.IndexModel{
 			plain("unit_code_period", bson.D{{Key: "unit_code", Value: 1}, {Key: "period", Value: 1}}),
+			// Evaluations whose corrections are not yet copied out (see evaluations.go);
+			// sparse, so it holds only those few.
+			{Keys: bson.D{{Key: "pending._id", Value: 1}}, Options: options.Index().SetName("pending_id").SetSparse(true)},
 		}},
 		{colCorrections, []mongo.IndexModel{
 			plain("at", bson.D{{Key: "at", Value: 1}}),
@@ -185,11 +229,14 @@ func indexSpecs() []indexSpec {
 		}},
 		{colSessions, []mongo.IndexModel{
 			plain("user_id", bson.D{{Key: "user_id", Value: 1}}),
-			{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName("expires_at_ttl").SetExpireAfterSeconds(0)},
+			{Keys: bson.D{{Key: "expires_at", Value: 1}}, Options: options.Index().SetName(sessionsTTLIndex).SetExpireAfterSeconds(0)},
 		}},
 		{colTokens, []mongo.IndexModel{
 			unique("hash", bson.D{{Key: "hash", Value: 1}}),
 			plain("user_id", bson.D{{Key: "user_id", Value: 1}}),
+		}},
+		{colTickets, []mongo.IndexModel{
+			plain("until", bson.D{{Key: "until", Value: 1}}),
 		}},
 		{colAudit, []mongo.IndexModel{
 			plain("target_at", bson.D{{Key: "target", Value: 1}, {Key: "at", Value: -1}}),
@@ -198,28 +245,197 @@ func indexSpecs() []indexSpec {
 	}
 }
 
-// ensureIndexes creates missing indexes; existing identical ones are left alone.
+// obsoleteIndexes are indexes earlier versions created that are dropped at start-up.
+// feed_id_open was the partial unique index "one open outage per feed"; the open
+// outage's deterministic _id does its work now, and while an old open outage is moved to
+// that _id both documents are open, which the index would refuse.
+var obsoleteIndexes = map[string][]string{
+	colOutages: {"feed_id_open"},
+}
+
+// ensureIndexes drops obsolete indexes and creates missing ones. It lists each
+// collection's indexes and creates, one at a time, only those not already there (same
+// name, or same keys under another name): FerretDB v1 breaks the connection when asked to
+// create indexes that all exist already, and a database is opened many times. An index
+// whose name is taken by different keys is an error to resolve by hand rather than an
+// index to drop behind an operator's back.
 func (s *Store) ensureIndexes(ctx context.Context) error {
 	for _, spec := range indexSpecs() {
-		if _, err := s.col(spec.collection).Indexes().CreateMany(ctx, spec.models); err != nil {
-			return fmt.Errorf("mongo: unable to create indexes on %s: %w", spec.collection, err)
+		c := s.col(spec.collection)
+		existing, err := c.Indexes().ListSpecifications(ctx)
+		if err != nil {
+			return fmt.Errorf("mongo: unable to list indexes of %s: %w", spec.collection, err)
+		}
+		byName := make(map[string]string, len(existing))
+		byKeys := make(map[string]bool, len(existing))
+		for _, ix := range existing {
+			k := keysString(ix.KeysDocument)
+			byName[ix.Name] = k
+			byKeys[k] = true
+		}
+		for _, name := range obsoleteIndexes[spec.collection] {
+			if _, ok := byName[name]; !ok {
+				continue
+			}
+			if err := c.Indexes().DropOne(ctx, name); err != nil {
+				return fmt.Errorf("mongo: unable to drop obsolete index %s on %s: %w", name, spec.collection, err)
+			}
+		}
+		for _, m := range spec.models {
+			name := indexName(m)
+			raw, err := bson.Marshal(m.Keys)
+			if err != nil {
+				return fmt.Errorf("mongo: index %s on %s: %w", name, spec.collection, err)
+			}
+			want := keysString(raw)
+			if got, ok := byName[name]; ok {
+				if got != want {
+					return fmt.Errorf("mongo: index %s on %s has keys %s, want %s: drop it and start again", name, spec.collection, got, want)
+				}
+				continue
+			}
+			if byKeys[want] {
+				continue // the same keys indexed under another name
+			}
+			_, err = c.Indexes().CreateOne(ctx, m)
+			if notImplemented(err) && name == sessionsTTLIndex {
+				// FerretDB v1: Index option "expireAfterSeconds" is not implemented yet.
+				// The same index without TTL; CreateSession deletes expired sessions.
+				_, err = c.Indexes().CreateOne(ctx, plain(name, m.Keys.(bson.D)))
+			}
+			if err != nil {
+				return fmt.Errorf("mongo: unable to create index %s on %s: %w", name, spec.collection, err)
+			}
+		}
+	}
+	sessions, err := s.col(colSessions).Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return fmt.Errorf("mongo: unable to list indexes of %s: %w", colSessions, err)
+	}
+	s.purgeSessions = true
+	for _, ix := range sessions {
+		if ix.Name == sessionsTTLIndex && ix.ExpireAfterSeconds != nil {
+			s.purgeSessions = false
 		}
 	}
 	return nil
 }
 
-// inTx runs fn in a transaction. fn may run more than once (transient errors are
-// retried), so it must reset anything it accumulates.
-func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	sess, err := s.client.StartSession()
-	if err != nil {
-		return fmt.Errorf("mongo: unable to start session: %w", err)
+// sessionsTTLIndex is the TTL index that lets the server delete expired sessions.
+const sessionsTTLIndex = "expires_at_ttl"
+
+// notImplemented reports whether the server refused a command or option it does not
+// implement (code 238, as FerretDB answers).
+func notImplemented(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(238)
+}
+
+// indexName is the name an index model sets.
+func indexName(m mongo.IndexModel) string {
+	var o options.IndexOptions
+	if m.Options != nil {
+		for _, set := range m.Options.List() {
+			_ = set(&o)
+		}
 	}
-	defer sess.EndSession(context.Background())
-	_, err = sess.WithTransaction(ctx, func(ctx context.Context) (any, error) {
-		return nil, fn(ctx)
-	})
-	return err
+	if o.Name == nil {
+		return ""
+	}
+	return *o.Name
+}
+
+// keysString renders an index key document as "field:1,field:-1", whatever numeric type
+// the server returned the directions in.
+func keysString(keys bson.Raw) string {
+	elems, err := keys.Elements()
+	if err != nil {
+		return keys.String()
+	}
+	parts := make([]string, len(elems))
+	for i, e := range elems {
+		v := e.Value()
+		var dir string
+		if f, ok := v.AsFloat64OK(); ok {
+			dir = strconv.FormatFloat(f, 'g', -1, 64)
+		} else {
+			dir = v.String()
+		}
+		parts[i] = e.Key() + ":" + dir
+	}
+	return strings.Join(parts, ",")
+}
+
+// step is called before each write of a multi-step operation; only tests make it fail.
+func (s *Store) step(op string) error {
+	if s.stop == nil {
+		return nil
+	}
+	return s.stop(op)
+}
+
+// bulkWrite sends writes as one bulk write. With the test hook set it sends them one at
+// a time and consults the hook before each, so that a test can stop a bulk write between
+// any two documents, as a lost connection may; the result and errors are merged as the
+// server would report them (write error indexes are positions in writes).
+func (s *Store) bulkWrite(ctx context.Context, c *mongo.Collection, op string, writes []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
+	if s.stop == nil {
+		return c.BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(ordered))
+	}
+	sum := &mongo.BulkWriteResult{UpsertedIDs: map[int64]any{}, Acknowledged: true}
+	var bwe mongo.BulkWriteException
+	for i, w := range writes {
+		if err := s.step(op); err != nil {
+			return sum, err
+		}
+		r, err := c.BulkWrite(ctx, []mongo.WriteModel{w})
+		if r != nil {
+			sum.InsertedCount += r.InsertedCount
+			sum.MatchedCount += r.MatchedCount
+			sum.ModifiedCount += r.ModifiedCount
+			sum.DeletedCount += r.DeletedCount
+			sum.UpsertedCount += r.UpsertedCount
+			if id, ok := r.UpsertedIDs[0]; ok {
+				sum.UpsertedIDs[int64(i)] = id
+			}
+		}
+		var one mongo.BulkWriteException
+		switch {
+		case err == nil:
+			continue
+		case errors.As(err, &one) && one.WriteConcernError == nil && len(one.WriteErrors) == 1:
+			we := one.WriteErrors[0]
+			we.Index = i
+			bwe.WriteErrors = append(bwe.WriteErrors, we)
+			if !ordered {
+				continue
+			}
+			return sum, bwe
+		default:
+			return sum, err
+		}
+	}
+	if len(bwe.WriteErrors) > 0 {
+		return sum, bwe
+	}
+	return sum, nil
+}
+
+// dupKeyOnly returns the positions of the writes a bulk write error rejected for a
+// duplicate key, and false if the error is anything else.
+func dupKeyOnly(err error) ([]int, bool) {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return nil, false
+	}
+	out := make([]int, 0, len(bwe.WriteErrors))
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we.WriteError) {
+			return nil, false
+		}
+		out = append(out, we.Index)
+	}
+	return out, true
 }
 
 // mapErr turns driver errors into the store's sentinel errors, prefixed with what failed.

@@ -115,8 +115,9 @@ func preparePost(p models.Post, source models.PostSource, t time.Time) (models.P
 	return p, nil
 }
 
-// upsertPostModel is the write of one polled post: identity and first-seen facts only on
-// insert, the feed's current text and the rule's verdict always.
+// upsertPostModel is the write of one polled post, keyed by the unique (unit_code,
+// item_key): identity and first-seen facts only on insert, the feed's current text and
+// the rule's verdict always.
 func upsertPostModel(d postDoc) *mongo.UpdateOneModel {
 	return mongo.NewUpdateOneModel().
 		SetFilter(bson.D{{Key: "unit_code", Value: d.UnitCode}, {Key: "item_key", Value: d.ItemKey}}).
@@ -138,40 +139,62 @@ func upsertPostModel(d postDoc) *mongo.UpdateOneModel {
 		SetUpsert(true)
 }
 
-// UpsertPosts writes a poll's posts in one transaction and returns the inserted ones.
+// UpsertPosts writes a poll's posts and returns the inserted ones. It is one unordered
+// bulk of single-document upserts keyed by the unique (unit_code, item_key), with no
+// transaction: each post is written whole or not at all, and a stop part-way leaves some
+// posts written, which a retry updates in place (the counts are computed from the posts,
+// so nothing else needs repair). A retry reports those as updated, not inserted.
+// An upsert that lost a race with another instance inserting the same post (a duplicate
+// key) is sent again, and then updates that post.
 func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
 	if len(posts) == 0 {
 		return store.UpsertResult{}, nil
 	}
 	t := now()
 	docs := make([]postDoc, len(posts))
-	writes := make([]mongo.WriteModel, len(posts))
 	for i, p := range posts {
 		p, err := preparePost(p, models.SourceFeed, t)
 		if err != nil {
 			return store.UpsertResult{}, err
 		}
 		docs[i] = toPostDoc(p)
-		writes[i] = upsertPostModel(docs[i])
 	}
-	var res store.UpsertResult
-	err := s.inTx(ctx, func(ctx context.Context) error {
-		res = store.UpsertResult{}
-		bw, err := s.col(colPosts).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(true))
-		if err != nil {
-			return mapErr("upsert posts", err)
+	inserted := make([]bool, len(docs))
+	todo := make([]int, len(docs)) // positions in docs of the writes to send
+	for i := range todo {
+		todo[i] = i
+	}
+	for attempt := 0; ; attempt++ {
+		batch := make([]mongo.WriteModel, len(todo))
+		for j, i := range todo {
+			batch[j] = upsertPostModel(docs[i])
 		}
-		for i := range docs {
-			if _, ok := bw.UpsertedIDs[int64(i)]; ok {
-				res.Inserted = append(res.Inserted, docs[i].model())
+		bw, err := s.bulkWrite(ctx, s.col(colPosts), "UpsertPosts", batch, false)
+		if bw != nil {
+			for j := range bw.UpsertedIDs {
+				inserted[todo[j]] = true
 			}
 		}
-		res.Updated = len(docs) - len(res.Inserted)
-		return nil
-	})
-	if err != nil {
-		return store.UpsertResult{}, err
+		if err == nil {
+			break
+		}
+		dups, ok := dupKeyOnly(err)
+		if !ok || attempt == 1 {
+			return store.UpsertResult{}, mapErr("upsert posts", err)
+		}
+		again := make([]int, len(dups))
+		for j, d := range dups {
+			again[j] = todo[d]
+		}
+		todo = again
 	}
+	var res store.UpsertResult
+	for i, d := range docs {
+		if inserted[i] {
+			res.Inserted = append(res.Inserted, d.model())
+		}
+	}
+	res.Updated = len(docs) - len(res.Inserted)
 	return res, nil
 }
 

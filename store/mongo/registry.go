@@ -47,77 +47,115 @@ func checkRegistry(entries []store.RegistryEntry, stored map[string]unitDoc) err
 	return nil
 }
 
-// ApplyRegistry upserts units and their feed URLs in one transaction: all or nothing.
+// ApplyRegistry upserts units and their feed URLs. The batch is validated whole, in
+// memory, against the stored units before anything is written, so an invalid batch
+// writes nothing. Without a transaction, the writes are then two bulks of idempotent
+// single-document writes: units, parents before children (an ordered bulk stops at its
+// first failure, so no unit is written without its parent), then feeds, each an upsert
+// keyed by the unique (unit, URL) that sets fields only on insert. A stop part-way leaves
+// a prefix written; the same batch applied again validates the same way and writes the
+// rest, ending in the state one uninterrupted run gives (it reports what was already
+// written as unchanged).
+//
+// Remaining race: a unit of the stored tree that the batch hangs units under may be
+// deleted, or re-parented into a cycle, by another writer between the validation and the
+// writes. DeleteUnit and UpdateUnit narrow this for their own side (see units.go).
 func (s *Store) ApplyRegistry(ctx context.Context, entries []store.RegistryEntry) (store.RegistryChanges, error) {
-	var ch store.RegistryChanges
-	err := s.inTx(ctx, func(ctx context.Context) error {
-		ch = store.RegistryChanges{}
-		stored := map[string]unitDoc{}
-		cur, err := s.col(colUnits).Find(ctx, bson.D{})
-		if err != nil {
-			return mapErr("read units", err)
-		}
-		var docs []unitDoc
-		if err := cur.All(ctx, &docs); err != nil {
-			return mapErr("read units", err)
-		}
-		for _, d := range docs {
-			stored[d.Code] = d
-		}
-		if err := checkRegistry(entries, stored); err != nil {
-			return err
-		}
-		t := now()
-		var unitWrites, feedWrites []mongo.WriteModel
-		for _, e := range entries {
-			u := e.Unit
-			old, exists := stored[u.Code]
-			switch {
-			case !exists:
-				if u.CreatedAt.IsZero() {
-					u.CreatedAt = t
-				}
-				if u.UpdatedAt.IsZero() {
-					u.UpdatedAt = t
-				}
-				unitWrites = append(unitWrites, mongo.NewInsertOneModel().SetDocument(toUnitDoc(u)))
-				ch.UnitsCreated++
-			case sameUnit(old, toUnitDoc(u)):
-				ch.UnitsSame++
-			default:
-				if u.UpdatedAt.IsZero() {
-					u.UpdatedAt = t
-				}
-				unitWrites = append(unitWrites, mongo.NewUpdateOneModel().
-					SetFilter(bson.D{{Key: "_id", Value: u.Code}}).
-					SetUpdate(bson.D{{Key: "$set", Value: unitFields(toUnitDoc(u))}}))
-				ch.UnitsUpdated++
-			}
-			for _, url := range e.FeedURLs {
-				f := toFeedDoc(models.Feed{ID: store.NewID(), UnitCode: u.Code, URL: url, NextCheckAt: t, CreatedAt: t, UpdatedAt: t})
-				feedWrites = append(feedWrites, mongo.NewUpdateOneModel().
-					SetFilter(bson.D{{Key: "unit_code", Value: u.Code}, {Key: "url", Value: url}}).
-					SetUpdate(bson.D{{Key: "$setOnInsert", Value: f}}).
-					SetUpsert(true))
-			}
-		}
-		// Two bulk writes keep the transaction short even for a whole province's registry.
-		if len(unitWrites) > 0 {
-			if _, err := s.col(colUnits).BulkWrite(ctx, unitWrites); err != nil {
-				return mapErr("write units", err)
-			}
-		}
-		if len(feedWrites) > 0 {
-			res, err := s.col(colFeeds).BulkWrite(ctx, feedWrites)
-			if err != nil {
-				return mapErr("write feeds", err)
-			}
-			ch.FeedsCreated = int(res.UpsertedCount)
-		}
-		return nil
-	})
+	stored := map[string]unitDoc{}
+	cur, err := s.col(colUnits).Find(ctx, bson.D{})
 	if err != nil {
+		return store.RegistryChanges{}, mapErr("read units", err)
+	}
+	var docs []unitDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return store.RegistryChanges{}, mapErr("read units", err)
+	}
+	for _, d := range docs {
+		stored[d.Code] = d
+	}
+	if err := checkRegistry(entries, stored); err != nil {
 		return store.RegistryChanges{}, err
 	}
+	var ch store.RegistryChanges
+	t := now()
+	var unitWrites, feedWrites []mongo.WriteModel
+	for _, e := range parentsFirst(entries) {
+		u := e.Unit
+		old, exists := stored[u.Code]
+		switch {
+		case !exists:
+			if u.CreatedAt.IsZero() {
+				u.CreatedAt = t
+			}
+			if u.UpdatedAt.IsZero() {
+				u.UpdatedAt = t
+			}
+			// An upsert that sets only on insert: a retry, or a unit created meanwhile
+			// by another writer, is left as it is.
+			unitWrites = append(unitWrites, mongo.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: u.Code}}).
+				SetUpdate(bson.D{{Key: "$setOnInsert", Value: toUnitDoc(u)}}).
+				SetUpsert(true))
+			ch.UnitsCreated++
+		case sameUnit(old, toUnitDoc(u)):
+			ch.UnitsSame++
+		default:
+			if u.UpdatedAt.IsZero() {
+				u.UpdatedAt = t
+			}
+			unitWrites = append(unitWrites, mongo.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: u.Code}}).
+				SetUpdate(bson.D{{Key: "$set", Value: unitFields(toUnitDoc(u))}}))
+			ch.UnitsUpdated++
+		}
+	}
+	for _, e := range entries {
+		for _, url := range e.FeedURLs {
+			f := toFeedDoc(models.Feed{ID: store.NewID(), UnitCode: e.Unit.Code, URL: url, NextCheckAt: t, CreatedAt: t, UpdatedAt: t})
+			feedWrites = append(feedWrites, mongo.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "unit_code", Value: e.Unit.Code}, {Key: "url", Value: url}}).
+				SetUpdate(bson.D{{Key: "$setOnInsert", Value: f}}).
+				SetUpsert(true))
+		}
+	}
+	if len(unitWrites) > 0 {
+		if _, err := s.bulkWrite(ctx, s.col(colUnits), "ApplyRegistry", unitWrites, true); err != nil {
+			return store.RegistryChanges{}, mapErr("write units", err)
+		}
+	}
+	if len(feedWrites) > 0 {
+		res, err := s.bulkWrite(ctx, s.col(colFeeds), "ApplyRegistry", feedWrites, true)
+		if err != nil {
+			return store.RegistryChanges{}, mapErr("write feeds", err)
+		}
+		ch.FeedsCreated = int(res.UpsertedCount)
+	}
 	return ch, nil
+}
+
+// parentsFirst orders entries so that a unit comes after its parent when the parent is
+// in the batch too, keeping the batch's order otherwise. The batch has been checked: no
+// cycles, no repeated codes.
+func parentsFirst(entries []store.RegistryEntry) []store.RegistryEntry {
+	index := make(map[string]int, len(entries))
+	for i, e := range entries {
+		index[e.Unit.Code] = i
+	}
+	out := make([]store.RegistryEntry, 0, len(entries))
+	done := make([]bool, len(entries))
+	var visit func(i int)
+	visit = func(i int) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		if p, ok := index[entries[i].Unit.ParentCode]; ok {
+			visit(p)
+		}
+		out = append(out, entries[i])
+	}
+	for i := range entries {
+		visit(i)
+	}
+	return out
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // sessionDoc is a login session; its ID (hash of the cookie secret) is the _id. A TTL
-// index on expires_at lets the server delete expired sessions.
+// index on expires_at lets the server delete expired sessions; on a server without TTL
+// indexes (FerretDB v1) CreateSession deletes those expired when the new one was created.
 type sessionDoc struct {
 	ID        string    `bson:"_id"`
 	UserID    string    `bson:"user_id"`
@@ -52,6 +53,12 @@ func (d tokenDoc) model() models.APIToken {
 func (s *Store) CreateSession(ctx context.Context, sess models.Session) error {
 	if sess.ID == "" {
 		return fmt.Errorf("mongo: session has no ID: %w", store.ErrInvalid)
+	}
+	if s.purgeSessions && !sess.CreatedAt.IsZero() {
+		// Expired by the caller's clock, the one GetSession is given.
+		if _, err := s.col(colSessions).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: ms(sess.CreatedAt)}}}}); err != nil {
+			return mapErr("delete expired sessions", err)
+		}
 	}
 	_, err := s.col(colSessions).InsertOne(ctx, toSessionDoc(sess))
 	return mapErr("insert session", err)

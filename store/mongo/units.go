@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -84,10 +85,30 @@ func (s *Store) unitExists(ctx context.Context, code string) (bool, error) {
 	return n > 0, err
 }
 
+// Unit writes and concurrent writers. Without transactions each unit write checks the
+// tree, writes one document, and then checks again what a concurrent writer could have
+// changed in between, undoing its own write when that made the tree wrong:
+//
+//   - CreateUnit: a parent deleted meanwhile makes it delete the unit it inserted.
+//   - UpdateUnit: a new parent that a concurrent re-parenting turned into a cycle makes it
+//     put the old parent back (if its write is still the current one).
+//   - DeleteUnit: a child created meanwhile makes it put the unit back.
+//
+// Remaining race: the second check and the undo are not atomic with the write, so a
+// stop between them (a crash, a lost connection) can leave a unit whose parent is gone or
+// a cycle. Readers tolerate both: Descendants and checkParent stop at cycles, and a unit
+// whose parent is gone is listed but below no other unit. Two writers that both undo
+// leave neither change, and both report an error. On FerretDB v1, whose updates are not
+// atomic with their conditions (see tickets.go), the undo of UpdateUnit may also undo a
+// later write of the same unit's parent.
+
 // CreateUnit inserts a unit; ErrConflict if the code exists, ErrInvalid if the parent does not.
 func (s *Store) CreateUnit(ctx context.Context, u models.Unit) error {
 	if u.Code == "" {
 		return fmt.Errorf("mongo: unit code is empty: %w", store.ErrInvalid)
+	}
+	missingParent := func() error {
+		return fmt.Errorf("mongo: parent unit %q of %q does not exist: %w", u.ParentCode, u.Code, store.ErrInvalid)
 	}
 	if u.ParentCode != "" {
 		ok, err := s.unitExists(ctx, u.ParentCode)
@@ -95,7 +116,7 @@ func (s *Store) CreateUnit(ctx context.Context, u models.Unit) error {
 			return mapErr("look up parent unit "+u.ParentCode, err)
 		}
 		if !ok {
-			return fmt.Errorf("mongo: parent unit %q of %q does not exist: %w", u.ParentCode, u.Code, store.ErrInvalid)
+			return missingParent()
 		}
 	}
 	t := now()
@@ -105,14 +126,29 @@ func (s *Store) CreateUnit(ctx context.Context, u models.Unit) error {
 	if u.UpdatedAt.IsZero() {
 		u.UpdatedAt = u.CreatedAt
 	}
-	_, err := s.col(colUnits).InsertOne(ctx, toUnitDoc(u))
-	return mapErr("insert unit "+u.Code, err)
+	d := toUnitDoc(u)
+	if _, err := s.col(colUnits).InsertOne(ctx, d); err != nil {
+		return mapErr("insert unit "+u.Code, err)
+	}
+	if u.ParentCode == "" {
+		return nil
+	}
+	ok, err := s.unitExists(ctx, u.ParentCode)
+	if err != nil || ok {
+		return mapErr("look up parent unit "+u.ParentCode, err)
+	}
+	// The parent was deleted after the first check: take the new unit back.
+	if _, err := s.col(colUnits).DeleteOne(ctx, bson.D{{Key: "_id", Value: u.Code}, {Key: "created_at", Value: d.CreatedAt}}); err != nil {
+		return mapErr("remove unit "+u.Code+" whose parent was deleted", err)
+	}
+	return missingParent()
 }
 
 // UpdateUnit replaces a unit's fields by code; ErrNotFound if absent, ErrInvalid if the new
 // parent does not exist or would make a cycle.
 func (s *Store) UpdateUnit(ctx context.Context, u models.Unit) error {
-	if _, err := s.GetUnit(ctx, u.Code); err != nil {
+	old, err := s.GetUnit(ctx, u.Code)
+	if err != nil {
 		return err
 	}
 	if err := s.checkParent(ctx, u.Code, u.ParentCode); err != nil {
@@ -121,15 +157,30 @@ func (s *Store) UpdateUnit(ctx context.Context, u models.Unit) error {
 	if u.UpdatedAt.IsZero() {
 		u.UpdatedAt = now()
 	}
+	d := toUnitDoc(u)
 	res, err := s.col(colUnits).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.Code}},
-		bson.D{{Key: "$set", Value: unitFields(toUnitDoc(u))}})
+		bson.D{{Key: "$set", Value: unitFields(d)}})
 	if err != nil {
 		return mapErr("update unit "+u.Code, err)
 	}
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("mongo: unit %q: %w", u.Code, store.ErrNotFound)
 	}
-	return nil
+	if u.ParentCode == old.ParentCode || u.ParentCode == "" {
+		return nil
+	}
+	// A concurrent re-parenting above may have closed a cycle through this unit, or
+	// deleted the new parent: check again, and put the old parent back if so.
+	cerr := s.checkParent(ctx, u.Code, u.ParentCode)
+	if cerr == nil || !errors.Is(cerr, store.ErrInvalid) {
+		return cerr
+	}
+	if _, err := s.col(colUnits).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: u.Code}, {Key: "parent_code", Value: u.ParentCode}, {Key: "updated_at", Value: d.UpdatedAt}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "parent_code", Value: old.ParentCode}}}}); err != nil {
+		return mapErr("restore the parent of unit "+u.Code, err)
+	}
+	return cerr
 }
 
 // checkParent verifies that parent exists and that code is not among its ancestors.
@@ -175,28 +226,62 @@ func (s *Store) ListUnits(ctx context.Context, f store.UnitFilter) ([]models.Uni
 	return out, nil
 }
 
-// DeleteUnit removes a unit and its feeds; ErrNotFound if absent, ErrConflict if it has children.
+// DeleteUnit removes a unit and its feeds; ErrNotFound if absent, ErrConflict if it has
+// children.
+//
+// Without a transaction: check for children, delete the unit (its absence records the
+// intent), then delete its feeds. A stop before the feeds are gone leaves feeds of a unit
+// that does not exist: DeleteUnit called again finds them and deletes them (and succeeds,
+// as the uninterrupted call did), and so does the start-up repair (repairOrphanFeeds).
+// A child created by another writer between the check and the delete makes it put the
+// unit back and report the conflict.
 func (s *Store) DeleteUnit(ctx context.Context, code string) error {
-	return s.inTx(ctx, func(ctx context.Context) error {
-		n, err := s.col(colUnits).CountDocuments(ctx, bson.D{{Key: "parent_code", Value: code}})
-		if err != nil {
-			return mapErr("count children of unit "+code, err)
+	n, err := s.col(colUnits).CountDocuments(ctx, bson.D{{Key: "parent_code", Value: code}})
+	if err != nil {
+		return mapErr("count children of unit "+code, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("mongo: unit %q has %d child units: %w", code, n, store.ErrConflict)
+	}
+	if err := s.step("DeleteUnit"); err != nil {
+		return err
+	}
+	var d unitDoc
+	err = s.col(colUnits).FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: code}}).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		// Absent; unless an earlier DeleteUnit stopped before its feeds were deleted.
+		if err := s.step("DeleteUnit"); err != nil {
+			return err
 		}
-		if n > 0 {
-			return fmt.Errorf("mongo: unit %q has %d child units: %w", code, n, store.ErrConflict)
-		}
-		res, err := s.col(colUnits).DeleteOne(ctx, bson.D{{Key: "_id", Value: code}})
+		res, err := s.col(colFeeds).DeleteMany(ctx, bson.D{{Key: "unit_code", Value: code}})
 		if err != nil {
-			return mapErr("delete unit "+code, err)
+			return mapErr("delete feeds of unit "+code, err)
 		}
 		if res.DeletedCount == 0 {
 			return fmt.Errorf("mongo: unit %q: %w", code, store.ErrNotFound)
 		}
-		if _, err := s.col(colFeeds).DeleteMany(ctx, bson.D{{Key: "unit_code", Value: code}}); err != nil {
-			return mapErr("delete feeds of unit "+code, err)
-		}
 		return nil
-	})
+	case err != nil:
+		return mapErr("delete unit "+code, err)
+	}
+	n, err = s.col(colUnits).CountDocuments(ctx, bson.D{{Key: "parent_code", Value: code}})
+	if err != nil {
+		return mapErr("count children of unit "+code, err)
+	}
+	if n > 0 {
+		if _, err := s.col(colUnits).InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
+			return mapErr("restore unit "+code, err)
+		}
+		return fmt.Errorf("mongo: unit %q has %d child units: %w", code, n, store.ErrConflict)
+	}
+	if err := s.step("DeleteUnit"); err != nil {
+		return err
+	}
+	if _, err := s.col(colFeeds).DeleteMany(ctx, bson.D{{Key: "unit_code", Value: code}}); err != nil {
+		return mapErr("delete feeds of unit "+code, err)
+	}
+	return nil
 }
 
 // Descendants returns every unit below code, ordered by code; ErrNotFound if code does not exist.
