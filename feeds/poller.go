@@ -71,6 +71,18 @@ type Summary struct {
 	NewPosts     int           `json:"new_posts"`
 	UpdatedPosts int           `json:"updated_posts"`
 	Duration     time.Duration `json:"duration"`
+	// Failures lists the feeds counted in Failed, in the order they were stored.
+	Failures []Failure `json:"failures,omitempty"`
+}
+
+// Failure is one feed a poll could not read: its unit and address, the Vietnamese reason
+// a unit admin understands (as stored in the feed's health) and the technical detail.
+type Failure struct {
+	FeedID   string `json:"feed_id"`
+	UnitCode string `json:"unit_code"`
+	URL      string `json:"url"`
+	Reason   string `json:"reason"`
+	Detail   string `json:"detail"`
 }
 
 // String renders the summary for logs.
@@ -319,6 +331,7 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 		switch {
 		case b.err != nil:
 			sum.Failed++
+			sum.Failures = append(sum.Failures, Failure{FeedID: b.feed.ID, UnitCode: b.feed.UnitCode, URL: b.feed.URL, Reason: message(b.err), Detail: b.err.Error()})
 		case b.fr.NotModified:
 			sum.NotModified++
 		default:

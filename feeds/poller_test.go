@@ -692,3 +692,25 @@ func TestPollSlowHostDoesNotHoldBackReadFeeds(t *testing.T) {
 		t.Errorf("poll: %s, want both feeds stored", s)
 	}
 }
+
+// TestPollSummaryListsFailures: the summary names each feed that failed, with its unit,
+// address and the Vietnamese reason stored in its health, and none that was read.
+func TestPollSummaryListsFailures(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	env.srv.fail("/hong.rss", http.StatusNotFound, nil)
+	env.srv.set("/tot.rss", rssDoc("Xã Tốt", rssItem{"t1", "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	bad := env.addFeed(t, "XH", "/hong.rss", "")
+	env.addFeed(t, "XT", "/tot.rss", "")
+	s := env.pollDue(t)
+	if s.Failed != 1 || s.OK != 1 || len(s.Failures) != 1 {
+		t.Fatalf("summary %s with failures %+v, want one failure", s, s.Failures)
+	}
+	f := s.Failures[0]
+	want := Failure{FeedID: bad.ID, UnitCode: "XH", URL: env.srv.URL + "/hong.rss", Reason: "Không tìm thấy trang tin (lỗi 404)"}
+	if f.FeedID != want.FeedID || f.UnitCode != want.UnitCode || f.URL != want.URL || f.Reason != want.Reason || !strings.Contains(f.Detail, "404") {
+		t.Errorf("failure %+v, want %+v with the technical detail", f, want)
+	}
+	if got := env.feed(t, bad.ID); got.LastError != f.Reason {
+		t.Errorf("the summary says %q, the feed's health %q", f.Reason, got.LastError)
+	}
+}

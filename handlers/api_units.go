@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tintot/feeds"
 	"tintot/models"
 	"tintot/store"
 )
@@ -352,35 +353,84 @@ type feedInput struct {
 
 // addFeed validates and stores a feed of a unit the caller may see; pages reuse it.
 func (s *server) addFeed(c *fiber.Ctx, unitCode string, in feedInput) (models.Feed, error) {
+	f, _, err := s.addDiscoveredFeed(c, unitCode, in)
+	return f, err
+}
+
+// addDiscoveredFeed is addFeed that also returns how the feed was found. The address
+// typed may be the feed or a page of the unit's website: it is resolved through
+// Discovery first, the feed found is stored, and an address behind which no feed can be
+// read is refused (422 on url, with the reason) with nothing stored.
+func (s *server) addDiscoveredFeed(c *fiber.Ctx, unitCode string, in feedInput) (models.Feed, *feeds.Discovery, error) {
 	u, err := s.unitInScope(c, unitCode)
 	if err != nil {
-		return models.Feed{}, err
+		return models.Feed{}, nil, err
 	}
 	in.URL = strings.TrimSpace(in.URL)
 	if in.URL == "" {
-		return models.Feed{}, badField("url", "Vui lòng nhập địa chỉ nguồn tin (RSS/Atom/JSON Feed)")
+		return models.Feed{}, nil, badField("url", "Vui lòng nhập địa chỉ nguồn tin (RSS/Atom/JSON Feed) hoặc địa chỉ trang web của đơn vị")
 	}
 	if !models.ValidFeedURL(in.URL) {
-		return models.Feed{}, badField("url", "Địa chỉ nguồn tin phải là URL http(s) đầy đủ, không chứa tên đăng nhập")
+		return models.Feed{}, nil, badField("url", "Địa chỉ nguồn tin phải là URL http(s) đầy đủ, không chứa tên đăng nhập")
 	}
 	if in.DefaultKind != "" && !in.DefaultKind.Valid() {
-		return models.Feed{}, badField("default_kind", fmt.Sprintf("Loại bài mặc định không hợp lệ: %q", in.DefaultKind))
+		return models.Feed{}, nil, badField("default_kind", fmt.Sprintf("Loại bài mặc định không hợp lệ: %q", in.DefaultKind))
+	}
+	feedURL, title := in.URL, strings.TrimSpace(in.Title)
+	var found *feeds.Discovery
+	if s.Discovery != nil {
+		d, err := s.Discovery.Discover(c.UserContext(), in.URL)
+		var de *feeds.DiscoveryError
+		switch {
+		case errors.As(err, &de):
+			s.Log.Info("no feed found for a new feed address", slog.String("unit", u.Code), slog.String("url", in.URL), slog.Any("error", err))
+			return models.Feed{}, nil, &userError{Status: fiber.StatusUnprocessableEntity, Field: "url", Msg: de.Message()}
+		case err != nil:
+			return models.Feed{}, nil, errorf("unable to check feed address %s: %w", in.URL, err)
+		case !models.ValidFeedURL(d.FeedURL):
+			return models.Feed{}, nil, &userError{Status: fiber.StatusUnprocessableEntity, Field: "url",
+				Msg: fmt.Sprintf("Trang dẫn tới nguồn tin %q nhưng địa chỉ này không dùng được (cần URL http(s) đầy đủ, không chứa tên đăng nhập)", d.FeedURL)}
+		}
+		found = &d
+		feedURL = d.FeedURL
+		if title == "" {
+			title = d.Title
+		}
 	}
 	now := s.now().UTC()
 	f, err := s.Store.CreateFeed(c.UserContext(), models.Feed{
-		UnitCode: u.Code, URL: in.URL, Title: strings.TrimSpace(in.Title), DefaultKind: in.DefaultKind,
+		UnitCode: u.Code, URL: feedURL, Title: title, DefaultKind: in.DefaultKind,
 		NextCheckAt: now, CreatedAt: now, UpdatedAt: now,
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return models.Feed{}, &userError{Status: fiber.StatusConflict, Field: "url", Msg: "Đơn vị đã có nguồn tin này"}
+		msg := "Đơn vị đã có nguồn tin này"
+		if feedURL != in.URL {
+			msg = "Đơn vị đã có nguồn tin " + feedURL + " (tìm thấy từ địa chỉ đã nhập)"
+		}
+		return models.Feed{}, nil, &userError{Status: fiber.StatusConflict, Field: "url", Msg: msg}
 	case errors.Is(err, store.ErrInvalid):
-		return models.Feed{}, httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+u.Code)
+		return models.Feed{}, nil, httpErr(fiber.StatusNotFound, "Không có đơn vị mã "+u.Code)
 	case err != nil:
-		return models.Feed{}, errorf("unable to create feed for %s: %w", u.Code, err)
+		return models.Feed{}, nil, errorf("unable to create feed for %s: %w", u.Code, err)
 	}
-	s.audit(c.UserContext(), actor(c), "feed.create", "feed:"+f.ID, u.Code, nil, f, "")
-	return f, nil
+	note := ""
+	if found != nil {
+		note = fmt.Sprintf("tìm thấy từ %s (%s, %d mục)", found.Input, found.How, found.Items)
+	}
+	s.audit(c.UserContext(), actor(c), "feed.create", "feed:"+f.ID, u.Code, nil, f, note)
+	return f, found, nil
+}
+
+// createdFeed is the answer to adding a feed: the stored feed and, when the address was
+// checked, what it was (discovered_from), how the feed was found and how many items it
+// lists now.
+type createdFeed struct {
+	models.Feed
+	DiscoveredFrom string `json:"discovered_from,omitempty"`
+	Discovery      string `json:"discovery,omitempty"`
+	DiscoveryVia   string `json:"discovery_via,omitempty"`
+	FeedItems      *int   `json:"feed_items,omitempty"`
 }
 
 // createFeed adds a feed to a unit.
@@ -389,11 +439,16 @@ func (s *server) createFeed(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	f, err := s.addFeed(c, c.Params("code"), in)
+	f, found, err := s.addDiscoveredFeed(c, c.Params("code"), in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(f)
+	out := createdFeed{Feed: f}
+	if found != nil {
+		out.DiscoveredFrom, out.Discovery, out.DiscoveryVia = found.Input, found.How, found.Via
+		out.FeedItems = &found.Items
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 // removeFeed deletes a feed of a unit in scope (its posts stay); pages reuse it.

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"tintot/config"
+	"tintot/feeds"
 	"tintot/models"
 	"tintot/store"
 	"tintot/web"
@@ -45,6 +46,13 @@ type TitleFetcher interface {
 	FetchTitle(ctx context.Context, url string) (string, error)
 }
 
+// FeedDiscoverer finds the feed behind an address an officer typed: the feed itself, or
+// a page of the unit's website that declares or hosts one (implemented by *feeds.Client).
+// A failure is a *feeds.DiscoveryError whose Message says why in Vietnamese.
+type FeedDiscoverer interface {
+	Discover(ctx context.Context, url string) (feeds.Discovery, error)
+}
+
 // ReviewExporter writes a weekly review as a spreadsheet (implemented by the report package).
 type ReviewExporter interface {
 	WriteXLSX(w io.Writer, r models.Review) error
@@ -52,12 +60,14 @@ type ReviewExporter interface {
 }
 
 // Deps is everything the HTTP layer needs. Store is required; a nil Status, Classifier,
-// Titles or Exports disables the routes that need it (503 with a clear message).
+// Titles or Exports disables the routes that need it (503 with a clear message). A nil
+// Discovery stores feed addresses as typed, unchecked (tests that do not fetch).
 type Deps struct {
 	Store      store.Store
 	Status     StatusService
 	Classifier PostClassifier
 	Titles     TitleFetcher
+	Discovery  FeedDiscoverer
 	Exports    ReviewExporter
 	Config     config.Config
 	Log        *slog.Logger

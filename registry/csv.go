@@ -74,23 +74,31 @@ func (e RowError) Error() string {
 	return b.String()
 }
 
-// row is a parsed entry with the line it came from.
+// row is a parsed entry with the line it came from. A bad row (one with errors) keeps
+// what could be read of it, so later checks (parents, feeds) can report their own
+// errors of it too; it is never applied.
 type row struct {
 	line  int
 	entry store.RegistryEntry
+	bad   bool
+	// noTree: the row's code or parent is wrong (or repeats another row's code), so it
+	// takes no part in the parent checks.
+	noTree bool
 }
 
-// ParseCSV reads a registry file. It returns the good entries, one RowError per bad row
-// (file order), and an error when the file as a whole cannot be read (encoding, header,
-// size). Parent existence and cycles need the store: Import checks them.
+// ParseCSV reads a registry file. It returns the good entries, every RowError of every
+// bad row (file order), and an error when the file as a whole cannot be read (encoding,
+// header, size). Parent existence and cycles need the store: Import checks them.
 func ParseCSV(r io.Reader) ([]store.RegistryEntry, []RowError, error) {
 	rows, errs, err := parseRows(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	entries := make([]store.RegistryEntry, len(rows))
-	for i, rw := range rows {
-		entries[i] = rw.entry
+	var entries []store.RegistryEntry
+	for _, rw := range rows {
+		if !rw.bad {
+			entries = append(entries, rw.entry)
+		}
 	}
 	return entries, errs, nil
 }
@@ -234,18 +242,20 @@ func parseRows(r io.Reader) ([]row, []RowError, error) {
 		if blank(rec) {
 			continue
 		}
-		rw, rerr := parseRecord(rec, cols, line)
-		if rerr != nil {
-			errs = append(errs, *rerr)
+		rw, rerrs, ok := parseRecord(rec, cols, line)
+		errs = append(errs, rerrs...)
+		if !ok {
 			continue
 		}
-		code := rw.entry.Unit.Code
-		if first, dup := seen[code]; dup {
-			errs = append(errs, RowError{Line: line, Code: code, Field: ColCode,
-				Reason: fmt.Sprintf("mã đơn vị %q bị trùng với dòng %d", code, first)})
-			continue
+		if code := rw.entry.Unit.Code; !rw.noTree {
+			if first, dup := seen[code]; dup {
+				errs = append(errs, RowError{Line: line, Code: code, Field: ColCode,
+					Reason: fmt.Sprintf("mã đơn vị %q bị trùng với dòng %d", code, first)})
+				rw.bad, rw.noTree = true, true
+			} else {
+				seen[code] = line
+			}
 		}
-		seen[code] = line
 		rows = append(rows, rw)
 	}
 	return rows, errs, nil
@@ -305,11 +315,10 @@ var invisible = strings.NewReplacer("\u200b", "", "\u200c", "", "\u200d", "", "\
 // cleanSpaces trims and collapses runs of white space to one space.
 func cleanSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// parseRecord checks one data record; it reports the first problem of the row.
-func parseRecord(rec, cols []string, line int) (row, *RowError) {
-	fail := func(code, field, reason string) (row, *RowError) {
-		return row{}, &RowError{Line: line, Code: code, Field: field, Reason: reason}
-	}
+// parseRecord checks one data record and reports every problem of the row. ok is false
+// when the row could not be read into a unit at all (wrong number of cells); otherwise
+// the row holds what was read, marked bad when errs is not empty.
+func parseRecord(rec, cols []string, line int) (rw row, errs []RowError, ok bool) {
 	if len(rec) > len(cols) && blank(rec[len(cols):]) {
 		rec = rec[:len(cols)]
 	}
@@ -320,7 +329,7 @@ func parseRecord(rec, cols []string, line int) (row, *RowError) {
 		}
 	}
 	if len(rec) != len(cols) {
-		return fail(code, "", fmt.Sprintf("dòng có %d cột nhưng dòng tiêu đề có %d cột (thiếu dấu phẩy hoặc ô có dấu phẩy chưa đặt trong ngoặc kép?)", len(rec), len(cols)))
+		return row{}, []RowError{{Line: line, Code: code, Reason: fmt.Sprintf("dòng có %d cột nhưng dòng tiêu đề có %d cột (thiếu dấu phẩy hoặc ô có dấu phẩy chưa đặt trong ngoặc kép?)", len(rec), len(cols))}}, false
 	}
 	var u models.Unit
 	var feeds []string
@@ -344,43 +353,81 @@ func parseRecord(rec, cols []string, line int) (row, *RowError) {
 			feeds = splitList(v)
 		}
 	}
+	failed := map[string]bool{} // columns already reported
+	fail := func(field, reason string) {
+		failed[field] = true
+		errs = append(errs, RowError{Line: line, Code: u.Code, Field: field, Reason: reason})
+	}
 	if u.Code == "" {
-		return fail("", ColCode, "thiếu mã đơn vị")
+		fail(ColCode, "thiếu mã đơn vị")
 	}
 	if u.Name == "" {
-		return fail(u.Code, ColName, "thiếu tên đơn vị")
+		fail(ColName, "thiếu tên đơn vị")
 	}
 	if kindText == "" {
-		return fail(u.Code, ColKind, "thiếu loại đơn vị (ví dụ: Thành đoàn, Huyện đoàn, Đoàn khối, xã, phường, cơ sở)")
+		fail(ColKind, "thiếu loại đơn vị (ví dụ: Thành đoàn, Huyện đoàn, Đoàn khối, xã, phường, cơ sở)")
+	} else if k, ok := ParseUnitKind(kindText); ok {
+		u.Kind = k
+	} else {
+		fail(ColKind, fmt.Sprintf("loại đơn vị %q không hợp lệ (dùng: Tỉnh đoàn/Thành đoàn, Huyện đoàn/Quận đoàn, Đoàn khối, xã/phường/thị trấn/đặc khu, cơ sở/chi đoàn)", kindText))
 	}
-	k, ok := ParseUnitKind(kindText)
-	if !ok {
-		return fail(u.Code, ColKind, fmt.Sprintf("loại đơn vị %q không hợp lệ (dùng: Tỉnh đoàn/Thành đoàn, Huyện đoàn/Quận đoàn, Đoàn khối, xã/phường/thị trấn/đặc khu, cơ sở/chi đoàn)", kindText))
-	}
-	u.Kind = k
 	for _, e := range u.Emails {
 		if !models.ValidEmail(e) {
-			return fail(u.Code, ColEmails, fmt.Sprintf("e-mail %q không hợp lệ", e))
+			fail(ColEmails, fmt.Sprintf("e-mail %q không hợp lệ", e))
 		}
 	}
+	var goodFeeds []string
 	for _, f := range feeds {
-		if !models.ValidFeedURL(f) {
-			return fail(u.Code, ColFeeds, fmt.Sprintf("địa chỉ nguồn tin %q không hợp lệ (cần http:// hoặc https://)", f))
+		if models.ValidFeedURL(f) {
+			goodFeeds = append(goodFeeds, f)
+		} else {
+			fail(ColFeeds, fmt.Sprintf("địa chỉ nguồn tin %q không hợp lệ (cần http:// hoặc https://)", f))
 		}
 	}
-	if err := u.Validate(); err != nil {
-		var fe *models.FieldError
-		if errors.As(err, &fe) {
-			field := fe.Field
-			if field == "parent_code" {
-				field = ColParent
-			}
-			return fail(u.Code, field, fe.Msg)
+	// The unit's own rules (code format, lengths, parent): each column not yet reported,
+	// with the reported ones replaced by a value that passes, one Validate per problem.
+	probe := u
+	probe.Emails = nil
+	if failed[ColCode] {
+		probe.Code = "tintot.probe"
+	}
+	if failed[ColName] {
+		probe.Name = "-"
+	}
+	if failed[ColKind] {
+		probe.Kind = models.UnitCommune
+	}
+	for range 8 {
+		err := probe.Validate()
+		if err == nil {
+			break
 		}
-		return fail(u.Code, "", err.Error())
+		var fe *models.FieldError
+		if !errors.As(err, &fe) {
+			fail("", err.Error())
+			break
+		}
+		switch fe.Field {
+		case "code":
+			probe.Code = "tintot.probe"
+			fail(ColCode, fe.Msg)
+		case "name":
+			probe.Name = "-"
+			fail(ColName, fe.Msg)
+		case "kind":
+			probe.Kind = models.UnitCommune
+			fail(ColKind, fe.Msg)
+		case "parent_code":
+			probe.ParentCode = ""
+			fail(ColParent, fe.Msg)
+		default:
+			fail(fe.Field, fe.Msg)
+			return row{line: line, entry: store.RegistryEntry{Unit: u, FeedURLs: goodFeeds}, bad: true, noTree: true}, errs, true
+		}
 	}
 	if u.Emails == nil {
 		u.Emails = []string{}
 	}
-	return row{line: line, entry: store.RegistryEntry{Unit: u, FeedURLs: feeds}}, nil
+	rw = row{line: line, entry: store.RegistryEntry{Unit: u, FeedURLs: goodFeeds}, bad: len(errs) > 0, noTree: failed[ColCode] || failed[ColParent]}
+	return rw, errs, true
 }

@@ -26,8 +26,12 @@
 // A file is all or nothing. Every row is checked — column count, code and name present,
 // kind known, e-mails and feed URLs valid, no code repeated, every parent in the file or
 // already stored, no parent cycle (including edges already stored) — and if any row is
-// bad the whole file is rejected: nothing is written and every bad row is reported with
-// its line number and a reason in Vietnamese. A clean file is applied in one transaction
+// bad the whole file is rejected: nothing is written and every error of every bad row is
+// reported with its line number and a reason in Vietnamese (a row with a bad e-mail and an
+// unknown parent gets both). With ImportOptions.Check (`tintot import units FILE.csv
+// --check`), every feed address is also opened: an address that is a web page is
+// replaced by the feed the page declares or hosts (feeds.Client.Discover), and one behind
+// which no feed can be read is an error of its row. A clean file is applied in one transaction
 // (store.ApplyRegistry). Units are matched by code: new codes are created, changed ones
 // updated, feeds listed are added (feeds not listed are kept; removing one is explicit).
 // Re-importing the same file changes nothing. A dry run checks and counts, writing nothing.

@@ -6,7 +6,9 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
+	"tintot/feeds"
 	"tintot/models"
 	"tintot/store"
 )
@@ -15,6 +17,22 @@ import (
 type ImportOptions struct {
 	// DryRun checks the file and counts what would change, writing nothing.
 	DryRun bool
+	// Check, when set, looks for the feed behind every feed address of every row (an
+	// officer may have written the unit's website): each address is replaced by the feed
+	// found, and one behind which no feed can be read is an error of its row.
+	Check FeedFinder
+	// Progress, when set with Check, is told as each check starts: the n-th of total
+	// addresses. Calls never overlap.
+	Progress func(n, total int, url string)
+	// CheckWorkers is how many addresses are checked at once (default 4).
+	CheckWorkers int
+}
+
+// FeedFinder finds the feed behind an address: the feed itself, or a page that declares
+// or hosts one (implemented by *feeds.Client). A failure says why in Vietnamese
+// (feeds.Message).
+type FeedFinder interface {
+	Discover(ctx context.Context, url string) (feeds.Discovery, error)
 }
 
 // Report says what an import did (or, in a dry run, would do). When Errors is not empty
@@ -23,6 +41,21 @@ type Report struct {
 	Changes store.RegistryChanges
 	Errors  []RowError
 	Units   int // units in the file (good rows)
+	// Replaced lists, with Check, the addresses that were not themselves feeds and the
+	// feed found behind each (file order).
+	Replaced []Replacement
+	// Checked is how many addresses Check looked at.
+	Checked int
+}
+
+// Replacement is a feed address of the file replaced by the feed found behind it.
+type Replacement struct {
+	Line    int
+	Code    string
+	From    string
+	FeedURL string
+	Via     string // how the feed was found, for code (feeds.Discovery.Via)
+	How     string // how the feed was found, in Vietnamese
 }
 
 // Import reads a registry file and applies it to st in one transaction. Bad rows are
@@ -43,14 +76,28 @@ func Import(ctx context.Context, st store.Store, r io.Reader, opt ImportOptions)
 	}
 	fixParentCase(rows, storedBy)
 	errs = append(errs, checkTree(rows, errs, storedBy)...)
+	rep := Report{}
+	if opt.Check != nil {
+		ferrs, err := checkFeeds(ctx, rows, opt, &rep)
+		if err != nil {
+			return Report{}, err
+		}
+		errs = append(errs, ferrs...)
+	}
 	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Line - b.Line })
-	rep := Report{Units: len(rows), Errors: errs}
+	good := make([]row, 0, len(rows))
+	for _, rw := range rows {
+		if !rw.bad {
+			good = append(good, rw)
+		}
+	}
+	rep.Units, rep.Errors = len(good), errs
 	if len(errs) > 0 {
 		return rep, nil
 	}
 
-	entries := make([]store.RegistryEntry, len(rows))
-	for i, rw := range rows {
+	entries := make([]store.RegistryEntry, len(good))
+	for i, rw := range good {
 		e := rw.entry
 		if old, ok := storedBy[e.Unit.Code]; ok {
 			// The file does not carry these: keep what is stored.
@@ -104,29 +151,31 @@ func fixParentCase(rows []row, stored map[string]models.Unit) {
 }
 
 // checkTree reports rows whose parent is neither in the file nor stored, and rows that sit
-// on a parent cycle, taking stored parent links into account. Rows that already failed
-// parsing still count as present (their parent link is unknown), so one bad row is
-// reported once.
+// on a parent cycle, taking stored parent links into account. Rows with other errors are
+// checked too, unless their code or parent is itself wrong: those still count as present
+// (their parent link unknown), so one problem is reported once.
 func checkTree(rows []row, prior []RowError, stored map[string]models.Unit) []RowError {
 	parent := make(map[string]string, len(stored)+len(rows))
 	for code, u := range stored {
 		parent[code] = u.ParentCode
 	}
-	inFile := make(map[string]bool, len(rows)+len(prior))
 	for _, e := range prior {
 		if e.Code != "" {
-			inFile[e.Code] = true
 			if _, ok := parent[e.Code]; !ok {
 				parent[e.Code] = "" // present, link unknown
 			}
 		}
 	}
 	for _, rw := range rows {
-		inFile[rw.entry.Unit.Code] = true
-		parent[rw.entry.Unit.Code] = rw.entry.Unit.ParentCode
+		if !rw.noTree {
+			parent[rw.entry.Unit.Code] = rw.entry.Unit.ParentCode
+		}
 	}
 	var errs []RowError
 	for _, rw := range rows {
+		if rw.noTree {
+			continue
+		}
 		u := rw.entry.Unit
 		if u.ParentCode == "" {
 			continue
@@ -150,6 +199,100 @@ func checkTree(rows []row, prior []RowError, stored map[string]models.Unit) []Ro
 		}
 	}
 	return errs
+}
+
+// checkFeeds runs opt.Check on every valid feed address of every row (bad rows too, so
+// the file's every problem is reported at once), opt.CheckWorkers at a time. It replaces
+// each address by the feed found (once per row when two lead to the same feed), records
+// the replacements in rep, and returns a row error for each address that leads to no
+// feed. The error is for an import canceled while checking.
+func checkFeeds(ctx context.Context, rows []row, opt ImportOptions, rep *Report) ([]RowError, error) {
+	type job struct{ row, feed int }
+	var jobs []job
+	for i, rw := range rows {
+		for j := range rw.entry.FeedURLs {
+			jobs = append(jobs, job{i, j})
+		}
+	}
+	type result struct {
+		d   feeds.Discovery
+		err error
+	}
+	results := make([]result, len(jobs))
+	workers := opt.CheckWorkers
+	if workers <= 0 {
+		workers = 4
+	}
+	var (
+		mu      sync.Mutex
+		started int
+		next    = make(chan int)
+		wg      sync.WaitGroup
+	)
+	for range min(workers, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				u := rows[jobs[k].row].entry.FeedURLs[jobs[k].feed]
+				if opt.Progress != nil {
+					mu.Lock()
+					started++
+					opt.Progress(started, len(jobs), u)
+					mu.Unlock()
+				}
+				d, err := opt.Check.Discover(ctx, u)
+				results[k] = result{d, err}
+			}
+		}()
+	}
+feed:
+	for k := range jobs {
+		select {
+		case next <- k:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("registry: feed check interrupted: %w", err)
+	}
+	rep.Checked = len(jobs)
+
+	var errs []RowError
+	found := make([][]string, len(rows))
+	for k, jb := range jobs {
+		rw := rows[jb.row]
+		from := rw.entry.FeedURLs[jb.feed]
+		r := results[k]
+		switch {
+		case r.err != nil:
+			errs = append(errs, RowError{Line: rw.line, Code: rw.entry.Unit.Code, Field: ColFeeds,
+				Reason: fmt.Sprintf("không tìm thấy nguồn tin ở %q: %s", from, feeds.Message(r.err))})
+			rows[jb.row].bad = true
+			continue
+		case !models.ValidFeedURL(r.d.FeedURL):
+			errs = append(errs, RowError{Line: rw.line, Code: rw.entry.Unit.Code, Field: ColFeeds,
+				Reason: fmt.Sprintf("trang %q dẫn tới nguồn tin %q nhưng địa chỉ này không dùng được (cần http:// hoặc https://)", from, r.d.FeedURL)})
+			rows[jb.row].bad = true
+			continue
+		}
+		if r.d.FeedURL != from {
+			rep.Replaced = append(rep.Replaced, Replacement{Line: rw.line, Code: rw.entry.Unit.Code, From: from, FeedURL: r.d.FeedURL, Via: r.d.Via, How: r.d.How})
+		}
+		if !slices.Contains(found[jb.row], r.d.FeedURL) {
+			found[jb.row] = append(found[jb.row], r.d.FeedURL)
+		}
+	}
+	for i := range rows {
+		if len(rows[i].entry.FeedURLs) == 0 {
+			continue
+		}
+		rows[i].entry.FeedURLs = found[i]
+	}
+	return errs, nil
 }
 
 // predict counts what ApplyRegistry would change, for a dry run.

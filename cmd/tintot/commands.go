@@ -13,6 +13,7 @@ import (
 
 	"tintot/campaign"
 	"tintot/classify"
+	"tintot/feeds"
 	"tintot/handlers"
 	"tintot/models"
 	"tintot/registry"
@@ -41,12 +42,14 @@ func withApp(ctx context.Context, env *cliEnv, f func(a *app) error) error {
 }
 
 func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
+	const syntax = "import units FILE.csv [--check] [--dry-run]"
 	if len(args) == 0 || args[0] != "units" {
-		fmt.Fprintln(env.stderr, "Usage: tintot import units FILE.csv [--dry-run]")
+		fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", syntax))
 		return errUsage
 	}
-	fs := newFlags(env, "import units", "import units FILE.csv [--dry-run]")
-	dry := fs.Bool("dry-run", false, "check the file and report, write nothing")
+	fs := newFlags(env, "import units", syntax)
+	dry := fs.Bool("dry-run", false, env.l.T("kiểm tra tệp và báo cáo, không ghi gì"))
+	check := fs.Bool("check", false, env.l.T("mở từng địa chỉ nguồn tin, thay địa chỉ trang web bằng nguồn tin tìm thấy, báo lỗi địa chỉ không có nguồn tin"))
 	if err := parseFlags(fs, reorder(args[1:])); err != nil {
 		return err
 	}
@@ -62,7 +65,14 @@ func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		defer f.Close()
 		start := time.Now()
-		rep, err := registry.Import(ctx, a.store, f, registry.ImportOptions{DryRun: *dry})
+		opt := registry.ImportOptions{DryRun: *dry}
+		if *check {
+			opt.Check = a.client
+			opt.Progress = func(n, total int, url string) {
+				fmt.Fprintln(env.stderr, env.l.F("Đang kiểm tra %d/%d: %s", n, total, url))
+			}
+		}
+		rep, err := registry.Import(ctx, a.store, f, opt)
 		for _, re := range rep.Errors {
 			fmt.Fprintf(env.stderr, "%s: %s\n", path, re.Error())
 		}
@@ -70,15 +80,28 @@ func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		if len(rep.Errors) > 0 {
-			return fmt.Errorf("import: %d dòng lỗi, tệp bị từ chối, không có thay đổi nào được ghi", len(rep.Errors))
+			lines := map[int]bool{}
+			for _, re := range rep.Errors {
+				lines[re.Line] = true
+			}
+			return env.l.E("import: %d lỗi ở %d dòng, tệp bị từ chối, không có thay đổi nào được ghi", len(rep.Errors), len(lines))
+		}
+		for _, r := range rep.Replaced {
+			how := r.How
+			if env.l.en {
+				how = r.Via
+			}
+			fmt.Fprintln(env.stdout, env.l.F("dòng %d (mã %s): %s → nguồn tin %s (%s)", r.Line, r.Code, r.From, r.FeedURL, how))
 		}
 		c := rep.Changes
-		verb := "imported"
+		msg := "Đã nhập %d đơn vị trong %s: %d mới, %d cập nhật, %d giữ nguyên, %d nguồn tin mới"
 		if *dry {
-			verb = "checked (dry run, nothing written)"
+			msg = "Đã kiểm tra (chạy thử, không ghi gì) %d đơn vị trong %s: %d mới, %d cập nhật, %d giữ nguyên, %d nguồn tin mới"
 		}
-		fmt.Fprintf(env.stdout, "%s %d units in %s: %d created, %d updated, %d unchanged, %d feeds added\n",
-			verb, rep.Units, time.Since(start).Round(time.Millisecond), c.UnitsCreated, c.UnitsUpdated, c.UnitsSame, c.FeedsCreated)
+		fmt.Fprintln(env.stdout, env.l.F(msg, rep.Units, time.Since(start).Round(time.Millisecond), c.UnitsCreated, c.UnitsUpdated, c.UnitsSame, c.FeedsCreated))
+		if *check {
+			fmt.Fprintln(env.stdout, env.l.F("Đã kiểm tra %d địa chỉ nguồn tin, thay %d địa chỉ trang bằng nguồn tin tìm thấy", rep.Checked, len(rep.Replaced)))
+		}
 		return nil
 	})
 }
@@ -98,7 +121,7 @@ func reorder(args []string) []string {
 
 func cmdUnits(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 || args[0] != "list" {
-		fmt.Fprintln(env.stderr, "Usage: tintot units list")
+		fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", "units list"))
 		return errUsage
 	}
 	fs := newFlags(env, "units list", "units list")
@@ -117,14 +140,14 @@ func cmdUnits(ctx context.Context, env *cliEnv, args []string) error {
 
 func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "poll", "poll --once [--unit CODE] [--force]")
-	once := fs.Bool("once", false, "poll once and exit (required)")
-	unit := fs.String("unit", "", "only the feeds of this unit")
-	force := fs.Bool("force", false, "poll every selected feed, due or not")
+	once := fs.Bool("once", false, env.l.T("đọc một lần rồi thoát (bắt buộc)"))
+	unit := fs.String("unit", "", env.l.T("chỉ các nguồn tin của đơn vị này"))
+	force := fs.Bool("force", false, env.l.T("đọc mọi nguồn tin được chọn, dù chưa đến hạn"))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if !*once {
-		fmt.Fprintln(env.stderr, "poll: --once is required (continuous polling runs inside `tintot serve`)")
+		fmt.Fprintln(env.stderr, env.l.T("poll: cần --once (việc đọc định kỳ chạy trong `tintot serve`)"))
 		return errUsage
 	}
 	return withApp(ctx, env, func(a *app) error {
@@ -136,12 +159,11 @@ func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(env.stdout, s.String())
-			return nil
+			return reportPoll(env, s)
 		}
 		if *unit != "" {
 			if _, err := a.store.GetUnit(ctx, *unit); err != nil {
-				return fmt.Errorf("poll: unit %q: %w", *unit, err)
+				return env.l.E("poll: đơn vị %q: %w", *unit, err)
 			}
 		}
 		list, err := a.store.ListFeeds(ctx, store.FeedFilter{UnitCode: *unit})
@@ -158,19 +180,48 @@ func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 			}
 			list = due
 		}
-		sum := a.poller.PollFeeds(ctx, list)
-		fmt.Fprintln(env.stdout, sum.String())
-		return nil
+		return reportPoll(env, a.poller.PollFeeds(ctx, list))
 	})
+}
+
+// reportPoll prints each feed that failed (unit, address, the Vietnamese reason; the
+// technical detail in English), then the summary. It fails, so the command exits
+// non-zero, when every feed polled failed; none due, or one read, is success.
+func reportPoll(env *cliEnv, s feeds.Summary) error {
+	if len(s.Failures) > 0 {
+		tw := tabwriter.NewWriter(env.stdout, 0, 2, 2, ' ', 0)
+		fmt.Fprintln(tw, env.l.T("ĐƠN VỊ\tNGUỒN TIN LỖI\tLÝ DO"))
+		for _, f := range s.Failures {
+			reason := f.Reason
+			if env.l.en {
+				reason = f.Detail
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.UnitCode, f.URL, reason)
+		}
+		tw.Flush()
+	}
+	if env.l.en {
+		fmt.Fprintln(env.stdout, s.String())
+	} else {
+		fmt.Fprintf(env.stdout, "Đã đọc %d nguồn tin: %d đọc được, %d không đổi, %d lỗi; %d bài mới, %d bài cập nhật; %s\n",
+			s.Feeds, s.OK, s.NotModified, s.Failed, s.NewPosts, s.UpdatedPosts, s.Duration.Round(time.Millisecond))
+	}
+	switch {
+	case s.Feeds == 0:
+		fmt.Fprintln(env.stdout, env.l.T("Không có nguồn tin nào đến hạn đọc."))
+	case s.Failed == s.Feeds:
+		return env.l.E("poll: cả %d nguồn tin đều lỗi, không đọc được nguồn tin nào", s.Feeds)
+	}
+	return nil
 }
 
 func cmdFeeds(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 || args[0] != "health" {
-		fmt.Fprintln(env.stderr, "Usage: tintot feeds health")
+		fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", "feeds health [--all]"))
 		return errUsage
 	}
-	fs := newFlags(env, "feeds health", "feeds health")
-	all := fs.Bool("all", false, "list every feed, ok ones too")
+	fs := newFlags(env, "feeds health", "feeds health [--all]")
+	all := fs.Bool("all", false, env.l.T("liệt kê mọi nguồn tin, cả nguồn tin hoạt động tốt"))
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -184,21 +235,21 @@ func cmdFeeds(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 		if len(list) == 0 {
-			fmt.Fprintln(env.stdout, "Tất cả nguồn tin đều hoạt động tốt.")
+			fmt.Fprintln(env.stdout, env.l.T("Tất cả nguồn tin đều hoạt động tốt."))
 			return nil
 		}
 		tw := tabwriter.NewWriter(env.stdout, 0, 2, 2, ' ', 0)
-		fmt.Fprintln(tw, "UNIT\tSTATE\tFAILURES\tLAST SUCCESS\tURL\tERROR")
+		fmt.Fprintln(tw, env.l.T("ĐƠN VỊ\tTRẠNG THÁI\tSỐ LẦN LỖI\tĐỌC ĐƯỢC LẦN CUỐI\tURL\tLỖI"))
 		for _, fd := range list {
 			last := "-"
 			if fd.LastSuccessAt != nil {
 				last = fd.LastSuccessAt.In(models.Vietnam).Format("02/01 15:04")
 			}
-			state := string(fd.State)
-			if state == "" {
-				state = "new"
+			reason := fd.LastError
+			if env.l.en && fd.LastErrorDetail != "" {
+				reason = fd.LastErrorDetail
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", fd.UnitCode, state, fd.ConsecutiveFailures, last, fd.URL, fd.LastError)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", fd.UnitCode, env.l.T(fd.State.Label()), fd.ConsecutiveFailures, last, fd.URL, reason)
 		}
 		return tw.Flush()
 	})
@@ -206,27 +257,27 @@ func cmdFeeds(ctx context.Context, env *cliEnv, args []string) error {
 
 func cmdEvaluate(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "evaluate", "evaluate --week YYYY-Www [--parent CODE] [--format table|json|csv]")
-	week := fs.String("week", "", "ISO week, e.g. 2026-W48 (default: the current week)")
-	parent := fs.String("parent", "", "only the units under this unit")
-	format := fs.String("format", "table", "table, json or csv")
+	week := fs.String("week", "", env.l.T("tuần ISO, ví dụ 2026-W48 (mặc định: tuần hiện tại)"))
+	parent := fs.String("parent", "", env.l.T("chỉ các đơn vị thuộc đơn vị này"))
+	format := fs.String("format", "table", env.l.T("table, json hoặc csv"))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch *format {
 	case "table", "json", "csv":
 	default:
-		return fmt.Errorf("evaluate: --format %q: use table, json or csv", *format)
+		return env.l.E("evaluate: --format %q: dùng table, json hoặc csv", *format)
 	}
 	if *week != "" {
 		if _, err := models.WeekStart(*week, models.Vietnam); err != nil {
-			return fmt.Errorf("evaluate: --week: %w", err)
+			return env.l.E("evaluate: --week: %w", err)
 		}
 	}
 	return withApp(ctx, env, func(a *app) error {
 		r, err := a.campaign.Review(ctx, *week, *parent)
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("evaluate: unit %q not found", *parent)
+				return env.l.E("evaluate: không có đơn vị %q", *parent)
 			}
 			return err
 		}
@@ -244,14 +295,14 @@ func cmdEvaluate(ctx context.Context, env *cliEnv, args []string) error {
 
 func cmdReclassify(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "reclassify", "reclassify [--unit CODE] [--since YYYY-MM-DD]")
-	unit := fs.String("unit", "", "only this unit's posts")
-	since := fs.String("since", "", "only posts from this local day on")
+	unit := fs.String("unit", "", env.l.T("chỉ các bài của đơn vị này"))
+	since := fs.String("since", "", env.l.T("chỉ các bài từ ngày này (giờ Việt Nam)"))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *since != "" {
 		if _, err := models.DayStart(*since, models.Vietnam); err != nil {
-			return fmt.Errorf("reclassify: --since: %w", err)
+			return env.l.E("reclassify: --since: %w", err)
 		}
 	}
 	return withApp(ctx, env, func(a *app) error {
@@ -269,7 +320,7 @@ func cmdReclassify(ctx context.Context, env *cliEnv, args []string) error {
 
 func cmdClassify(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) != 1 || (args[0] != "retrain" && args[0] != "info") {
-		fmt.Fprintln(env.stderr, "Cách dùng: tintot classify retrain | tintot classify info")
+		fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", "classify retrain | tintot classify info"))
 		return errUsage
 	}
 	return withApp(ctx, env, func(a *app) error {
@@ -283,34 +334,34 @@ func cmdClassify(ctx context.Context, env *cliEnv, args []string) error {
 			if info, res, err = a.retrain(ctx); err != nil {
 				return err
 			}
-			fmt.Fprintf(env.stdout, "Đã huấn luyện lại mô hình %s; bài của tuần đang mở: %s\n", info.Version, res.String())
+			fmt.Fprintln(env.stdout, env.l.F("Đã huấn luyện lại mô hình %s; bài của tuần đang mở: %s", info.Version, res.String()))
 		}
-		writeModelInfo(env.stdout, info)
+		writeModelInfo(env.stdout, env.l, info)
 		return nil
 	})
 }
 
-// writeModelInfo prints a model's description and held-out figures in Vietnamese.
-func writeModelInfo(w io.Writer, info classify.ModelInfo) {
+// writeModelInfo prints a model's description and held-out figures.
+func writeModelInfo(w io.Writer, l tr, info classify.ModelInfo) {
 	h := info.HeldOut
-	fmt.Fprintf(w, "Mô hình %s: %d bài mẫu của bộ dữ liệu, %d quyết định của người duyệt\n", info.Version, info.Corpus, info.Reviewers)
+	fmt.Fprintln(w, l.F("Mô hình %s: %d bài mẫu của bộ dữ liệu, %d quyết định của người duyệt", info.Version, info.Corpus, info.Reviewers))
 	pct := func(f float64) string { return fmt.Sprintf("%.0f %%", f*100) }
-	fmt.Fprintf(w, "Trên phần giữ lại (%d bài, không dùng để huấn luyện): đúng loại %s; câu chuyện đẹp: chính xác %s, độ phủ %s; tin tốt: độ phủ %s; đấu tranh phản bác: chính xác %s; bài được tính cho ngày đúng là tin tốt hoặc câu chuyện đẹp: %s\n",
-		h.N, pct(h.Accuracy), pct(h.Precision[models.KindStory]), pct(h.Recall[models.KindStory]), pct(h.Recall[models.KindGoodNews]), pct(h.Precision[models.KindIdeology]), pct(h.DailyPrecision))
+	fmt.Fprintln(w, l.F("Trên phần giữ lại (%d bài, không dùng để huấn luyện): đúng loại %s; câu chuyện đẹp: chính xác %s, độ phủ %s; tin tốt: độ phủ %s; đấu tranh phản bác: chính xác %s; bài được tính cho ngày đúng là tin tốt hoặc câu chuyện đẹp: %s",
+		h.N, pct(h.Accuracy), pct(h.Precision[models.KindStory]), pct(h.Recall[models.KindStory]), pct(h.Recall[models.KindGoodNews]), pct(h.Precision[models.KindIdeology]), pct(h.DailyPrecision)))
 }
 
 func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
 	usage := "user add --email E --name N --role admin|reviewer|unit_admin [--unit CODE] [--password P] | user passwd --email E [--password P] | user list"
 	if len(args) == 0 {
-		fmt.Fprintln(env.stderr, "Usage: tintot "+usage)
+		fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", usage))
 		return errUsage
 	}
 	fs := newFlags(env, "user "+args[0], usage)
-	email := fs.String("email", "", "e-mail (login)")
-	name := fs.String("name", "", "full name")
-	role := fs.String("role", "unit_admin", "admin, reviewer or unit_admin")
-	unit := fs.String("unit", "", "unit code the user is scoped to (reviewer: its subtree)")
-	password := fs.String("password", "", "password (generated and printed if empty)")
+	email := fs.String("email", "", env.l.T("e-mail (tên đăng nhập)"))
+	name := fs.String("name", "", env.l.T("họ và tên"))
+	role := fs.String("role", "unit_admin", env.l.T("admin, reviewer hoặc unit_admin"))
+	unit := fs.String("unit", "", env.l.T("mã đơn vị của tài khoản (reviewer: cả các đơn vị cấp dưới)"))
+	password := fs.String("password", "", env.l.T("mật khẩu (để trống thì tạo ngẫu nhiên và in ra)"))
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -321,18 +372,18 @@ func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.stdout, "created %s (%s)\n", *email, *role)
+			fmt.Fprintln(env.stdout, env.l.F("Đã tạo tài khoản %s (%s)", *email, *role))
 			if *password == "" {
-				fmt.Fprintf(env.stdout, "password: %s\n", pw)
+				fmt.Fprintln(env.stdout, env.l.F("Mật khẩu: %s", pw))
 			}
 		case "passwd":
 			pw, err := handlers.SetPassword(ctx, a.store, *email, *password)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.stdout, "password changed for %s; their sessions were ended\n", *email)
+			fmt.Fprintln(env.stdout, env.l.F("Đã đổi mật khẩu của %s; các phiên đăng nhập của tài khoản đã bị đóng", *email))
 			if *password == "" {
-				fmt.Fprintf(env.stdout, "password: %s\n", pw)
+				fmt.Fprintln(env.stdout, env.l.F("Mật khẩu: %s", pw))
 			}
 		case "list":
 			us, err := a.store.ListUsers(ctx)
@@ -340,13 +391,17 @@ func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
 				return err
 			}
 			tw := tabwriter.NewWriter(env.stdout, 0, 2, 2, ' ', 0)
-			fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tUNIT\tDISABLED")
+			fmt.Fprintln(tw, env.l.T("EMAIL\tHỌ TÊN\tVAI TRÒ\tĐƠN VỊ\tĐÃ KHOÁ"))
 			for _, u := range us {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", u.Email, u.Name, u.Role, u.UnitCode, u.Disabled)
+				disabled := ""
+				if u.Disabled {
+					disabled = env.l.T("có")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, u.UnitCode, disabled)
 			}
 			return tw.Flush()
 		default:
-			fmt.Fprintln(env.stderr, "Usage: tintot "+usage)
+			fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", usage))
 			return errUsage
 		}
 		return nil
@@ -369,7 +424,7 @@ func cmdBackup(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if cfg.Backend() != "sqlite" {
-		return errors.New("backup: the database is MongoDB: use mongodump (see deploy/BACKUP.md)")
+		return errors.New(env.l.T("backup: cơ sở dữ liệu là MongoDB: hãy dùng mongodump (xem deploy/BACKUP.md)"))
 	}
 	dst := fs.Arg(0)
 	start := time.Now()
@@ -380,7 +435,7 @@ func cmdBackup(ctx context.Context, env *cliEnv, args []string) error {
 	if st, err := os.Stat(dst); err == nil {
 		size = st.Size()
 	}
-	fmt.Fprintf(env.stdout, "backed up %s to %s (%.1f MB, integrity ok) in %s\n",
-		cfg.SQLitePath(), dst, float64(size)/(1<<20), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintln(env.stdout, env.l.F("Đã sao lưu %s vào %s (%.1f MB, kiểm tra toàn vẹn đạt) trong %s",
+		cfg.SQLitePath(), dst, float64(size)/(1<<20), time.Since(start).Round(time.Millisecond)))
 	return nil
 }

@@ -58,17 +58,20 @@ func tintotBinary(t *testing.T) string {
 	return bin
 }
 
-// feedServer serves the fixture feeds of last week and records every fetch.
+// feedServer serves the fixture feeds of last week and records every fetch. A path in
+// once is served (an empty feed) to its first request only, then fails: adding the feed
+// checks it, and the polls that follow fail.
 type feedServer struct {
 	*httptest.Server
 	mu   sync.Mutex
 	hits map[string][]time.Time
 	fail map[string]bool
 	docs map[string]string
+	once map[string]bool
 }
 
 func newFeedServer(t *testing.T, now time.Time) *feedServer {
-	fs := &feedServer{hits: map[string][]time.Time{}, fail: map[string]bool{"/x2.rss": true, "/x4.rss": true}, docs: map[string]string{}}
+	fs := &feedServer{hits: map[string][]time.Time{}, fail: map[string]bool{"/x2.rss": true, "/x4.rss": true}, docs: map[string]string{}, once: map[string]bool{}}
 	monday, _ := models.WeekStart(models.ISOWeek(now.AddDate(0, 0, -7), models.Vietnam), models.Vietnam)
 	item := func(guid, title string, at time.Time) string {
 		return fmt.Sprintf(`<item><title>%s</title><link>https://xa.example.vn/%s</link><guid>%s</guid><pubDate>%s</pubDate></item>`,
@@ -93,6 +96,10 @@ func newFeedServer(t *testing.T, now time.Time) *feedServer {
 		fs.mu.Lock()
 		fs.hits[r.URL.Path] = append(fs.hits[r.URL.Path], time.Now())
 		failing, doc := fs.fail[r.URL.Path], fs.docs[r.URL.Path]
+		if fs.once[r.URL.Path] {
+			delete(fs.once, r.URL.Path)
+			failing, doc = false, wrap("")
+		}
 		fs.mu.Unlock()
 		if failing || doc == "" {
 			http.Error(w, "down", http.StatusServiceUnavailable)
@@ -450,6 +457,9 @@ func TestEndToEndMongoTwoInstances(t *testing.T) {
 	}
 	leader.cmd.Wait()
 	killed := time.Now()
+	fs.mu.Lock()
+	fs.once["/x4.rss"] = true // the check when the feed is added reads it; the polls fail
+	fs.mu.Unlock()
 	other.post(t, "/api/v1/units/X4/feeds", `{"url":"`+fs.URL+`/x4.rss"}`)
 	waitFor(t, 20*time.Second, "the broken-feed mail for X4 from the surviving instance", func() bool { return box.count("x4@doan.example.vn") > 0 })
 	if took := time.Since(killed); took > 3*time.Second+8*time.Second {

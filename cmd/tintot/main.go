@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"text/tabwriter"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -23,11 +24,13 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
-// command is one subcommand of the CLI.
+// command is one subcommand of the CLI: its syntax, a description (Vietnamese, the
+// catalogue's key) and what it runs.
 type command struct {
-	name  string
-	usage string
-	run   func(ctx context.Context, env *cliEnv, args []string) error
+	name   string
+	syntax string
+	desc   string
+	run    func(ctx context.Context, env *cliEnv, args []string) error
 }
 
 // cliEnv is what every subcommand receives.
@@ -35,6 +38,7 @@ type cliEnv struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	l      tr // the language of every message
 }
 
 // errUsage marks an error already explained by the flag set's usage output.
@@ -42,24 +46,29 @@ var errUsage = errors.New("usage")
 
 func commands() []command {
 	return []command{
-		{"serve", "serve [--demo]                 run the web service, poller and scheduler", cmdServe},
-		{"import", "import units FILE.csv [--dry-run]  import or update the registry of units and feeds", cmdImport},
-		{"units", "units list                     print the tree of units", cmdUnits},
-		{"poll", "poll --once [--unit CODE] [--force]  poll due (or all) feeds once", cmdPoll},
-		{"feeds", "feeds health                   list feeds that are not ok", cmdFeeds},
-		{"evaluate", "evaluate --week YYYY-Www [--parent CODE] [--format table|json|csv]  print the weekly review", cmdEvaluate},
-		{"reclassify", "reclassify [--unit CODE] [--since YYYY-MM-DD]  re-apply rules to posts without an override", cmdReclassify},
-		{"classify", "classify retrain|info           refit the classification model on the reviewers' decisions, or describe it", cmdClassify},
-		{"user", "user add|passwd|list            manage accounts", cmdUser},
-		{"backup", "backup FILE                    copy the SQLite database to FILE while tintot runs", cmdBackup},
-		{"version", "version                        print the version", cmdVersion},
+		{"serve", "serve [--demo]", "chạy dịch vụ web, bộ đọc nguồn tin và bộ lập lịch", cmdServe},
+		{"import", "import units FILE.csv [--check] [--dry-run]", "nhập hoặc cập nhật danh sách đơn vị và nguồn tin (--check: tìm nguồn tin sau mỗi địa chỉ)", cmdImport},
+		{"units", "units list", "in cây đơn vị", cmdUnits},
+		{"poll", "poll --once [--unit CODE] [--force]", "đọc một lần các nguồn tin đến hạn (hoặc tất cả)", cmdPoll},
+		{"feeds", "feeds health [--all]", "liệt kê các nguồn tin đang lỗi", cmdFeeds},
+		{"evaluate", "evaluate --week YYYY-Www [--parent CODE] [--format table|json|csv]", "in bảng tổng hợp tuần", cmdEvaluate},
+		{"reclassify", "reclassify [--unit CODE] [--since YYYY-MM-DD]", "áp dụng lại quy tắc cho các bài chưa được phân loại thủ công", cmdReclassify},
+		{"classify", "classify retrain|info", "huấn luyện lại mô hình phân loại theo quyết định của người duyệt, hoặc mô tả mô hình", cmdClassify},
+		{"user", "user add|passwd|list", "quản lý tài khoản", cmdUser},
+		{"backup", "backup FILE", "sao lưu cơ sở dữ liệu SQLite ra FILE trong khi tintot đang chạy", cmdBackup},
+		{"version", "version", "in phiên bản", cmdVersion},
 	}
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	env := &cliEnv{getenv: getenv, stdout: stdout, stderr: stderr}
+	l, args, err := pickLang(args, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "tintot:", err)
+		return 2
+	}
+	env := &cliEnv{getenv: getenv, stdout: stdout, stderr: stderr, l: l}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printHelp(stdout)
+		printHelp(stdout, l)
 		return 0
 	}
 	for _, c := range commands() {
@@ -77,19 +86,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 0
 	}
-	fmt.Fprintf(stderr, "tintot: unknown command %q\n\n", args[0])
-	printHelp(stderr)
+	fmt.Fprintln(stderr, "tintot:", l.F("không có lệnh %q", args[0]))
+	fmt.Fprintln(stderr)
+	printHelp(stderr, l)
 	return 2
 }
 
-func printHelp(w io.Writer) {
-	fmt.Fprintln(w, "tintot — theo dõi chiến dịch \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\"")
-	fmt.Fprintln(w, "\nUsage: tintot COMMAND [flags]   (tintot COMMAND --help for details)")
-	fmt.Fprintln(w, "\nCommands:")
+func printHelp(w io.Writer, l tr) {
+	fmt.Fprintln(w, l.T("tintot — theo dõi chiến dịch \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\""))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, l.T("Cách dùng: tintot [--lang vi|en] LỆNH [tham số]   (tintot LỆNH --help để xem chi tiết)"))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, l.T("Các lệnh:"))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, c := range commands() {
-		fmt.Fprintln(w, "  "+c.usage)
+		fmt.Fprintf(tw, "  %s\t%s\n", c.syntax, l.T(c.desc))
 	}
-	fmt.Fprintln(w, "\nConfiguration comes from TINTOT_* environment variables (see README.md).")
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, l.T("Cấu hình lấy từ các biến môi trường TINTOT_* (xem README.md). Ngôn ngữ: TINTOT_LANG=en hoặc --lang en để dùng tiếng Anh."))
 }
 
 // newFlags builds a flag set whose usage goes to the command's stderr.
@@ -97,7 +112,7 @@ func newFlags(env *cliEnv, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: tintot %s\n", usage)
+		fmt.Fprintln(env.stderr, env.l.F("Cách dùng: tintot %s", usage))
 		fs.PrintDefaults()
 	}
 	return fs

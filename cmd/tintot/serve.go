@@ -22,7 +22,7 @@ import (
 
 func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "serve", "serve [--demo]")
-	demoMode := fs.Bool("demo", false, "seed a demo province (separate database, default sqlite://./data/demo.db) served from a loopback feed server")
+	demoMode := fs.Bool("demo", false, env.l.T("tạo một tỉnh mẫu (cơ sở dữ liệu riêng, mặc định sqlite://./data/demo.db) với nguồn tin phục vụ từ máy này"))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -125,6 +125,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		Status:     a.campaign,
 		Classifier: a.classifier,
 		Titles:     a.client,
+		Discovery:  a.client,
 		Exports:    reportExporter{},
 		Config:     cfg,
 		Log:        log,
@@ -139,7 +140,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("serve: unable to listen on %s: %w", cfg.Addr, err)
+		return env.l.E("serve: không mở được cổng %s: %w", cfg.Addr, err)
 	}
 	sched.Start()
 	errc := make(chan error, 1)
