@@ -144,7 +144,8 @@ func startBrowserSite(t *testing.T) *browserSite {
 	sent := now.Add(-20 * time.Hour).UTC()
 	for _, a := range []models.Alert{
 		{DedupKey: "b1", Type: models.AlertDailyShort, UnitCode: "C2", Period: models.LocalDay(now.AddDate(0, 0, -1), models.Vietnam), Status: models.AlertSent,
-			Recipients: []string{"phuongtayson@doan.vn"}, Subject: "Đoàn phường Tây Sơn chưa đạt chỉ tiêu tin tốt hôm qua", CreatedAt: sent, SentAt: &sent},
+			Recipients: []string{"phuongtayson@doan.vn", "bithu.doanphuongtayson.thanhphotuyhoa@doanthanhnien.phuyen.gov.vn"},
+			Subject:    "Đoàn phường Tây Sơn chưa đạt chỉ tiêu tin tốt hôm qua", CreatedAt: sent, SentAt: &sent},
 		{DedupKey: "b2", Type: models.AlertFeedBroken, UnitCode: "C2", Status: models.AlertPending, NextTryAt: now.Add(time.Hour).UTC(),
 			Recipients: []string{"phuongtayson@doan.vn"}, Subject: "Nguồn tin của Đoàn phường Tây Sơn bị hỏng", CreatedAt: now.UTC()},
 	} {
@@ -175,12 +176,22 @@ func startBrowserSite(t *testing.T) *browserSite {
 	return site
 }
 
-// shot saves a full-page screenshot at phone and office widths under artifacts/screenshots.
+// shot saves a full-page screenshot at phone and office widths under artifacts/screenshots,
+// and fails the test when the page scrolls sideways on a 360 px phone.
 func shot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
 	for _, w := range []int64{360, 1280} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800)); err != nil {
 			t.Fatalf("viewport %d: %v", w, err)
+		}
+		if w == 360 {
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+			if err != nil {
+				t.Fatalf("page width of %s: %v", name, err)
+			}
+			if len(wide) == 2 && wide[0] > wide[1] {
+				t.Errorf("page %s scrolls sideways at 360 px: scrollWidth %d > innerWidth %d (widest: %s)", name, wide[0], wide[1], widest(ctx))
+			}
 		}
 		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -189,6 +200,23 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 		if err := os.WriteFile(filepath.Join(dir, name+"-"+strconv.FormatInt(w, 10)+".png"), buf, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// widest names the elements that reach past the right edge of the window, for a failure message.
+func widest(ctx context.Context) string {
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var w=window.innerWidth,out=[];
+document.querySelectorAll("body *").forEach(function(e){var r=e.getBoundingClientRect();
+if(r.right>w+0.5&&out.length<5&&!e.closest(".scroll")){out.push(e.tagName.toLowerCase()+(e.id?"#"+e.id:"")+(e.className&&e.className.baseVal===undefined?"."+String(e.className).split(" ").join("."):"")+" right="+Math.round(r.right))}});
+return out.join(", ")})()`))
+	return s
+}
+
+// navigate opens a page and waits for an element of it.
+func navigate(t *testing.T, ctx context.Context, url, wait string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(wait))); err != nil {
+		t.Fatalf("open %s: %v (page: %.300s)", url, err, pageText(ctx))
 	}
 }
 
@@ -272,6 +300,40 @@ func TestBrowser(t *testing.T) {
 	}
 	shot(t, ctx, shotDir, "unit")
 
+	// Tapping today's cell of the calendar opens the day panel (a plain link: no script,
+	// no hover): its status, its count and its posts.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`svg.heatmap a[href*="day=`+site.today+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("day"))); err != nil {
+		t.Fatalf("open the day panel: %v (page: %.300s)", err, pageText(bctx))
+	}
+	if u := location(); !strings.Contains(u, "day="+site.today) {
+		t.Errorf("the day link went to %s", u)
+	}
+	if day := text(t, ctx, "#day"); !strings.Contains(day, "Đạt") || !strings.Contains(day, "1/1") ||
+		!strings.Contains(day, "Thanh niên xã Đông Hòa dọn rác bãi biển") || !strings.Contains(day, "Thông báo lịch họp chi đoàn tháng 12") {
+		t.Errorf("day panel = %q, want the day met 1/1 and both posts", day)
+	}
+	shot(t, ctx, shotDir, "unit-day")
+
+	// A note longer than the form allows (the script of a careless client, not the page)
+	// comes back on the dashboard, beside the note of that post, in the layout.
+	tin := "#post-" + site.posts["tin-tot"].ID
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(site.base+"/units/C1"), chromedp.WaitVisible(chromedp.CSS(tin)),
+		chromedp.SetValue(chromedp.CSS(tin+" input[name=note]"), strings.Repeat("quá dài ", 130)),
+		chromedp.Submit(chromedp.CSS(tin+" input[name=note]")),
+		chromedp.WaitVisible(chromedp.ID("err-post-"+site.posts["tin-tot"].ID))); err != nil {
+		t.Fatalf("too-long note: %v (page: %.300s)", err, pageText(bctx))
+	}
+	if e := text(t, ctx, "#err-post-"+site.posts["tin-tot"].ID); !strings.Contains(e, "Ghi chú quá dài") {
+		t.Errorf("note error beside the field = %q", e)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("header a[href='/feeds'], header a[lang]").length`)); err != nil || n != 2 {
+		t.Errorf("the form error page lost the header (menu and language links: %d, %v)", n, err)
+	}
+	shot(t, ctx, shotDir, "unit-error")
+
 	// The unit admin reclassifies its own unrecognised post as good news: that would raise
 	// what the unit counts, so it is a proposal, shown as waiting, and today stays 1/1.
 	other := "#post-" + site.posts["khac"].ID
@@ -299,6 +361,10 @@ func TestBrowser(t *testing.T) {
 	if body := text(t, ctx, "body"); !strings.Contains(body, "403") {
 		t.Fatalf("unit admin of C1 opened C2: %q", body)
 	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("header a[href='/units/C1'], header a[lang], #error-home").length`)); err != nil || n != 3 {
+		t.Errorf("the 403 page lacks the menu, the language link or the way home (%d, %v)", n, err)
+	}
+	shot(t, ctx, shotDir, "error-403")
 	// Log out.
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/units/C1"), chromedp.Submit(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
 		t.Fatalf("logout: %v", err)
@@ -307,6 +373,12 @@ func TestBrowser(t *testing.T) {
 	// The provincial reviewer logs in, approves the commune's proposal on the check list
 	// (listed first), and C1's today becomes 2/2.
 	login("tinhdoan@doan.vn", "#review")
+	// On the commune's dashboard, the posts waiting for a decision are one filter away.
+	navigate(t, ctx, site.base+"/units/C1?proposed=1", "#posts")
+	if p := text(t, ctx, "#posts"); !strings.Contains(p, "Thông báo lịch họp chi đoàn tháng 12") || strings.Contains(p, "dọn rác bãi biển") || !strings.Contains(p, "Duyệt") {
+		t.Errorf("posts waiting for approval = %q", p)
+	}
+	shot(t, ctx, shotDir, "unit-proposed")
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/check"), chromedp.WaitVisible(chromedp.ID("proposals"))); err != nil {
 		t.Fatalf("check with a proposal: %v (page: %.300s)", err, pageText(bctx))
 	}
@@ -347,6 +419,17 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	shot(t, ctx, shotDir, "review")
+
+	// A week that does not exist: the error keeps the layout and leads back to the review.
+	navigate(t, ctx, site.base+"/review?week=2026-W60", "#error")
+	if back, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("error-back"), "href")); err != nil || back.Value != "/review" {
+		t.Errorf("the error page's way back = %+v, %v; want /review", back, err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("header a.on[href='/review'], header a[lang]").length`)); err != nil || n != 2 {
+		t.Errorf("the 400 page lacks the menu (with its place) or the language link (%d, %v)", n, err)
+	}
+	shot(t, ctx, shotDir, "error-400")
+	navigate(t, ctx, site.base+"/review?parent=P", "#review")
 	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("dl-xlsx"), "href"))
 	if err != nil {
 		t.Fatal(err)
@@ -409,6 +492,25 @@ func TestBrowser(t *testing.T) {
 	if body := text(t, ctx, "main"); !strings.Contains(body, "Nguồn tin của Đoàn phường Tây Sơn bị hỏng") {
 		t.Errorf("alerts page lacks the pending alert: %q", body)
 	}
+	// On an office screen no address is broken over two lines.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	if broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".addr")).filter(function(e){
+return e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).lineHeight)*1.5}).map(function(e){return e.textContent})`)); err != nil || len(broken) > 0 {
+		t.Errorf("addresses broken over lines at 1280 px: %q %v", broken, err)
+	}
+	// Filtered to the feed alerts: the daily shortfall is gone.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#alert-filters select[name=type]`), string(models.AlertFeedBroken)),
+		chromedp.Submit(chromedp.CSS(`#alert-filters select[name=type]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts"]`))); err != nil {
+		t.Fatalf("filter alerts: %v", err)
+	}
+	if body := text(t, ctx, "main"); !strings.Contains(body, "bị hỏng") || strings.Contains(body, "chưa đạt chỉ tiêu tin tốt hôm qua") {
+		t.Errorf("alerts filtered by type: %q", body)
+	}
+	shot(t, ctx, shotDir, "alerts-filtered")
 
 	// The administrator's page, and the English toggle.
 	if err := chromedp.Do(ctx, chromedp.Submit(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.ID("email"))); err != nil {
@@ -419,6 +521,19 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("admin: %v", err)
 	}
 	shot(t, ctx, shotDir, "admin")
+	// A feed address that is not http(s): the admin page comes back with the message
+	// under the feed form and the address kept.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#feed-form input[name=url]`), "ftp://donghoa.example.vn/rss"),
+		chromedp.Submit(chromedp.CSS(`#feed-form input[name=url]`)),
+		chromedp.WaitVisible(chromedp.ID("err-feed"))); err != nil {
+		t.Fatalf("bad feed: %v (page: %.300s)", err, pageText(bctx))
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#feed-form input[name=url]`))); err != nil || v != "ftp://donghoa.example.vn/rss" {
+		t.Errorf("the feed form lost the address: %q %v", v, err)
+	}
+	shot(t, ctx, shotDir, "admin-error")
+	navigate(t, ctx, site.base+"/admin", "#unit-form")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[lang="en"]`)), chromedp.WaitVisible(chromedp.CSS(`a[lang="vi"]`))); err != nil {
 		t.Fatalf("English: %v", err)
 	}

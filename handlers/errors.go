@@ -133,6 +133,20 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusUnauthorized {
 		return redirect(c, "/login?next="+url.QueryEscape(safeNext(c.OriginalURL())))
 	}
+	if pr := principalOf(c); pr != nil {
+		// A signed-in user keeps the frame (menu, language, log out) and a way back.
+		nav := navOf(c.Path())
+		if own := "/units/" + url.PathEscape(pr.User.UnitCode); nav == "unit" && (pr.User.UnitCode == "" || c.Path() != own && !strings.HasPrefix(c.Path(), own+"/")) {
+			nav = "" // "my unit" is not the place of another unit's page
+		}
+		rerr := s.render(c, status, "error", page{Title: fmt.Sprintf("Lỗi %d", status), Nav: nav,
+			Data: errorData{Status: status, Msg: msg, Field: field, Back: errorBack(c, status)}})
+		if rerr == nil {
+			return nil
+		}
+		s.Log.Error("error page failed", slog.Any("error", rerr), slog.String("request_id", rid))
+		c.Response().ResetBody()
+	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return errorPage.Execute(c.Response().BodyWriter(), map[string]any{"Status": status, "Msg": msg, "Field": field, "Asset": web.AssetVersion})
@@ -144,7 +158,48 @@ var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <link rel="stylesheet" href="/static/app.css?v={{.Asset}}"></head>
 <body class="errorpage"><main>
 <h1>Lỗi {{.Status}}</h1><p>{{.Msg}}</p>
-<p><a href="/">Về trang chủ</a></p></main></body></html>`))
+<p><a class="btn" href="/">Về trang chủ</a></p></main></body></html>`))
+
+// errorData is what the error page shows inside the layout.
+type errorData struct {
+	Status int
+	Msg    string
+	Field  string
+	Back   string // the page to go back to, if known
+}
+
+// navOf is the menu entry a path belongs to, so an error keeps the menu's place.
+func navOf(path string) string {
+	for _, n := range []struct{ prefix, nav string }{
+		{"/review", "review"}, {"/check", "check"}, {"/report", "report"}, {"/units/", "unit"},
+		{"/posts/", "unit"}, {"/feeds", "feeds"}, {"/alerts", "alerts"}, {"/admin", "admin"},
+	} {
+		if strings.HasPrefix(path, n.prefix) {
+			return n.nav
+		}
+	}
+	return ""
+}
+
+// errorBack is where the error page's "back" link goes: the same-origin page the user
+// came from, else for a bad query the same page without it; "" when neither is known.
+func errorBack(c *fiber.Ctx, status int) string {
+	if ref := c.Get(fiber.HeaderReferer); ref != "" {
+		if u, err := url.Parse(ref); err == nil && u.Host == string(c.Request().Host()) {
+			back := u.EscapedPath()
+			if u.RawQuery != "" {
+				back += "?" + u.RawQuery
+			}
+			if back != "" && safeRedirect(back) == back && back != c.OriginalURL() {
+				return back
+			}
+		}
+	}
+	if status < 500 && c.Method() == fiber.MethodGet && len(c.Request().URI().QueryString()) > 0 && safeRedirect(c.Path()) == c.Path() {
+		return c.Path()
+	}
+	return ""
+}
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c *fiber.Ctx) bool {

@@ -3,8 +3,10 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -121,45 +123,244 @@ type alertRow struct {
 	UnitName    string
 	TypeLabel   string
 	StatusLabel string
+	Addrs       []emailParts
 }
 
-// alertsPage is GET /alerts: what is pending, then what was sent, to whom and when.
+// emailParts is an address split at its "@", so that a line too narrow for the whole
+// address breaks it there and nowhere else first.
+type emailParts struct{ Local, Domain string }
+
+// splitEmails splits addresses at their last "@".
+func splitEmails(addrs []string) []emailParts {
+	out := make([]emailParts, 0, len(addrs))
+	for _, a := range addrs {
+		if i := strings.LastIndex(a, "@"); i > 0 {
+			out = append(out, emailParts{Local: a[:i], Domain: a[i+1:]})
+		} else {
+			out = append(out, emailParts{Local: a})
+		}
+	}
+	return out
+}
+
+// alertsShown is how many alerts the alerts page lists at most.
+const alertsShown = 300
+
+// alertsScan is how many alerts of a closed period the page reads before it keeps those
+// created in the period (the store filters by start only).
+const alertsScan = 5000
+
+// alertsFilter is the alerts page's filters (?type=&unit=&status=&from=&to=, or
+// ?week= for the days of an ISO week).
+type alertsFilter struct {
+	Type   models.AlertType
+	Unit   string
+	Status models.AlertStatus
+	From   string // first local day of creation, inclusive
+	To     string // last local day of creation, inclusive
+}
+
+// query is the filter as a query string, with the period replaced by from and to.
+func (f alertsFilter) query(from, to string) string {
+	q := url.Values{}
+	if f.Type != "" {
+		q.Set("type", string(f.Type))
+	}
+	if f.Unit != "" {
+		q.Set("unit", f.Unit)
+	}
+	if f.Status != "" {
+		q.Set("status", string(f.Status))
+	}
+	if from != "" {
+		q.Set("from", from)
+	}
+	if to != "" {
+		q.Set("to", to)
+	}
+	return q.Encode()
+}
+
+// Any reports whether any filter is set.
+func (f alertsFilter) Any() bool { return f != alertsFilter{} }
+
+// alertPreset is a quick period link of the alerts page.
+type alertPreset struct {
+	Label string
+	URL   string
+	On    bool
+}
+
+// alertsData is the alerts page's data.
+type alertsData struct {
+	Pending, Done []alertRow
+	F             alertsFilter
+	Units         []models.Unit
+	Types         []models.AlertType
+	Statuses      []models.AlertStatus
+	TypeNames     map[models.AlertType]string
+	StatusNames   map[models.AlertStatus]string
+	Presets       []alertPreset
+	More          bool
+	Shown         int
+	Err           formErr
+}
+
+// parseAlertsFilter reads the alerts page's filters; a bad value is a user error naming
+// its field, and the filter returned keeps the values that were valid.
+func (s *server) parseAlertsFilter(c *fiber.Ctx, sc Scope) (alertsFilter, error) {
+	var f alertsFilter
+	var bad error
+	if t := models.AlertType(strings.TrimSpace(c.Query("type"))); t != "" {
+		if contains(alertTypes, t) {
+			f.Type = t
+		} else {
+			bad = badField("type", fmt.Sprintf("Loại cảnh báo không hợp lệ: %q", t))
+		}
+	}
+	if st := models.AlertStatus(strings.TrimSpace(c.Query("status"))); st != "" {
+		if contains(alertStatuses, st) {
+			f.Status = st
+		} else {
+			bad = badField("status", fmt.Sprintf("Trạng thái cảnh báo không hợp lệ: %q", st))
+		}
+	}
+	if u := strings.TrimSpace(c.Query("unit")); u != "" {
+		if sc.Has(u) {
+			f.Unit = u
+		} else {
+			bad = &userError{Status: fiber.StatusForbidden, Field: "unit", Msg: "Bạn không có quyền với đơn vị " + u}
+		}
+	}
+	day := func(field, v string) string {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return ""
+		}
+		if _, err := models.DayStart(v, s.loc); err != nil || len(v) != len(models.DayLayout) {
+			bad = badField(field, fmt.Sprintf("Ngày không hợp lệ: %q (YYYY-MM-DD)", v))
+			return ""
+		}
+		return v
+	}
+	if w := strings.TrimSpace(c.Query("week")); w != "" {
+		days, err := models.WeekDays(w, s.loc)
+		if err != nil || len(days) != 7 {
+			bad = badField("week", fmt.Sprintf("Tuần không hợp lệ: %q (YYYY-Www)", w))
+		} else {
+			f.From, f.To = days[0], days[6]
+		}
+	} else {
+		f.From, f.To = day("from", c.Query("from")), day("to", c.Query("to"))
+		if f.From != "" && f.To != "" && f.From > f.To {
+			bad = badField("to", "Ngày kết thúc phải không trước ngày bắt đầu")
+			f.To = ""
+		}
+	}
+	return f, bad
+}
+
+// alertsPage is GET /alerts: what is pending, then what was sent, to whom and when,
+// filtered by type, unit, status and the days the alerts were created.
 func (s *server) alertsPage(c *fiber.Ctx) error {
 	sc, err := s.scopeOf(c)
 	if err != nil {
 		return err
 	}
-	names, _, err := s.unitNames(c, sc)
+	names, units, err := s.unitNames(c, sc)
 	if err != nil {
 		return err
 	}
-	var pending, done []alertRow
-	if !sc.Empty() {
-		f := store.AlertFilter{Limit: 300}
-		if !sc.All {
-			f.UnitCodes = sc.List()
+	l := langOf(c)
+	d := alertsData{Units: units, Types: alertTypes, Statuses: alertStatuses, Shown: alertsShown,
+		TypeNames: map[models.AlertType]string{}, StatusNames: map[models.AlertStatus]string{}}
+	for t, n := range alertTypeLabels {
+		d.TypeNames[t] = l.T(n)
+	}
+	for st, n := range alertStatusLabels {
+		d.StatusNames[st] = l.T(n)
+	}
+	p := page{Title: "Cảnh báo", Nav: "alerts"}
+	status := fiber.StatusOK
+	f, ferr := s.parseAlertsFilter(c, sc)
+	if ferr != nil {
+		var msg, field string
+		var ok bool
+		if status, msg, field, ok = formError(ferr); !ok {
+			return ferr
 		}
-		alerts, err := s.Store.ListAlerts(c.UserContext(), f)
+		p.Error, p.Field, d.Err = msg, field, formErr{Form: "filter", Field: field, Msg: msg}
+	}
+	d.F = f
+	today := s.today()
+	now := s.now().In(s.loc)
+	thisWeek := models.ISOWeek(now, s.loc)
+	lastWeek := models.ISOWeek(now.AddDate(0, 0, -7), s.loc)
+	for _, pr := range []struct{ label, week, from, to string }{
+		{"Hôm nay", "", today, today},
+		{"Tuần này", thisWeek, "", ""},
+		{"Tuần trước", lastWeek, "", ""},
+		{"30 ngày qua", "", models.LocalDay(now.AddDate(0, 0, -29), s.loc), today},
+	} {
+		from, to := pr.from, pr.to
+		if pr.week != "" {
+			if days, err := models.WeekDays(pr.week, s.loc); err == nil && len(days) == 7 {
+				from, to = days[0], days[6]
+			}
+		}
+		d.Presets = append(d.Presets, alertPreset{Label: l.T(pr.label), URL: "/alerts?" + f.query(from, to), On: f.From == from && f.To == to})
+	}
+	if !sc.Empty() {
+		af := store.AlertFilter{Limit: alertsShown + 1, Status: f.Status}
+		if f.Type != "" {
+			af.Types = []models.AlertType{f.Type}
+		}
+		switch {
+		case f.Unit != "":
+			af.UnitCodes = []string{f.Unit}
+		case !sc.All:
+			af.UnitCodes = sc.List()
+		}
+		if f.From != "" {
+			since, _ := models.DayStart(f.From, s.loc)
+			af.Since = &since
+		}
+		var until time.Time
+		if f.To != "" && f.To < today {
+			t, _ := models.DayStart(f.To, s.loc)
+			until = t.AddDate(0, 0, 1)
+			af.Limit = alertsScan
+		}
+		alerts, err := s.Store.ListAlerts(c.UserContext(), af)
 		if err != nil {
 			return errorf("unable to list alerts: %w", err)
 		}
-		l := langOf(c)
+		n := 0
 		for _, a := range alerts {
-			if !sc.Has(a.UnitCode) {
+			if !sc.Has(a.UnitCode) || !until.IsZero() && !a.CreatedAt.Before(until) {
 				continue
 			}
-			r := alertRow{Alert: a, UnitName: names[a.UnitCode], TypeLabel: l.T(alertTypeLabels[a.Type]), StatusLabel: l.T(alertStatusLabels[a.Status])}
+			if n == alertsShown {
+				d.More = true
+				break
+			}
+			n++
+			r := alertRow{Alert: a, UnitName: names[a.UnitCode], TypeLabel: l.T(alertTypeLabels[a.Type]), StatusLabel: l.T(alertStatusLabels[a.Status]), Addrs: splitEmails(a.Recipients)}
 			if r.TypeLabel == "" {
 				r.TypeLabel = string(a.Type)
 			}
 			if a.Status == models.AlertPending {
-				pending = append(pending, r)
+				d.Pending = append(d.Pending, r)
 			} else {
-				done = append(done, r)
+				d.Done = append(d.Done, r)
 			}
 		}
+		if af.Limit == alertsScan && len(alerts) == alertsScan {
+			d.More = true
+		}
 	}
-	return s.render(c, fiber.StatusOK, "alerts", page{Title: "Cảnh báo", Nav: "alerts", Data: map[string]any{"Pending": pending, "Done": done}})
+	p.Data = d
+	return s.render(c, status, "alerts", p)
 }
 
 // adminData is the admin page's data.
@@ -174,7 +375,17 @@ type adminData struct {
 	Import   *registry.Report
 	DryRun   bool
 	Model    *classify.ModelInfo // the classification model in use, if recorded
+	Existing bool                // the unit form edits a stored unit
+	FeedIn   feedForm            // the feed form's values, kept when it failed
+	UserIn   userForm            // the user form's values (never the password), kept when it failed
+	Err      formErr             // the form that failed, its field and message
 }
+
+// feedForm is what the admin's feed form sent.
+type feedForm struct{ UnitCode, URL, DefaultKind string }
+
+// userForm is what the admin's user form sent, without the password.
+type userForm struct{ Email, Name, Role, UnitCode string }
 
 // Pct formats a share as a percentage for the model figures.
 func (adminData) Pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
@@ -202,10 +413,11 @@ func (s *server) renderAdmin(c *fiber.Ctx, status int, p page, d adminData) erro
 	d.Units, d.Names = units, map[string]string{}
 	for _, u := range units {
 		d.Names[u.Code] = u.Name
-		if d.Edit.Code == u.Code && d.Edit.Name == "" {
+		if d.Edit.Code == u.Code && d.Edit.Name == "" && d.Err.Msg == "" {
 			d.Edit = u
 		}
 	}
+	d.Existing = d.Existing || !d.Edit.CreatedAt.IsZero()
 	if d.Users, err = s.Store.ListUsers(ctx); err != nil {
 		return errorf("unable to list users: %w", err)
 	}
@@ -220,12 +432,14 @@ func (s *server) renderAdmin(c *fiber.Ctx, status int, p page, d adminData) erro
 	return s.render(c, status, "admin", p)
 }
 
-// adminFail re-renders the admin page with a user error, or passes a server error on.
+// adminFail re-renders the admin page with a user error beside the field of the form
+// that failed (d.Err.Form), or passes a server error or a refusal on.
 func (s *server) adminFail(c *fiber.Ctx, err error, d adminData) error {
 	status, msg, field, ok := formError(err)
 	if !ok || status == fiber.StatusForbidden {
 		return err
 	}
+	d.Err.Field, d.Err.Msg = field, msg
 	return s.renderAdmin(c, status, page{Error: msg, Field: field}, d)
 }
 
@@ -236,22 +450,27 @@ func (s *server) adminSaveUnit(c *fiber.Ctx) error {
 		ParentCode: c.FormValue("parent_code"), ActiveFrom: formPtr(c, "active_from"), ActiveTo: formPtr(c, "active_to"), Emails: strings.FieldsFunc(c.FormValue("emails"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }),
 	}
 	var err error
-	if c.FormValue("existing") != "" {
+	existing := c.FormValue("existing") != ""
+	if existing {
 		_, err = s.editUnit(c, strings.TrimSpace(in.Code), fullPatch(in))
 	} else {
 		_, err = s.addUnit(c, in)
 	}
 	if err != nil {
-		return s.adminFail(c, err, adminData{Edit: in.unit()})
+		return s.adminFail(c, err, adminData{Edit: in.unit(), Existing: existing, Err: formErr{Form: "unit"}})
 	}
 	return redirect(c, "/admin?ok=unit_save#units")
 }
 
 // adminAddFeed is POST /admin/feeds (addFeed: validation, scope, audit).
 func (s *server) adminAddFeed(c *fiber.Ctx) error {
-	_, err := s.addFeed(c, c.FormValue("unit_code"), feedInput{URL: c.FormValue("url"), Title: c.FormValue("title"), DefaultKind: models.Kind(c.FormValue("default_kind"))})
+	in := feedForm{UnitCode: c.FormValue("unit_code"), URL: c.FormValue("url"), DefaultKind: c.FormValue("default_kind")}
+	_, err := s.addFeed(c, in.UnitCode, feedInput{URL: in.URL, Title: c.FormValue("title"), DefaultKind: models.Kind(in.DefaultKind)})
 	if err != nil {
-		return s.adminFail(c, err, adminData{})
+		if in.UnitCode == "" { // no unit chosen: say so beside the unit, not as a missing page
+			err = badField("unit_code", "Vui lòng chọn đơn vị")
+		}
+		return s.adminFail(c, err, adminData{FeedIn: in, Err: formErr{Form: "feed"}})
 	}
 	return redirect(c, "/admin?ok=feed_add#feeds")
 }
@@ -259,19 +478,19 @@ func (s *server) adminAddFeed(c *fiber.Ctx) error {
 // adminDeleteFeed is POST /admin/feeds/:id/delete (removeFeed).
 func (s *server) adminDeleteFeed(c *fiber.Ctx) error {
 	if err := s.removeFeed(c, c.Params("id")); err != nil {
-		return s.adminFail(c, err, adminData{})
+		return s.adminFail(c, err, adminData{Err: formErr{Form: "feed-delete"}})
 	}
 	return redirect(c, "/admin?ok=feed_del#feeds")
 }
 
 // adminAddUser is POST /admin/users (addUser); a generated password is shown once.
 func (s *server) adminAddUser(c *fiber.Ctx) error {
+	in := userForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: c.FormValue("role"), UnitCode: c.FormValue("unit_code")}
 	u, pw, err := s.addUser(c, userInput{
-		Email: c.FormValue("email"), Name: c.FormValue("name"), Role: models.Role(c.FormValue("role")),
-		UnitCode: c.FormValue("unit_code"), Password: c.FormValue("password"),
+		Email: in.Email, Name: in.Name, Role: models.Role(in.Role), UnitCode: in.UnitCode, Password: c.FormValue("password"),
 	})
 	if err != nil {
-		return s.adminFail(c, err, adminData{})
+		return s.adminFail(c, err, adminData{UserIn: in, Err: formErr{Form: "user"}})
 	}
 	return s.renderAdmin(c, fiber.StatusOK, page{Flash: langOf(c).T(flashes["user_add"])}, adminData{Password: pw, NewUser: u.Email})
 }
@@ -281,7 +500,7 @@ func (s *server) adminAddUser(c *fiber.Ctx) error {
 func (s *server) adminImport(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.adminFail(c, badField("file", "Vui lòng chọn tệp CSV danh sách đơn vị"), adminData{})
+		return s.adminFail(c, badField("file", "Vui lòng chọn tệp CSV danh sách đơn vị"), adminData{Err: formErr{Form: "import"}})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -293,9 +512,9 @@ func (s *server) adminImport(c *fiber.Ctx) error {
 	if err != nil {
 		var fe *models.FieldError
 		if errors.As(err, &fe) {
-			return s.adminFail(c, err, adminData{})
+			return s.adminFail(c, err, adminData{Err: formErr{Form: "import"}})
 		}
-		return s.adminFail(c, badField("file", "Không đọc được tệp: "+err.Error()), adminData{})
+		return s.adminFail(c, badField("file", "Không đọc được tệp: "+err.Error()), adminData{Err: formErr{Form: "import"}})
 	}
 	status := fiber.StatusOK
 	if len(rep.Errors) > 0 {

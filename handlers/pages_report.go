@@ -107,6 +107,13 @@ func (s *server) periodReportXLSX(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
+// PeriodWeekReporter gives a period report together with its split by ISO week, for
+// the report page's chart, at the cost of one report (campaign.Service does). Without
+// it the page shows the report without the chart.
+type PeriodWeekReporter interface {
+	PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay string) (models.PeriodReport, []models.PeriodReport, error)
+}
+
 // reportPage is the data of the period report page.
 type reportPage struct {
 	Report     models.PeriodReport
@@ -114,6 +121,7 @@ type reportPage struct {
 	ParentName string
 	XLSX       template.URL
 	Presets    []reportPreset
+	ShareChart template.HTML // "" when the status service cannot split the report by week
 }
 
 // reportPreset is a one-click period: the year, its quarters, the month.
@@ -124,11 +132,24 @@ type reportPreset struct {
 
 // reportPageView is GET /report?from=&to=&parent=.
 func (s *server) reportPageView(c *fiber.Ctx) error {
-	r, err := s.buildPeriodReport(c)
-	if err != nil {
+	var r models.PeriodReport
+	var weeks []models.PeriodReport
+	var err error
+	if pw, ok := s.Status.(PeriodWeekReporter); ok {
+		from, to, parent, perr := s.reportParams(c)
+		if perr != nil {
+			return perr
+		}
+		if r, weeks, err = pw.PeriodReportByWeek(c.UserContext(), parent, from, to); err != nil {
+			return errorf("unable to build report %s..%s/%s: %w", from, to, parent, err)
+		}
+	} else if r, err = s.buildPeriodReport(c); err != nil {
 		return err
 	}
 	d := reportPage{Report: r}
+	if len(weeks) > 0 {
+		d.ShareChart = reportShareChart(langOf(c), r, weeks).render()
+	}
 	if d.Parents, err = s.parentChoices(c); err != nil {
 		return err
 	}
@@ -155,4 +176,51 @@ func (s *server) reportPageView(c *fiber.Ctx) error {
 	d.Presets = append(d.Presets, reportPreset{"Tháng " + first.Format("01/2006"),
 		models.LocalDay(first, s.loc), models.LocalDay(first.AddDate(0, 1, -1), s.loc)})
 	return s.render(c, fiber.StatusOK, "report", page{Title: "Báo cáo kỳ", Nav: "report", Data: d})
+}
+
+// reportShareChart draws the period's shares met week by week: the baseline daily quota
+// (the share of unit-days met in the week) and the baseline weekly quotas combined (the
+// share of units that met them). Weeks not begun, weeks cut by the period (for the
+// weekly line) and weeks nobody could be judged in are gaps.
+func reportShareChart(l lang, r models.PeriodReport, weeks []models.PeriodReport) shareChart {
+	n := len(weeks)
+	c := shareChart{ID: "chart-report", Slots: n,
+		Title:  fmt.Sprintf(l.T("Tỉ lệ đạt chỉ tiêu theo tuần, từ %s đến %s"), dateText(r.From), dateText(r.To)),
+		Desc:   l.T("Chỉ tiêu ngày: tỉ lệ số ngày đạt trên số ngày xác định được của các đơn vị trong tuần. Chỉ tiêu tuần: tỉ lệ đơn vị đạt mọi chỉ tiêu tuần mức cơ bản, chỉ với tuần trọn vẹn trong kỳ."),
+		XLabel: l.T("Tuần (ngày thứ Hai)"), YLabel: l.T("Tỉ lệ đạt"),
+		Note: l.T("Chỗ trống: tuần chưa kết thúc ngày nào, tuần không trọn trong kỳ (chỉ tiêu tuần), hoặc không đơn vị nào xác định được (không phải 0%)."),
+	}
+	daily := chartSeries{Key: "daily", Label: l.T("Chỉ tiêu ngày") + " · " + l.Level(models.LevelBaseline), Markers: true}
+	weekly := chartSeries{Key: "weekly", Label: l.T("Chỉ tiêu tuần") + " · " + l.Level(models.LevelBaseline), Markers: true}
+	step := tickStep(n, 8)
+	for k, w := range weeks {
+		x := float64(k) + 0.5
+		if (n-1-k)%step == 0 {
+			// a whole week's first day is its Monday; a cut week's, the period's first day
+			c.Ticks = append(c.Ticks, chartTick{X: x, Label: dateText(w.From)[:5]})
+		}
+		span := dateText(w.From) + "–" + dateText(w.To)
+		dp := chartPoint{X: x}
+		if known := w.Total.Days.Met + w.Total.Days.Short + w.Total.Days.AtRisk; w.Through != "" && known > 0 {
+			dp.OK, dp.Share = true, w.Total.Days.ShareMet
+			dp.Title = fmt.Sprintf("%s: %s (%d/%d %s)", span, pctText(dp.Share), w.Total.Days.Met, known, l.T("ngày-đơn vị"))
+		}
+		wp := chartPoint{X: x}
+		if known := w.Total.Weeks.Met + w.Total.Weeks.Short + w.Total.Weeks.AtRisk; len(w.Weeks) > 0 && known > 0 {
+			wp.OK, wp.Share = true, w.Total.Weeks.ShareMet
+			wp.Title = fmt.Sprintf("%s: %s (%d/%d %s)", span, pctText(wp.Share), w.Total.Weeks.Met, known, l.T("đơn vị"))
+		}
+		daily.Points = append(daily.Points, dp)
+		weekly.Points = append(weekly.Points, wp)
+	}
+	c.Series = []chartSeries{daily, weekly}
+	return c
+}
+
+// dateText is a day key as people write it, "24/11/2026".
+func dateText(day string) string {
+	if len(day) != 10 {
+		return day
+	}
+	return day[8:10] + "/" + day[5:7] + "/" + day[:4]
 }

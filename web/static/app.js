@@ -16,3 +16,13 @@ document.addEventListener("submit", function (ev) {
   }
 });
 document.documentElement.setAttribute("data-js", "ready");
+// ===== unit dashboard, alerts and error pages (appended section) =====
+// A form that came back with an error names its field (aria-invalid): bring it into view
+// and put the cursor there. Without the script the message is still beside the field.
+(function () {
+  var bad = document.querySelector("main [aria-invalid=true]");
+  if (bad) {
+    bad.scrollIntoView({ block: "center" });
+    bad.focus({ preventScroll: true });
+  }
+})();

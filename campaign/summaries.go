@@ -1,0 +1,255 @@
+package campaign
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"tintot/models"
+	"tintot/quota"
+)
+
+// MaxSummaryWeeks is the most weeks one ReviewSummaries call evaluates: a year's report.
+const MaxSummaryWeeks = 54
+
+// ReviewSummaries returns, for each of weeks ("2026-W48", in the order given), the
+// summaries of the weekly review of parent's subtree ("" : every unit): the same
+// DaySummary and WeekSummary Review gives, without the rows (Rows is nil). It is what
+// the charts of the review and of the period report draw, for many weeks at the cost
+// of one read of the counts: the units, counts, outages and feeds are loaded once for
+// the whole stretch, and the engine evaluates each week from memory. Streaks and
+// corrections are not computed.
+func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []string) ([]models.Review, error) {
+	if len(weeks) == 0 {
+		return nil, nil
+	}
+	if len(weeks) > MaxSummaryWeeks {
+		return nil, fmt.Errorf("campaign: %d weeks asked; at most %d are summarised at once", len(weeks), MaxSummaryWeeks)
+	}
+	first, last := weeks[0], weeks[0]
+	for _, w := range weeks {
+		if _, err := models.WeekStart(w, s.loc()); err != nil {
+			return nil, fmt.Errorf("campaign: %w", err)
+		}
+		// ISO week keys of one format sort as their weeks do.
+		first, last = min(first, w), max(last, w)
+	}
+	now := s.now()
+	all, err := s.reviewUnits(ctx, parent)
+	if err != nil {
+		return nil, err
+	}
+	units, codes := s.withTargets(all)
+	if parent == "" {
+		codes = nil
+	}
+	out := make([]models.Review, len(weeks))
+	d := quota.NewData(nil, nil, nil)
+	if len(units) > 0 {
+		m1, _ := models.WeekStart(first, s.loc())
+		m2, _ := models.WeekStart(last, s.loc())
+		// A review compares each week with the one before: read that one too.
+		if d, err = s.load(ctx, codes, m1.AddDate(0, 0, -7).Format(models.DayLayout), m2.AddDate(0, 0, 6).Format(models.DayLayout)); err != nil {
+			return nil, err
+		}
+	}
+	// The engine only reads d: the weeks are evaluated side by side.
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		next = make(chan int)
+	)
+	for range min(runtime.GOMAXPROCS(0), len(weeks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r, err := s.Engine.Review(weeks[i], parent, units, d, nil, now)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("campaign: %w", err))
+					mu.Unlock()
+					continue
+				}
+				r.Rows = nil
+				out[i] = r
+			}
+		}()
+	}
+	for i := range weeks {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PeriodReportByWeek is PeriodReport(ctx, parent, fromDay, toDay) together with its
+// split by ISO week, for the report page's chart, at the cost of one report: the
+// counts are read once and each unit is tallied week by week.
+//
+// The weeks are one PeriodReport per ISO week that has a day in the period, in order,
+// each holding only its Total (Rows is empty): its From and To are its days inside the
+// period; its Through is the last of them that is over ("" when none is); its Weeks
+// names the week when the week lies wholly inside [fromDay, Through], as PeriodReport
+// counts weekly statuses only for such weeks. Days and weeks are judged as PeriodReport
+// judges them (the same Tally), so the weeks add up to the report's Total.
+func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay string) (models.PeriodReport, []models.PeriodReport, error) {
+	now := s.now()
+	r := models.PeriodReport{Parent: parent, From: fromDay, To: toDay, GeneratedAt: now, Weeks: []string{}, Rows: []models.PeriodRow{},
+		Total: models.PeriodRow{Posts: map[models.Kind]int{}}}
+	from, err := models.DayStart(fromDay, s.loc())
+	if err != nil {
+		return r, nil, fmt.Errorf("campaign: from: %w", err)
+	}
+	to, err := models.DayStart(toDay, s.loc())
+	if err != nil {
+		return r, nil, fmt.Errorf("campaign: to: %w", err)
+	}
+	if to.Before(from) {
+		return r, nil, fmt.Errorf("campaign: the period ends (%s) before it starts (%s)", toDay, fromDay)
+	}
+	if n := int(to.Sub(from)/(24*time.Hour)) + 1; n > MaxReportDays { // Vietnam has no DST
+		return r, nil, fmt.Errorf("campaign: the period has %d days; a report covers at most %d", n, MaxReportDays)
+	}
+	through := toDay
+	if yesterday := addDays(models.LocalDay(now, s.loc()), -1, s.loc()); yesterday < through {
+		through = yesterday
+	}
+	var weeks []models.PeriodReport
+	var days [][]string // the days over of each week
+	first, _ := models.WeekStart(models.ISOWeek(from, s.loc()), s.loc())
+	for monday := first; !monday.After(to); monday = monday.AddDate(0, 0, 7) {
+		mon, sun := monday.Format(models.DayLayout), monday.AddDate(0, 0, 6).Format(models.DayLayout)
+		w := models.PeriodReport{Parent: parent, From: max(fromDay, mon), To: min(toDay, sun), Weeks: []string{}, Rows: []models.PeriodRow{},
+			Total: models.PeriodRow{Posts: map[models.Kind]int{}}, GeneratedAt: now}
+		var wd []string
+		if w.From <= through {
+			w.Through = min(w.To, through)
+			if mon >= fromDay && sun <= through {
+				w.Weeks = []string{models.ISOWeek(monday, s.loc())}
+			}
+			for day := w.From; day <= w.Through; day = addDays(day, 1, s.loc()) {
+				wd = append(wd, day)
+			}
+		}
+		weeks = append(weeks, w)
+		days = append(days, wd)
+	}
+	all, err := s.reviewUnits(ctx, parent)
+	if err != nil {
+		return r, nil, err
+	}
+	units, codes := s.withTargets(all)
+	if through < fromDay || len(units) == 0 {
+		return r, weeks, nil // nothing is over yet, or nobody has a quota
+	}
+	r.Through = through
+	for _, w := range weeks {
+		r.Weeks = append(r.Weeks, w.Weeks...)
+	}
+	if parent == "" {
+		codes = nil
+	}
+
+	// Posts count for their unit and for the week of their day.
+	posts := map[string]map[models.Kind]int{}
+	weekIndex := map[string]int{} // day key -> week, each day parsed once
+	d, err := s.loadWith(ctx, codes, fromDay, through, func(c models.DayCount) {
+		m := posts[c.UnitCode]
+		if m == nil {
+			m = map[models.Kind]int{}
+			posts[strings.Clone(c.UnitCode)] = m // the store may reuse the key's bytes
+		}
+		m[c.Kind] += c.Count
+		i, ok := weekIndex[c.Day]
+		if !ok {
+			i = -1
+			if t, err := models.DayStart(c.Day, s.loc()); err == nil {
+				i = int(t.Sub(first) / (7 * 24 * time.Hour))
+			}
+			weekIndex[strings.Clone(c.Day)] = i
+		}
+		if i >= 0 && i < len(weeks) {
+			weeks[i].Total.Posts[c.Kind] += c.Count
+		}
+	})
+	if err != nil {
+		return r, nil, err
+	}
+
+	// The engine only reads d: units are tallied side by side, each worker adding up its
+	// own weeks, merged at the end.
+	rows := make([]models.PeriodRow, len(units))
+	workers := min(runtime.GOMAXPROCS(0), len(units))
+	sums := make([][]models.PeriodRow, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		sums[k] = make([]models.PeriodRow, len(weeks))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := k; j < len(units); j += workers {
+				if ctx.Err() != nil {
+					return
+				}
+				u := units[j]
+				row := models.PeriodRow{Unit: u, Posts: posts[u.Code]}
+				if row.Posts == nil {
+					row.Posts = map[models.Kind]int{}
+				}
+				for i := range weeks {
+					if len(days[i]) == 0 {
+						continue
+					}
+					dt, wt, err := s.Engine.Tally(u, days[i], weeks[i].Weeks, d, now)
+					if err != nil {
+						errs[k] = fmt.Errorf("campaign: %w", err)
+						return
+					}
+					row.Days.Merge(dt)
+					row.Weeks.Merge(wt)
+					sums[k][i].Days.Merge(dt)
+					sums[k][i].Weeks.Merge(wt)
+				}
+				rows[j] = row
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return r, nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return r, nil, err
+	}
+	for _, part := range sums {
+		for i := range weeks {
+			weeks[i].Total.Days.Merge(part[i].Days)
+			weeks[i].Total.Weeks.Merge(part[i].Weeks)
+		}
+	}
+	for _, row := range rows {
+		r.Rows = append(r.Rows, row)
+		r.Total.Add(row)
+	}
+	sort.SliceStable(r.Rows, func(i, j int) bool { return r.Rows[i].Unit.Code < r.Rows[j].Unit.Code })
+	return r, weeks, nil
+}
