@@ -189,7 +189,8 @@ func main() {
 	}
 	csvPath := filepath.Join(work, "units.csv")
 	check(os.WriteFile(csvPath, []byte(csv.String()), 0o644))
-	env := append(os.Environ(), "TINTOT_DATABASE_URL=sqlite://"+filepath.Join(work, "tintot.db"), "TINTOT_ALLOW_PRIVATE_FEEDS=true", "TINTOT_LOG_LEVEL=warn")
+	env := append(os.Environ(), "TINTOT_DATABASE_URL=sqlite://"+filepath.Join(work, "tintot.db"), "TINTOT_ALLOW_PRIVATE_FEEDS=true", "TINTOT_LOG_LEVEL=warn",
+		"TINTOT_LANG=en") // the summary line is parsed in its English (key=value) form
 	if out, errs, err := run(bin, env, "import", "units", csvPath); err != nil {
 		fmt.Fprintln(os.Stderr, out, errs)
 		check(err)
