@@ -441,12 +441,7 @@ func appendFeatures(dst []feature, text string, weight float32, texts *[]string)
 		if r < utf8.RuneSelf {
 			tok.fold = (tok.fold ^ uint64(lr)) * fnvPrime
 		} else {
-			var e foldEntry
-			if r < tableSize {
-				e = foldTable[r]
-			} else {
-				e = foldRare(r)
-			}
+			e := foldOf(r)
 			switch {
 			case e.drop || e.sp:
 			case e.s != "":

@@ -117,12 +117,7 @@ func appendNormalized(dst []byte, s string) []byte {
 		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		i += w
-		var e foldEntry
-		if r < tableSize {
-			e = foldTable[r]
-		} else {
-			e = foldRare(r)
-		}
+		e := foldOf(r)
 		switch {
 		case e.drop:
 			continue
@@ -153,6 +148,15 @@ func appendNormalized(dst []byte, s string) []byte {
 		dst = dst[:len(dst)-1]
 	}
 	return dst
+}
+
+// foldOf is what a non-ASCII rune becomes after folding: the table's entry, or the slow
+// path for runes above it.
+func foldOf(r rune) foldEntry {
+	if r < tableSize {
+		return foldTable[r]
+	}
+	return foldRare(r)
 }
 
 // foldRare folds a rune above the table (emoji, CJK, full-width forms…).
