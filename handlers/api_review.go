@@ -47,21 +47,32 @@ func (s *server) reviewParams(c *fiber.Ctx) (week, parent string, err error) {
 	if p.User.Role == models.RoleUnitAdmin {
 		return "", "", httpErr(fiber.StatusForbidden, "Tổng hợp tuần dành cho người duyệt và quản trị viên")
 	}
-	week = strings.TrimSpace(c.Query("week"))
+	return s.reviewParamsOf(c, c.Query("week"), c.Query("parent"))
+}
+
+// reviewParamsOf validates a week and a parent given other than in the query (a form's
+// return address).
+func (s *server) reviewParamsOf(c *fiber.Ctx, week, parent string) (string, string, error) {
+	week = strings.TrimSpace(week)
 	if week == "" {
 		week = models.ISOWeek(s.now(), s.loc)
 	} else if _, err := models.WeekStart(week, s.loc); err != nil {
 		return "", "", badField("week", fmt.Sprintf("Tuần không hợp lệ %q (cần YYYY-Www, ví dụ 2026-W48)", week))
 	}
-	parent, err = s.parentParam(c)
+	parent, err := s.parentOf(c, parent)
 	return week, parent, err
 }
 
 // parentParam reads the parent query parameter of reviews and reports: by default the
 // caller's own unit (every unit for admins); a parent out of scope is refused.
 func (s *server) parentParam(c *fiber.Ctx) (string, error) {
+	return s.parentOf(c, c.Query("parent"))
+}
+
+// parentOf is parentParam for a parent given other than in the query.
+func (s *server) parentOf(c *fiber.Ctx, parent string) (string, error) {
 	p := principalOf(c)
-	parent := strings.TrimSpace(c.Query("parent"))
+	parent = strings.TrimSpace(parent)
 	if parent == "" && p.User.Role != models.RoleAdmin {
 		parent = p.User.UnitCode
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,10 @@ type checkPage struct {
 	Total      int  // posts listed
 	More       bool // more than checkLimit posts matched
 	Back       string
+	// Err is a rejected form of this page (its message shown beside the field), with what
+	// was typed in it.
+	Err        formErr
+	Kind, Note string
 }
 
 // proposalRow is a post with a pending proposal and its unit, on the check page.
@@ -49,13 +54,43 @@ func (s *server) checkPageView(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.renderCheck(c, week, parent, fiber.StatusOK, page{}, checkPage{})
+}
+
+// checkFormOrFail shows a rejected /check form on the check page it came from (next, a
+// /check?… address), the message beside the field and what was typed kept; other errors,
+// and forms not sent from /check, go to fallback.
+func (s *server) checkFormOrFail(c *fiber.Ctx, err error, form formErr, kind, note string, fallback func() error) error {
+	next := c.FormValue("next")
+	if !strings.HasPrefix(next, "/check?") || safeRedirect(next) != next {
+		return fallback()
+	}
+	status, msg, field, ok := formError(err)
+	if !ok || status == fiber.StatusForbidden || status == fiber.StatusNotFound {
+		return err
+	}
+	u, perr := url.Parse(next)
+	if perr != nil {
+		return fallback()
+	}
+	week, parent, perr := s.reviewParamsOf(c, u.Query().Get("week"), u.Query().Get("parent"))
+	if perr != nil {
+		return fallback()
+	}
+	form.Field, form.Msg = field, msg
+	return s.renderCheck(c, week, parent, status, page{Error: msg, Field: field}, checkPage{Err: form, Kind: kind, Note: note})
+}
+
+// renderCheck renders the check page of a week and parent (validated by the caller) with
+// the given status; pg carries a form error, d its per-form state.
+func (s *server) renderCheck(c *fiber.Ctx, week, parent string, status int, pg page, d checkPage) error {
 	ctx := c.UserContext()
 	monday, err := models.WeekStart(week, s.loc)
 	if err != nil {
 		return badField("week", "Tuần không hợp lệ")
 	}
-	d := checkPage{Week: week, Parent: parent,
-		Prev: models.ISOWeek(monday.AddDate(0, 0, -7), s.loc), Next: models.ISOWeek(monday.AddDate(0, 0, 7), s.loc)}
+	d.Week, d.Parent = week, parent
+	d.Prev, d.Next = models.ISOWeek(monday.AddDate(0, 0, -7), s.loc), models.ISOWeek(monday.AddDate(0, 0, 7), s.loc)
 
 	units := map[string]models.Unit{}
 	if parent != "" {
@@ -159,7 +194,8 @@ func (s *server) checkPageView(c *fiber.Ctx) error {
 		q.Set("parent", parent)
 	}
 	d.Back = "/check?" + q.Encode()
-	return s.render(c, fiber.StatusOK, "check", page{Title: "Bài cần xem lại", Nav: "check", Data: d})
+	pg.Title, pg.Nav, pg.Data = "Bài cần xem lại", "check", d
+	return s.render(c, status, "check", pg)
 }
 
 // principalIsAdmin reports whether the caller is an administrator (sees every unit).

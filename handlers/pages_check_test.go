@@ -63,6 +63,25 @@ func TestCheckPage(t *testing.T) {
 		t.Errorf("after saving, the post is still listed or the message is missing")
 	}
 
+	// A rejected form comes back to the check page, not the unit's: the message beside
+	// that post's note, what was typed kept, the list and the layout still there.
+	other := e.posts["C2-feed"].ID
+	long := strings.Repeat("ghi chú ", 200)
+	resp, body = e.as("reviewerP", form("/posts/"+other+"/override", url.Values{"kind": {"story"}, "note": {long}, "unit": {"C2"}, "next": {"/check?week=2026-W48"}}))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("too-long note from the check page: status %d, want 400", resp.StatusCode)
+	}
+	html = string(body)
+	for _, want := range []string{`<header>`, `id="check-list"`, `id="err-post-` + other + `">Ghi chú quá dài`, `aria-describedby="err-post-` + other + `"`,
+		`value="` + long[:40], `<option value="story" selected>`, "Chuyện người thầy ở phường Tây Sơn"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("check page after a rejected form lacks %q", want)
+		}
+	}
+	if p, _ := e.st.GetPost(t.Context(), other); p.Override != nil {
+		t.Errorf("a rejected form changed the post: %+v", p.Override)
+	}
+
 	// next only ever goes back to the check page.
 	resp, _ = e.as("reviewerP", form("/posts/"+id+"/override", url.Values{"kind": {"story"}, "unit": {"C1"}, "next": {"//evil.example/check?x"}}))
 	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/units/C1?") {

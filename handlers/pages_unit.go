@@ -610,7 +610,7 @@ func (s *server) pageOverridePost(c *fiber.Ctx) error {
 	}
 	p, proposed, err := s.overridePost(c, id, in)
 	if err != nil {
-		return s.formOrFail(c, s.postUnit(c, id), err, st)
+		return s.checkFormOrFail(c, err, st.Err, st.Kind, st.Note, func() error { return s.formOrFail(c, s.postUnit(c, id), err, st) })
 	}
 	if proposed {
 		ok = "proposed"
@@ -632,7 +632,7 @@ func (s *server) pageRejectPost(c *fiber.Ctx) error {
 	st := unitState{View: s.formView(c), Err: formErr{Form: "reject:" + id}}
 	p, err := s.rejectPost(c, id, c.FormValue("note"))
 	if err != nil {
-		return s.formOrFail(c, before.UnitCode, err, st)
+		return s.checkFormOrFail(c, err, st.Err, "", c.FormValue("note"), func() error { return s.formOrFail(c, before.UnitCode, err, st) })
 	}
 	ok := "reject"
 	if before.Proposal != nil {
@@ -651,7 +651,7 @@ func (s *server) pageApprovePost(c *fiber.Ctx) error {
 	st := unitState{View: s.formView(c), Err: formErr{Form: "approve:" + id}}
 	p, err := s.approveProposal(c, id)
 	if err != nil {
-		return s.formOrFail(c, s.postUnit(c, id), err, st)
+		return s.checkFormOrFail(c, err, st.Err, "", "", func() error { return s.formOrFail(c, s.postUnit(c, id), err, st) })
 	}
 	if next := c.FormValue("next"); strings.HasPrefix(next, "/check?") && safeRedirect(next) == next {
 		return redirect(c, next+"&ok=approve")

@@ -270,12 +270,18 @@ func TestUnitFormErrorsStayBesideTheField(t *testing.T) {
 		t.Error("the kind the reviewer chose was not kept")
 	}
 
-	// A form with no unit field (the check list's reject form).
+	// A form with no unit field (a reject form): from the dashboard it comes back there,
+	// from the check list back to the check list.
 	manual := e.posts["C2-manual"].ID
-	resp, body = e.as("reviewerP", form("/posts/"+manual+"/reject", url.Values{"note": {long}, "next": {"/check?week=2026-W48"}}))
+	resp, body = e.as("reviewerP", form("/posts/"+manual+"/reject", url.Values{"note": {long}}))
 	html = string(body)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html, `id="err-reject-`+manual+`"`) || !strings.Contains(html, `id="calendar"`) {
 		t.Errorf("too-long reject note without unit: status %d, want the dashboard of C2 with the message beside the form: %.300s", resp.StatusCode, html)
+	}
+	resp, body = e.as("reviewerP", form("/posts/"+manual+"/reject", url.Values{"note": {long}, "next": {"/check?week=2026-W48"}}))
+	html = string(body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html, "Ghi chú quá dài") || !strings.Contains(html, `id="check-list"`) {
+		t.Errorf("too-long reject note from the check list: status %d, want the check list with the message: %.300s", resp.StatusCode, html)
 	}
 
 	resp, body = e.as("reviewerP", form("/posts/"+id+"/approve", url.Values{"unit": {"C1"}}))
