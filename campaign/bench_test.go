@@ -65,6 +65,11 @@ func buildBenchDB(ctx context.Context, path string) error {
 		return err
 	}
 	defer st.Close()
+	return fillBench(ctx, st, benchDays)
+}
+
+// fillBench writes the benchmark data set (days of posts up to benchNow) into st.
+func fillBench(ctx context.Context, st store.Store, days int) error {
 	created := benchNow.AddDate(-2, 0, 0)
 	entries := []store.RegistryEntry{{Unit: models.Unit{Code: "tinh", Name: "Tỉnh đoàn Thử nghiệm", Kind: models.UnitProvince, CreatedAt: created, UpdatedAt: created},
 		FeedURLs: []string{"https://tinh.example.vn/feed.xml"}}}
@@ -109,7 +114,7 @@ func buildBenchDB(ctx context.Context, path string) error {
 		}
 		return models.KindOther
 	}
-	first := benchNow.AddDate(0, 0, -benchDays+1)
+	first := benchNow.AddDate(0, 0, -days+1)
 	batch := make([]models.Post, 0, 5000)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -119,7 +124,7 @@ func buildBenchDB(ctx context.Context, path string) error {
 		batch = batch[:0]
 		return err
 	}
-	for d := 0; d < benchDays; d++ {
+	for d := 0; d < days; d++ {
 		day := time.Date(first.Year(), first.Month(), first.Day()+d, 0, 0, 0, 0, models.Vietnam)
 		key := day.Format(models.DayLayout)
 		for u := -1; u < benchUnits; u++ {
