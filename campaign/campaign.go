@@ -259,7 +259,12 @@ func (s *Service) UnitStatus(ctx context.Context, code, date string) (models.Uni
 	if err != nil {
 		return models.UnitStatusReport{}, err
 	}
-	return s.Engine.UnitStatus(u, date, now, d)
+	rep, err := s.Engine.UnitStatus(u, date, now, d)
+	if err != nil {
+		return rep, err
+	}
+	rep.YearSt, err = s.yearStatus(ctx, u, date)
+	return rep, err
 }
 
 // unit reads one unit with its ParentKind.
