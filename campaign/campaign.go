@@ -24,6 +24,9 @@ type Service struct {
 	Store  store.Store
 	Engine quota.Engine
 	Clock  models.Clock
+
+	trendMu sync.Mutex
+	tallies map[string]trendTally // trend ID -> its last count (see TrendTarget)
 }
 
 func (s *Service) now() time.Time {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"tintot/classify"
 	"tintot/models"
@@ -17,11 +18,40 @@ const (
 	topPostsPerUnit = 2
 )
 
+// How long a trend's count of joined units is reused by TrendTarget: a trend still
+// running (or ended yesterday, whose late posts may still come) is counted again after
+// TrendTallyOpenTTL, an older one after TrendTallyClosedTTL. TrendYear and TrendReport
+// always count afresh and refresh the reused count.
+const (
+	TrendTallyOpenTTL   = 2 * time.Minute
+	TrendTallyClosedTTL = 15 * time.Minute
+)
+
+// trendTally is what TrendTarget needs of a trend.
+type trendTally struct {
+	at     time.Time
+	posts  int
+	counts bool
+}
+
+// TrendTarget is TrendYear for the summaries that show the yearly target on every
+// review, report and dashboard: each trend comes without its units, days and posts
+// (only Posts and Counts), and a trend's count may be reused for up to
+// TrendTallyOpenTTL (TrendTallyClosedTTL once it ended), since counting reads every post
+// of the province in the trend's days.
+func (s *Service) TrendTarget(ctx context.Context, parent string, year int) (models.TrendYear, error) {
+	return s.trendYear(ctx, parent, year, true)
+}
+
 // TrendYear returns the trends parent registered for year (every parent's when parent is
 // ""), each with the units that joined it and its posts, and parent's yearly trend
 // target (trào lưu): a trend counts for the year of its first day once at least
 // Policy.MinUnitsPerTrend units joined.
 func (s *Service) TrendYear(ctx context.Context, parent string, year int) (models.TrendYear, error) {
+	return s.trendYear(ctx, parent, year, false)
+}
+
+func (s *Service) trendYear(ctx context.Context, parent string, year int, reuse bool) (models.TrendYear, error) {
 	ty := models.TrendYear{Parent: parent, Year: year, MinUnits: s.Engine.Policy.MinUnitsPerTrend(), Trends: []models.TrendReport{}, Status: []models.PeriodStatus{}}
 	trends, err := s.Store.ListTrends(ctx, store.TrendFilter{ParentCode: parent, Year: year})
 	if err != nil {
@@ -29,6 +59,16 @@ func (s *Service) TrendYear(ctx context.Context, parent string, year int) (model
 	}
 	subtrees := map[string][]models.Unit{}
 	for _, t := range trends {
+		if reuse {
+			if c, ok := s.tally(t); ok {
+				ty.Trends = append(ty.Trends, models.TrendReport{Trend: t, JoinedUnits: []models.TrendUnit{}, Posts: c.posts, Counts: c.counts,
+					PerDay: []models.TrendDay{}, TopPosts: []models.Post{}})
+				if c.counts {
+					ty.Counted++
+				}
+				continue
+			}
+		}
 		units, ok := subtrees[t.ParentCode]
 		if !ok {
 			if units, err = s.Store.Descendants(ctx, t.ParentCode); err != nil {
@@ -125,7 +165,37 @@ func (s *Service) trendReport(ctx context.Context, t models.Trend, units []model
 	})
 	r.Counts = len(r.JoinedUnits) >= s.Engine.Policy.MinUnitsPerTrend()
 	r.PerDay = s.trendDays(t.StartDay, last, perDay)
+	s.keepTally(r)
 	return r, nil
+}
+
+// tally returns the trend's last count when it is recent enough to reuse.
+func (s *Service) tally(t models.Trend) (trendTally, bool) {
+	s.trendMu.Lock()
+	c, ok := s.tallies[t.ID]
+	s.trendMu.Unlock()
+	if !ok {
+		return c, false
+	}
+	now := s.now()
+	ttl := TrendTallyClosedTTL
+	if yesterday := models.LocalDay(now.AddDate(0, 0, -1), s.loc()); t.EndDay >= yesterday {
+		ttl = TrendTallyOpenTTL
+	}
+	return c, !now.Before(c.at) && now.Sub(c.at) < ttl
+}
+
+// keepTally remembers a trend's count for TrendTarget.
+func (s *Service) keepTally(r models.TrendReport) {
+	if r.ID == "" {
+		return
+	}
+	s.trendMu.Lock()
+	defer s.trendMu.Unlock()
+	if s.tallies == nil {
+		s.tallies = map[string]trendTally{}
+	}
+	s.tallies[r.ID] = trendTally{at: s.now(), posts: r.Posts, counts: r.Counts}
 }
 
 // trendDays lists every local day in [from, to] with its posts.
@@ -143,7 +213,7 @@ func (s *Service) yearStatus(ctx context.Context, u models.Unit, date string) ([
 		return nil, nil
 	}
 	year := models.Trend{StartDay: date}.Year()
-	ty, err := s.TrendYear(ctx, u.Code, year)
+	ty, err := s.TrendTarget(ctx, u.Code, year)
 	if err != nil {
 		return nil, err
 	}

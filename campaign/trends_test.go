@@ -127,3 +127,49 @@ func TestTrendYear(t *testing.T) {
 		t.Errorf("TrendReport missing: %v, want ErrNotFound", err)
 	}
 }
+
+// TestTrendTargetReusesCounts: the summaries reuse a trend's count for a short while
+// (counting reads every post of the province in the trend's days); TrendYear counts afresh.
+func TestTrendTargetReusesCounts(t *testing.T) {
+	f := newFixture(t, at("2026-11-27 10:00"))
+	ctx := context.Background()
+	if _, err := f.st.CreateTrend(ctx, models.Trend{ParentCode: "tinh", Name: "Áo xanh", Hashtags: []string{"#AoXanh"}, StartDay: "2026-11-01", EndDay: "2026-11-30"}); err != nil {
+		t.Fatal(err)
+	}
+	f.titled(t, "xa-a", "2026-11-02 08:00", "#AoXanh", "")
+	f.titled(t, "xa-b", "2026-11-03 08:00", "#AoXanh", "")
+	counted := func(reuse bool) int {
+		t.Helper()
+		get := f.svc.TrendYear
+		if reuse {
+			get = f.svc.TrendTarget
+		}
+		ty, err := get(ctx, "tinh", 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ty.Counted
+	}
+	if n := counted(true); n != 0 {
+		t.Fatalf("two units: %d trends count, want 0", n)
+	}
+	f.titled(t, "xa-c", "2026-11-26 08:00", "#AoXanh", "") // the third unit joins
+	if n := counted(true); n != 0 {
+		t.Errorf("within %v the summary reuses the count: %d, want 0", TrendTallyOpenTTL, n)
+	}
+	f.clock.t = f.clock.t.Add(TrendTallyOpenTTL)
+	if n := counted(true); n != 1 {
+		t.Errorf("after %v the summary counts again: %d, want 1", TrendTallyOpenTTL, n)
+	}
+	f.titled(t, "xa-c", "2026-11-26 09:00", "#XanhKhac", "")
+	if n := counted(false); n != 1 {
+		t.Errorf("TrendYear counts afresh: %d, want 1", n)
+	}
+	rep, err := f.svc.UnitStatus(ctx, "tinh", "2026-11-27")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.YearSt) == 0 || rep.YearSt[0].Actual != 1 {
+		t.Errorf("province status = %+v, want 1 trend", rep.YearSt)
+	}
+}

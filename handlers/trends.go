@@ -21,8 +21,11 @@ import (
 
 // TrendService answers the trends (trào lưu) page and API: a parent's trends of a year
 // with what tintot found of them, and its yearly trend target (campaign.Service does).
+// TrendTarget is TrendYear for the summaries on the review, the report and the
+// dashboard: without the trends' details, and a trend's count may be a few minutes old.
 type TrendService interface {
 	TrendYear(ctx context.Context, parent string, year int) (models.TrendYear, error)
+	TrendTarget(ctx context.Context, parent string, year int) (models.TrendYear, error)
 	TrendReport(ctx context.Context, id string) (models.TrendReport, error)
 }
 
@@ -276,7 +279,7 @@ func (s *server) yearTrends(c *fiber.Ctx, parent string, year int) *trendSummary
 	if !ok || parent == "" {
 		return nil
 	}
-	ty, err := ts.TrendYear(c.UserContext(), parent, year)
+	ty, err := ts.TrendTarget(c.UserContext(), parent, year)
 	if err != nil {
 		s.Log.Error("unable to compute the yearly trend target", slog.String("parent", parent), slog.Int("year", year), slog.Any("error", err))
 		return nil
