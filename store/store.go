@@ -295,7 +295,7 @@ type SettingStore interface {
 type TrendStore interface {
 	// CreateTrend inserts a trend (ID assigned if empty) and returns it; ErrInvalid if the
 	// parent unit does not exist, ErrConflict if the parent already has a trend of that
-	// name in the same year (Trend.Year).
+	// name in the same year (Trend.Year). Deleting the unit later keeps its trends.
 	CreateTrend(ctx context.Context, t models.Trend) (models.Trend, error)
 	// GetTrend returns one trend or ErrNotFound.
 	GetTrend(ctx context.Context, id string) (models.Trend, error)

@@ -340,7 +340,7 @@ CREATE INDEX posts_overridden ON posts(unit_code) WHERE override IS NOT NULL;
 	`
 CREATE TABLE trends (
 	id          TEXT PRIMARY KEY,
-	parent_code TEXT NOT NULL REFERENCES units(code) ON DELETE CASCADE,
+	parent_code TEXT NOT NULL, -- checked on insert; a trend outlives its unit, as in MongoDB
 	year        INTEGER NOT NULL,
 	name        TEXT NOT NULL,
 	hashtags    TEXT NOT NULL DEFAULT '[]',

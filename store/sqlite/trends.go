@@ -16,11 +16,16 @@ func (s *Store) CreateTrend(ctx context.Context, t models.Trend) (models.Trend, 
 		t.ID = store.NewID()
 	}
 	t.CreatedAt = nowIfZero(t.CreatedAt).UTC().Truncate(1e6)
-	_, err := s.w.ExecContext(ctx, `INSERT INTO trends(id, parent_code, year, name, hashtags, start_day, end_day, description, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ParentCode, t.Year(), t.Name, jsonText(t.Hashtags), t.StartDay, t.EndDay,
-		t.Description, t.CreatedBy, ms(t.CreatedAt))
+	res, err := s.w.ExecContext(ctx, `INSERT INTO trends(id, parent_code, year, name, hashtags, start_day, end_day, description, created_by, created_at)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM units WHERE code = ?)`, t.ID, t.ParentCode, t.Year(), t.Name,
+		jsonText(t.Hashtags), t.StartDay, t.EndDay, t.Description, t.CreatedBy, ms(t.CreatedAt), t.ParentCode)
 	if err != nil {
 		return models.Trend{}, fmt.Errorf("sqlite: unable to create trend %q of %s: %w", t.Name, t.ParentCode, mapErr(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return models.Trend{}, fmt.Errorf("sqlite: unable to create trend %q of %s: %w", t.Name, t.ParentCode, err)
+	} else if n == 0 {
+		return models.Trend{}, fmt.Errorf("sqlite: unit %q of trend does not exist: %w", t.ParentCode, store.ErrInvalid)
 	}
 	return t, nil
 }

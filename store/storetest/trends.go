@@ -42,6 +42,14 @@ func testTrends(t *testing.T, open Opener) {
 	mustIs(t, "CreateTrend unknown parent", err, store.ErrInvalid)
 	_, err = s.GetTrend(ctx(t), "missing")
 	mustIs(t, "GetTrend missing", err, store.ErrNotFound)
+	// A trend outlives its unit (a province merged away keeps its record).
+	mustNil(t, "CreateUnit TD3", s.CreateUnit(ctx(t), unit("TD3", "", models.UnitProvince)))
+	e, err := s.CreateTrend(ctx(t), models.Trend{ParentCode: "TD3", Name: "Cũ", Hashtags: []string{"#cu"}, StartDay: "2025-05-01", EndDay: "2025-05-02"})
+	mustNil(t, "CreateTrend TD3", err)
+	mustNil(t, "DeleteUnit TD3", s.DeleteUnit(ctx(t), "TD3"))
+	if got, err := s.GetTrend(ctx(t), e.ID); err != nil || got.ParentCode != "TD3" {
+		t.Errorf("trend of a deleted unit = %+v, %v; want it kept", got, err)
+	}
 
 	ids := func(ts []models.Trend) []string {
 		var out []string
