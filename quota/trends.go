@@ -25,7 +25,7 @@ func (e Engine) TrendStatuses(u models.Unit, year, trends int, now time.Time) []
 	var out []models.PeriodStatus
 	for _, t := range e.Targets(u, models.PeriodYear) {
 		ps := models.PeriodStatus{
-			Target: t.Name, PeriodKind: models.PeriodYear, Period: p.key, Level: t.Level,
+			Target: t.Name, Kinds: []models.Kind{}, PeriodKind: models.PeriodYear, Period: p.key, Level: t.Level,
 			Obligatory: obligatory(t, start), Required: t.Minimum,
 		}
 		switch {
