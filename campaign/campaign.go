@@ -24,6 +24,9 @@ type Service struct {
 	Store  store.Store
 	Engine quota.Engine
 	Clock  models.Clock
+
+	trendMu sync.Mutex
+	tallies map[string]trendTally // trend ID -> its last count (see TrendTarget)
 }
 
 func (s *Service) now() time.Time {
@@ -259,7 +262,12 @@ func (s *Service) UnitStatus(ctx context.Context, code, date string) (models.Uni
 	if err != nil {
 		return models.UnitStatusReport{}, err
 	}
-	return s.Engine.UnitStatus(u, date, now, d)
+	rep, err := s.Engine.UnitStatus(u, date, now, d)
+	if err != nil {
+		return rep, err
+	}
+	rep.YearSt, err = s.yearStatus(ctx, u, date)
+	return rep, err
 }
 
 // unit reads one unit with its ParentKind.

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,9 +81,8 @@ func (d demoUnit) posts(now time.Time) []item {
 			add(t, "Thông tin hoạt động của đơn vị.", "Hoạt động")
 		}
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	out = append(out, trendItems(d.unit.Code, now)...)
+	slices.SortStableFunc(out, func(a, b item) int { return b.Published.Compare(a.Published) })
 	return out
 }
 
@@ -286,6 +286,9 @@ func Seed(ctx context.Context, st store.Store, srv *Server, now time.Time) error
 		}
 	}
 	if err := seedOutage(ctx, st, now); err != nil {
+		return err
+	}
+	if err := seedTrends(ctx, st, now); err != nil {
 		return err
 	}
 	return seedManual(ctx, st, now)

@@ -50,6 +50,9 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Get("/review.csv", s.reviewCSV)
 	api.Get("/report", s.apiPeriodReport)
 	api.Get("/report.xlsx", s.periodReportXLSX)
+	api.Get("/trends", s.apiTrends)
+	api.Post("/trends", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiCreateTrend)
+	api.Get("/trends/:id", s.apiTrend)
 
 	api.Get("/alerts", s.listAlerts)
 	api.Get("/audit", s.listAudit)

@@ -483,6 +483,35 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("report table = %q, want the communes and the total", body)
 	}
 
+	// Trends: a registration whose last day comes before its first returns with the
+	// message beside the last day and what was typed; a good one opens the trend's page.
+	navigate(t, ctx, site.base+"/trends", "#add-trend")
+	shot(t, ctx, shotDir, "trends")
+	first, _ := models.DayStart(site.today, models.Vietnam)
+	yesterday := models.LocalDay(first.AddDate(0, 0, -1), models.Vietnam)
+	fillTrend := func(last, wait string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.CSS(`#add-trend input[name=name]`), "Xanh hóa quê hương"),
+			chromedp.SetValue(chromedp.CSS(`#add-trend input[name=hashtags]`), "#XanhHóaQuêHương, #TuoiTreDongHoa"),
+			chromedp.SetValue(chromedp.CSS(`#add-trend input[name=start_day]`), site.today),
+			chromedp.SetValue(chromedp.CSS(`#add-trend input[name=end_day]`), last),
+			chromedp.Submit(chromedp.CSS(`#add-trend input[name=name]`)),
+			chromedp.WaitVisible(chromedp.CSS(wait))); err != nil {
+			t.Fatalf("register a trend: %v (page: %.300s)", err, pageText(bctx))
+		}
+	}
+	fillTrend(yesterday, "#err-trend-end_day")
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#add-trend input[name=hashtags]`))); err != nil || v != "#XanhHóaQuêHương, #TuoiTreDongHoa" {
+		t.Errorf("the trend form lost the hashtags: %q %v", v, err)
+	}
+	shot(t, ctx, shotDir, "trends-error")
+	fillTrend(site.today, "#trend-chart svg")
+	if body := text(t, ctx, "#trend-info"); !strings.Contains(body, "#XanhHóaQuêHương") || !strings.Contains(body, "#TuoiTreDongHoa") {
+		t.Errorf("trend page = %q, want both hashtags", body)
+	}
+	shot(t, ctx, shotDir, "trend")
+
 	for _, p := range []string{"units/C2", "feeds", "alerts"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("%s: %v", p, err)

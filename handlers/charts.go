@@ -207,6 +207,8 @@ type barChart struct {
 	YLabel string
 	Bars   []chartBar
 	Note   string
+	// Compact leaves out the number above each bar (many narrow bars: the tooltip tells it).
+	Compact bool
 }
 
 // chartBar is one column; Muted bars are drawn grey (a value not reachable yet).
@@ -266,7 +268,12 @@ func (c barChart) render() template.HTML {
 		}
 		fmt.Fprintf(&b, `<rect class="bar" data-key="%s" data-count="%d" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
 			esc(bar.Key), bar.Count, num(x), num(y), num(w), num(bcBottom-y), fill, esc(bar.Title))
-		fmt.Fprintf(&b, `<text class="bar-value" x="%s" y="%s" text-anchor="middle" font-size="%s" fill="%s">%d</text>`, num(x+w/2), num(y-4), chartSmallFont, chartText, bar.Count)
+		if !c.Compact {
+			fmt.Fprintf(&b, `<text class="bar-value" x="%s" y="%s" text-anchor="middle" font-size="%s" fill="%s">%d</text>`, num(x+w/2), num(y-4), chartSmallFont, chartText, bar.Count)
+		}
+		if bar.Label == "" {
+			continue
+		}
 		fmt.Fprintf(&b, `<text class="bar-label" x="%s" y="%s" text-anchor="middle" font-size="%s" fill="%s">%s</text>`, num(x+w/2), num(bcBottom+16), chartFont, chartText, esc(bar.Label))
 	}
 	fmt.Fprintf(&b, `<text class="x-label" x="%s" y="%s" text-anchor="middle" font-size="%s" fill="%s">%s</text>`,

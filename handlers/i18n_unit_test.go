@@ -12,7 +12,7 @@ import (
 // feeds, admin and error pages has its English.
 func TestUnitPagesAreTranslated(t *testing.T) {
 	lit := regexp.MustCompile(`\.T "([^"]+)"`)
-	for _, name := range []string{"unit", "alerts", "feeds", "admin", "error", "layout"} {
+	for _, name := range []string{"unit", "alerts", "feeds", "admin", "error", "layout", "trends"} {
 		b, err := fs.ReadFile(web.Templates, "templates/"+name+".html")
 		if err != nil {
 			t.Fatal(err)

@@ -56,6 +56,9 @@ func (l lang) UnitKind(k models.UnitKind) string { return l.T(k.Label()) }
 
 // Quota names a target for people, from its kinds and period ("Tin tốt / ngày").
 func (l lang) Quota(ps models.PeriodStatus) string {
+	if ps.PeriodKind == models.PeriodYear {
+		return l.T("Trào lưu") + " / " + l.Period(ps.PeriodKind)
+	}
 	names := make([]string, 0, len(ps.Kinds))
 	for _, k := range ps.Kinds {
 		names = append(names, l.Kind(k))
@@ -287,6 +290,7 @@ var flashes = map[string]string{
 	"feed_del":        "Đã xoá nguồn tin.",
 	"unit_save":       "Đã lưu đơn vị.",
 	"user_add":        "Đã tạo tài khoản.",
+	"trend_add":       "Đã đăng ký trào lưu.",
 }
 
 // formError turns a user error of a form into the message shown on the re-rendered

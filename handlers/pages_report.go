@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,6 +123,7 @@ type reportPage struct {
 	XLSX       template.URL
 	Presets    []reportPreset
 	ShareChart template.HTML // "" when the status service cannot split the report by week
+	Trends     *trendSummary // the parent's yearly trend target in the year the report ends (nil: none)
 }
 
 // reportPreset is a one-click period: the year, its quarters, the month.
@@ -147,6 +149,9 @@ func (s *server) reportPageView(c *fiber.Ctx) error {
 		return err
 	}
 	d := reportPage{Report: r}
+	if y, err := strconv.Atoi(r.To[:min(4, len(r.To))]); err == nil {
+		d.Trends = s.yearTrends(c, r.Parent, y)
+	}
 	if len(weeks) > 0 {
 		d.ShareChart = reportShareChart(langOf(c), r, weeks).render()
 	}

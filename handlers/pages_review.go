@@ -70,8 +70,9 @@ type reviewPage struct {
 	ClearURL   template.URL // the same week and parent without search or filters
 	Days       []string
 	Weekdays   []string
-	Chips      []string // one label per Review.WeekSummary entry, never two alike
-	Compare    string   // header of the comparison column
+	Chips      []string      // one label per Review.WeekSummary entry, never two alike
+	Trends     *trendSummary // the parent's yearly trend target in the week's year (nil: none)
+	Compare    string        // header of the comparison column
 	Statuses   []reviewChoice
 	Feeds      []reviewChoice
 	Pager      reviewPager
@@ -376,6 +377,7 @@ func (s *server) reviewPageView(c *fiber.Ctx) error {
 	l := langOf(c)
 	d := reviewPage{Review: r, Week: r.Week, Parent: r.Parent, Kind: f.Kind, Short: f.Short, Sort: f.Sort, Q: f.Q, Status: f.Status, Feed: f.Feed,
 		Filtered: f.filtered(), Days: r.Days, TodayIndex: -1}
+	d.Trends = s.yearTrends(c, r.Parent, monday.AddDate(0, 0, 3).Year()) // the ISO week's year
 	d.Prev = models.ISOWeek(monday.AddDate(0, 0, -7), s.loc)
 	d.Next = models.ISOWeek(monday.AddDate(0, 0, 7), s.loc)
 	if len(d.Days) == 0 {

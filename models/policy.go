@@ -29,7 +29,7 @@ type Target struct {
 	// ParentKinds, when set, narrows the target to units whose parent is of one of these
 	// kinds ("grassroots Đoàn under a bloc"). Empty: any parent, or none.
 	ParentKinds []UnitKind `json:"parent_kinds,omitempty" yaml:"parent_kinds,omitempty"`
-	Kinds       []Kind     `json:"kinds" yaml:"kinds"` // post kinds that count
+	Kinds       []Kind     `json:"kinds" yaml:"kinds"` // post kinds that count (none for a yearly target: it counts trends)
 	Period      PeriodKind `json:"period" yaml:"period"`
 	Minimum     int        `json:"minimum" yaml:"minimum"`
 	Level       Level      `json:"level" yaml:"level"`
@@ -61,6 +61,17 @@ type Policy struct {
 	Exemptions []Exemption  `json:"exemptions,omitempty" yaml:"exemptions,omitempty"`
 	// StoryCountsAsGoodNews: a story also counts toward the daily good-news quota.
 	StoryCountsAsGoodNews bool `json:"story_counts_as_good_news" yaml:"story_counts_as_good_news"`
+	// TrendMinUnits is how many units must join a trend for it to count toward a yearly
+	// target (0: DefaultTrendMinUnits).
+	TrendMinUnits int `json:"trend_min_units,omitempty" yaml:"trend_min_units,omitempty"`
+}
+
+// MinUnitsPerTrend is TrendMinUnits, or its default when unset.
+func (p Policy) MinUnitsPerTrend() int {
+	if p.TrendMinUnits > 0 {
+		return p.TrendMinUnits
+	}
+	return DefaultTrendMinUnits
 }
 
 // Status is the outcome of one unit × period × level.

@@ -50,6 +50,8 @@ type UnitStatusReport struct {
 	WeekSt []PeriodStatus `json:"week_status"`
 	Streak int            `json:"streak"` // consecutive met days (baseline daily quota) up to Date
 	Now    time.Time      `json:"now"`
+	// YearSt is the yearly trend target (trào lưu) of Date's year, for units it applies to.
+	YearSt []PeriodStatus `json:"year_status,omitempty"`
 }
 
 // ReviewRow is one unit in a weekly review.

@@ -149,7 +149,7 @@ func ValidatePolicy(p models.Policy) error {
 				bad("%s: unknown parent kind %q (want one of province, district, bloc, commune, grassroots)", where, k)
 			}
 		}
-		if len(t.Kinds) == 0 {
+		if len(t.Kinds) == 0 && t.Period != models.PeriodYear {
 			bad("%s: kinds is empty", where)
 		}
 		for _, k := range t.Kinds {
@@ -160,9 +160,12 @@ func ValidatePolicy(p models.Policy) error {
 		switch t.Period {
 		case models.PeriodDay, models.PeriodWeek:
 		case models.PeriodYear:
-			bad("%s: yearly targets cannot be counted from feeds; leave them out of the policy", where)
+			// A yearly target counts the online trends (trào lưu) a unit ran, not posts.
+			if len(t.Kinds) > 0 {
+				bad("%s: a yearly target counts trends, not posts: leave kinds out", where)
+			}
 		default:
-			bad("%s: unknown period %q (want day or week)", where, t.Period)
+			bad("%s: unknown period %q (want day, week or year)", where, t.Period)
 		}
 		if t.Minimum < 0 {
 			bad("%s: minimum %d is below zero", where, t.Minimum)
@@ -181,6 +184,9 @@ func ValidatePolicy(p models.Policy) error {
 		}
 		seen[key] = true
 		names[t.Name] = true
+	}
+	if p.TrendMinUnits < 0 {
+		bad("trend_min_units %d is below zero", p.TrendMinUnits)
 	}
 	for i, pk := range p.Peaks {
 		where := fmt.Sprintf("peaks[%d] %q", i, pk.Name)
@@ -217,6 +223,9 @@ func day(t time.Time) string { return t.In(models.Vietnam).Format(models.DayLayo
 
 // Label returns the Vietnamese name of a target as users read it, e.g. "Tin tốt / ngày".
 func Label(t models.Target) string {
+	if t.Period == models.PeriodYear {
+		return "Trào lưu / năm"
+	}
 	parts := make([]string, len(t.Kinds))
 	for i, k := range t.Kinds {
 		parts[i] = k.Label()

@@ -159,7 +159,11 @@ func TestValidatePolicy(t *testing.T) {
 		{"unknown unit kind", func(p *models.Policy) { p.Targets[0].UnitKinds = []models.UnitKind{"xa"} }, `unknown unit kind "xa"`},
 		{"unknown parent kind", func(p *models.Policy) { p.Targets[0].ParentKinds = []models.UnitKind{"khoi"} }, `unknown parent kind "khoi"`},
 		{"unknown period", func(p *models.Policy) { p.Targets[0].Period = "month" }, `unknown period "month"`},
-		{"yearly period", func(p *models.Policy) { p.Targets[0].Period = models.PeriodYear }, "yearly targets cannot be counted"},
+		{"yearly target with post kinds", func(p *models.Policy) { p.Targets[0].Period = models.PeriodYear }, "a yearly target counts trends, not posts"},
+		{"yearly target without kinds", func(p *models.Policy) {
+			p.Targets[0].Period, p.Targets[0].Kinds = models.PeriodYear, nil
+		}, ""},
+		{"negative trend_min_units", func(p *models.Policy) { p.TrendMinUnits = -1 }, "trend_min_units -1 is below zero"},
 		{"unknown level", func(p *models.Policy) { p.Targets[0].Level = "2030" }, `unknown level "2030"`},
 		{"duplicate", func(p *models.Policy) { p.Targets = append(p.Targets, p.Targets[0]) }, "duplicate target"},
 		{"peak unknown target", func(p *models.Policy) {

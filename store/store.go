@@ -36,6 +36,7 @@ type Store interface {
 	AuditStore
 	LeaseStore
 	SettingStore
+	TrendStore
 }
 
 // UnitStore holds the registry of units.
@@ -288,6 +289,24 @@ type SettingStore interface {
 	GetSetting(ctx context.Context, key string) (string, error)
 	// SetSetting writes a value.
 	SetSetting(ctx context.Context, key, value string) error
+}
+
+// TrendStore holds the online trends (trào lưu) provincial Đoàn units register.
+type TrendStore interface {
+	// CreateTrend inserts a trend (ID assigned if empty) and returns it; ErrInvalid if the
+	// parent unit does not exist, ErrConflict if the parent already has a trend of that
+	// name in the same year (Trend.Year). Deleting the unit later keeps its trends.
+	CreateTrend(ctx context.Context, t models.Trend) (models.Trend, error)
+	// GetTrend returns one trend or ErrNotFound.
+	GetTrend(ctx context.Context, id string) (models.Trend, error)
+	// ListTrends returns the trends matching the filter, by first day, then name.
+	ListTrends(ctx context.Context, f TrendFilter) ([]models.Trend, error)
+}
+
+// TrendFilter selects trends. Zero fields match everything.
+type TrendFilter struct {
+	ParentCode string
+	Year       int // the year of the trend's first day
 }
 
 // NewID returns a random 16-byte hex identifier, used by backends for new records.

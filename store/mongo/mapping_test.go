@@ -104,6 +104,9 @@ func TestDocumentsRoundTrip(t *testing.T) {
 		{"audit", func(t *testing.T) any {
 			return roundTrip(t, toAuditDoc(models.AuditEntry{ID: "e1", At: ict, Actor: "u1", Action: "post.override", Target: "post:p1", After: `{"kind":"story"}`})).model()
 		}, models.AuditEntry{ID: "e1", At: stored, Actor: "u1", Action: "post.override", Target: "post:p1", After: `{"kind":"story"}`}},
+		{"trend", func(t *testing.T) any {
+			return roundTrip(t, toTrendDoc(models.Trend{ID: "tr", ParentCode: "TD", Name: "Xanh", Hashtags: []string{"#Xanh"}, StartDay: "2026-03-01", EndDay: "2026-03-31", CreatedAt: ict})).model()
+		}, models.Trend{ID: "tr", ParentCode: "TD", Name: "Xanh", Hashtags: []string{"#Xanh"}, StartDay: "2026-03-01", EndDay: "2026-03-31", CreatedAt: stored}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,6 +155,7 @@ func TestIndexedFieldsExist(t *testing.T) {
 		colTokens:      toTokenDoc(models.APIToken{ID: "t"}),
 		colAudit:       toAuditDoc(models.AuditEntry{ID: "e"}),
 		colTickets:     ticketDoc{ID: "feed:f:0:0"},
+		colTrends:      toTrendDoc(models.Trend{ID: "tr", StartDay: "2026-03-01"}),
 	}
 	for _, spec := range indexSpecs() {
 		sample, ok := samples[spec.collection]

@@ -45,6 +45,7 @@ const (
 	colLeases      = "leases"
 	colSettings    = "settings"
 	colTickets     = "tickets"
+	colTrends      = "trends"
 )
 
 // Store is a store.Store on one MongoDB database.
@@ -241,6 +242,9 @@ func indexSpecs() []indexSpec {
 		{colAudit, []mongo.IndexModel{
 			plain("target_at", bson.D{{Key: "target", Value: 1}, {Key: "at", Value: -1}}),
 			plain("at", bson.D{{Key: "at", Value: -1}}),
+		}},
+		{colTrends, []mongo.IndexModel{
+			unique("parent_code_year_name", bson.D{{Key: "parent_code", Value: 1}, {Key: "year", Value: 1}, {Key: "name", Value: 1}}),
 		}},
 	}
 }

@@ -336,6 +336,22 @@ ALTER TABLE posts ADD COLUMN rule_confidence REAL NOT NULL DEFAULT 0;
 CREATE INDEX posts_proposed ON posts(unit_code) WHERE proposal IS NOT NULL;
 CREATE INDEX posts_overridden ON posts(unit_code) WHERE override IS NOT NULL;
 `,
+	// Online trends (trào lưu) a provincial Đoàn registers; a trend counts for the year of its first day.
+	`
+CREATE TABLE trends (
+	id          TEXT PRIMARY KEY,
+	parent_code TEXT NOT NULL, -- checked on insert; a trend outlives its unit, as in MongoDB
+	year        INTEGER NOT NULL,
+	name        TEXT NOT NULL,
+	hashtags    TEXT NOT NULL DEFAULT '[]',
+	start_day   TEXT NOT NULL,
+	end_day     TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	created_by  TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER
+);
+CREATE UNIQUE INDEX trends_parent_year_name ON trends(parent_code, year, name);
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
