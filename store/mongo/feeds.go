@@ -208,7 +208,7 @@ func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
 			SetFilter(bson.D{{Key: "_id", Value: f.ID}}).
 			SetUpdate(bson.D{{Key: "$set", Value: feedSet(f)}})
 	}
-	res, err := s.col(colFeeds).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(false))
+	res, err := s.bulkWrite(ctx, s.col(colFeeds), "UpdateFeeds", writes, false)
 	if err != nil {
 		return mapErr(fmt.Sprintf("update %d feeds", len(feeds)), err)
 	}

@@ -370,6 +370,50 @@ func keysString(keys bson.Raw) string {
 	return strings.Join(parts, ",")
 }
 
+// ferretBulkMax is the most writes one bulk command carries on FerretDB (see bulkWrite).
+const ferretBulkMax = 16
+
+// chunkedBulkWrite sends writes in commands of at most ferretBulkMax and merges the
+// results and errors as one command would report them (indexes are positions in writes).
+// Ordered writes stop at the first chunk with an error.
+func (s *Store) chunkedBulkWrite(ctx context.Context, c *mongo.Collection, writes []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
+	sum := &mongo.BulkWriteResult{UpsertedIDs: map[int64]any{}, Acknowledged: true}
+	var bwe mongo.BulkWriteException
+	for from := 0; from < len(writes); from += ferretBulkMax {
+		to := min(from+ferretBulkMax, len(writes))
+		r, err := c.BulkWrite(ctx, writes[from:to], options.BulkWrite().SetOrdered(ordered))
+		if r != nil {
+			sum.InsertedCount += r.InsertedCount
+			sum.MatchedCount += r.MatchedCount
+			sum.ModifiedCount += r.ModifiedCount
+			sum.DeletedCount += r.DeletedCount
+			sum.UpsertedCount += r.UpsertedCount
+			for i, id := range r.UpsertedIDs {
+				sum.UpsertedIDs[int64(from)+i] = id
+			}
+		}
+		var part mongo.BulkWriteException
+		switch {
+		case err == nil:
+			continue
+		case errors.As(err, &part) && part.WriteConcernError == nil:
+			for _, we := range part.WriteErrors {
+				we.Index += from
+				bwe.WriteErrors = append(bwe.WriteErrors, we)
+			}
+			if ordered {
+				return sum, bwe
+			}
+		default:
+			return sum, err
+		}
+	}
+	if len(bwe.WriteErrors) > 0 {
+		return sum, bwe
+	}
+	return sum, nil
+}
+
 // step is called before each write of a multi-step operation; only tests make it fail.
 func (s *Store) step(op string) error {
 	if s.stop == nil {
@@ -382,9 +426,17 @@ func (s *Store) step(op string) error {
 // a time and consults the hook before each, so that a test can stop a bulk write between
 // any two documents, as a lost connection may; the result and errors are merged as the
 // server would report them (write error indexes are positions in writes).
+//
+// On FerretDB the writes go in commands of at most ferretBulkMax: its PostgreSQL handler
+// holds a pooled connection for every write of a command until the command ends, so one
+// command of more writes than its pool (about 50) never ends, and the server stops
+// answering anyone.
 func (s *Store) bulkWrite(ctx context.Context, c *mongo.Collection, op string, writes []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
-	if s.stop == nil {
+	if s.stop == nil && (!s.ferret || len(writes) <= ferretBulkMax) {
 		return c.BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(ordered))
+	}
+	if s.stop == nil {
+		return s.chunkedBulkWrite(ctx, c, writes, ordered)
 	}
 	sum := &mongo.BulkWriteResult{UpsertedIDs: map[int64]any{}, Acknowledged: true}
 	var bwe mongo.BulkWriteException

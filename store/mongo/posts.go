@@ -344,7 +344,7 @@ func (s *Store) SetRuleKinds(ctx context.Context, updates []store.RuleKindUpdate
 				{Key: "rule_confidence", Value: u.Confidence},
 			}}})
 	}
-	_, err := s.col(colPosts).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(false))
+	_, err := s.bulkWrite(ctx, s.col(colPosts), "SetRuleKinds", writes, false)
 	return mapErr("set rule kinds", err)
 }
 

@@ -1,0 +1,67 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"tintot/models"
+	"tintot/store"
+)
+
+// TestLargeBulkWrites: writes of many documents at once (a poll records 500 feeds, an
+// import thousands of units, a reclassification thousands of posts) complete. FerretDB's
+// PostgreSQL handler used to hang on one bulk command of more writes than its connection
+// pool holds, and then answered nobody.
+func TestLargeBulkWrites(t *testing.T) {
+	s := openTestStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	const n = 300
+	var entries []store.RegistryEntry
+	for i := range n {
+		code := fmt.Sprintf("X%03d", i)
+		entries = append(entries, store.RegistryEntry{Unit: models.Unit{Code: code, Name: code, Kind: models.UnitCommune, CreatedAt: now, UpdatedAt: now},
+			FeedURLs: []string{"https://" + code + ".example.vn/feed"}})
+	}
+	if _, err := s.ApplyRegistry(ctx, entries); err != nil {
+		t.Fatalf("import %d units: %v", n, err)
+	}
+	feeds, err := s.ListFeeds(ctx, store.FeedFilter{})
+	if err != nil || len(feeds) != n {
+		t.Fatalf("%d feeds, %v", len(feeds), err)
+	}
+	for i := range feeds {
+		feeds[i].ETag = fmt.Sprintf("W/%d", i)
+	}
+	if err := s.UpdateFeeds(ctx, feeds); err != nil {
+		t.Fatalf("update %d feeds: %v", n, err)
+	}
+	var posts []models.Post
+	for i := range n {
+		day := models.LocalDay(now, models.Vietnam)
+		posts = append(posts, models.Post{UnitCode: fmt.Sprintf("X%03d", i), ItemKey: "k", Title: "Tin tốt", PublishedAt: now, LocalDay: day,
+			FirstSeenAt: now, UpdatedAt: now, Source: models.SourceFeed, RuleKind: models.KindGoodNews, RuleReason: "hashtag"})
+	}
+	res, err := s.UpsertPosts(ctx, posts)
+	if err != nil || len(res.Inserted) != n {
+		t.Fatalf("upsert %d posts: %d inserted, %v", n, len(res.Inserted), err)
+	}
+	var kinds []store.RuleKindUpdate
+	for _, p := range res.Inserted {
+		kinds = append(kinds, store.RuleKindUpdate{ID: p.ID, Kind: models.KindStory, Reason: "mô hình"})
+	}
+	if err := s.SetRuleKinds(ctx, kinds); err != nil {
+		t.Fatalf("set %d rule kinds: %v", n, err)
+	}
+	got, err := s.ListFeeds(ctx, store.FeedFilter{})
+	if err != nil || got[n-1].ETag != fmt.Sprintf("W/%d", n-1) {
+		t.Fatalf("feeds after the update: %v", err)
+	}
+	stories, err := s.ListPosts(ctx, store.PostFilter{Kind: models.KindStory})
+	if err != nil || len(stories) != n {
+		t.Fatalf("%d stories after reclassification, want %d: %v", len(stories), n, err)
+	}
+}
