@@ -368,8 +368,14 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 		codes = nil // every unit: no filter is cheaper than a long IN list
 	}
 	r := models.Review{}
+	cov, err := s.coverageOf(ctx, parent, all)
+	if err != nil {
+		return r, err
+	}
 	if len(units) == 0 {
-		return s.Engine.Review(week, parent, nil, quota.NewData(nil, nil, nil), nil, now)
+		r, err := s.Engine.Review(week, parent, nil, quota.NewData(nil, nil, nil), nil, now)
+		r.ChannelCoverage = &cov
+		return r, err
 	}
 	from := monday.AddDate(0, 0, -7).Format(models.DayLayout)
 	to := monday.AddDate(0, 0, 6).Format(models.DayLayout)
@@ -423,6 +429,7 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 			r.Rows[i].Streak = n
 		}
 	}
+	r.ChannelCoverage = &cov
 	return r, nil
 }
 
