@@ -45,6 +45,9 @@ const (
 	colLeases      = "leases"
 	colSettings    = "settings"
 	colTickets     = "tickets"
+	colPicks       = "bulletin_picks"
+	colBulletins   = "bulletins_sent"
+	colHonours     = "honours"
 )
 
 // Store is a store.Store on one MongoDB database.
@@ -241,6 +244,12 @@ func indexSpecs() []indexSpec {
 		{colAudit, []mongo.IndexModel{
 			plain("target_at", bson.D{{Key: "target", Value: 1}, {Key: "at", Value: -1}}),
 			plain("at", bson.D{{Key: "at", Value: -1}}),
+		}},
+		{colPicks, []mongo.IndexModel{
+			plain("local_day_unit_code", bson.D{{Key: "local_day", Value: 1}, {Key: "unit_code", Value: 1}}),
+		}},
+		{colHonours, []mongo.IndexModel{
+			plain("year_unit_code", bson.D{{Key: "year", Value: 1}, {Key: "unit_code", Value: 1}}),
 		}},
 	}
 }
