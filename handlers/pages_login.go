@@ -35,6 +35,7 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Get("/review.csv", s.reviewPageCSV)
 	pages.Get("/feeds", s.feedsPage)
 	pages.Get("/alerts", s.alertsPage)
+	s.registerBulletinPages(pages)
 	admin := pages.Group("/admin", requireRole(models.RoleAdmin))
 	admin.Get("", s.adminPage)
 	admin.Post("/units", s.adminSaveUnit)

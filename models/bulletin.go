@@ -102,6 +102,12 @@ func (h Honour) Validate() error {
 	return nil
 }
 
+// HonourLine is one line of the honour roll as exported: the proposal with its unit's
+// and its story's names.
+type HonourLine struct {
+	Name, UnitName, UnitCode, Story, Day, URL, Reason, ProposedBy string
+}
+
 // Quarter is a calendar quarter in Asia/Ho_Chi_Minh, "2026-Q4".
 type Quarter struct {
 	Year int
@@ -150,3 +156,37 @@ func (q Quarter) Prev() Quarter {
 func (q Quarter) Label() string {
 	return "Quý " + [...]string{"I", "II", "III", "IV"}[q.N-1] + "/" + strconv.Itoa(q.Year)
 }
+
+// Bulletin is one quarter's issue of the e-bulletin for a parent's subtree, as built
+// from the figures and the reviewers' picks (or, once sent, shown from Sent).
+type Bulletin struct {
+	Parent     string `json:"parent,omitempty"`
+	ParentName string `json:"parent_name,omitempty"`
+	Quarter    string `json:"quarter"`
+	Label      string `json:"label"` // "Quý IV/2026"
+	From       string `json:"from"`
+	To         string `json:"to"`
+	// Report is the quarter's period report (its Rows are the units' figures); Weeks is
+	// its split by week for the chart (not in the JSON).
+	Report PeriodReport   `json:"report"`
+	Weeks  []PeriodReport `json:"-"`
+	Best   []PeriodRow    `json:"best"`
+	// Stories are the picked posts in issue order; Omitted the picks kept out of it.
+	Stories []BulletinStory `json:"stories"`
+	Omitted []BulletinStory `json:"omitted"`
+	// Sent is the issue as it was sent, when it was: it is then shown as it is.
+	Sent *SentBulletin `json:"sent,omitempty"`
+}
+
+// BulletinStory is a picked post with what the bulletin shows of it.
+type BulletinStory struct {
+	Pick     Pick   `json:"pick"`
+	UnitName string `json:"unit_name"`
+	Title    string `json:"title"`
+	Summary  string `json:"summary,omitempty"`
+	Kind     Kind   `json:"kind"`
+	URL      string `json:"url,omitempty"` // http(s) only
+}
+
+// BestUnitsInBulletin is how many best units an issue names.
+const BestUnitsInBulletin = 5

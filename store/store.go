@@ -311,6 +311,8 @@ type BulletinStore interface {
 	// ListHonours returns the year's proposals for the units (all if empty), ordered by
 	// unit code, then creation time, then ID.
 	ListHonours(ctx context.Context, year int, unitCodes []string) ([]models.Honour, error)
+	// GetHonour returns one proposal or ErrNotFound.
+	GetHonour(ctx context.Context, id string) (models.Honour, error)
 	// DeleteHonour removes a proposal; ErrNotFound if absent.
 	DeleteHonour(ctx context.Context, id string) error
 }

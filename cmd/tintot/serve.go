@@ -178,3 +178,6 @@ func (reportExporter) WriteCSV(w io.Writer, r models.Review) error  { return rep
 func (reportExporter) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
 	return report.WritePeriodXLSX(w, r)
 }
+func (reportExporter) WriteHonoursXLSX(w io.Writer, title string, rows []models.HonourLine) error {
+	return report.WriteHonoursXLSX(w, title, rows)
+}

@@ -170,6 +170,15 @@ func (s *Store) ListHonours(ctx context.Context, year int, unitCodes []string) (
 	return out, nil
 }
 
+// GetHonour returns one proposal or ErrNotFound.
+func (s *Store) GetHonour(ctx context.Context, id string) (models.Honour, error) {
+	var d honourDoc
+	if err := s.col(colHonours).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return models.Honour{}, mapErr("get honour "+id, err)
+	}
+	return d.model(), nil
+}
+
 // DeleteHonour removes a proposal; ErrNotFound if absent.
 func (s *Store) DeleteHonour(ctx context.Context, id string) error {
 	res, err := s.col(colHonours).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})

@@ -117,15 +117,24 @@ func (s *Store) ListHonours(ctx context.Context, year int, unitCodes []string) (
 	if len(unitCodes) > 0 {
 		w.in("unit_code", unitCodes)
 	}
-	return queryAll(ctx, s.r, "honours", "honour", func(sc rowScanner) (models.Honour, error) {
-		var (
-			h  models.Honour
-			at sql.NullInt64
-		)
-		err := sc.Scan(&h.ID, &h.Year, &h.UnitCode, &h.Name, &h.PostID, &h.Reason, &h.ProposedBy, &at)
-		h.CreatedAt = fromMS(at)
-		return h, err
-	}, `SELECT id, year, unit_code, name, post_id, reason, proposed_by, created_at FROM honours`+w.String()+` ORDER BY unit_code, created_at, id`, w.args...)
+	return queryAll(ctx, s.r, "honours", "honour", scanHonour, `SELECT `+honourCols+` FROM honours`+w.String()+` ORDER BY unit_code, created_at, id`, w.args...)
+}
+
+const honourCols = `id, year, unit_code, name, post_id, reason, proposed_by, created_at`
+
+func scanHonour(sc rowScanner) (models.Honour, error) {
+	var (
+		h  models.Honour
+		at sql.NullInt64
+	)
+	err := sc.Scan(&h.ID, &h.Year, &h.UnitCode, &h.Name, &h.PostID, &h.Reason, &h.ProposedBy, &at)
+	h.CreatedAt = fromMS(at)
+	return h, err
+}
+
+// GetHonour returns one proposal or ErrNotFound.
+func (s *Store) GetHonour(ctx context.Context, id string) (models.Honour, error) {
+	return getOne(ctx, s.r, "honour "+id, scanHonour, `SELECT `+honourCols+` FROM honours WHERE id = ?`, id)
 }
 
 // DeleteHonour removes a proposal; ErrNotFound if absent.

@@ -112,7 +112,14 @@ func testBulletin(t *testing.T, open Opener) {
 		if len(got) != 1 || got[0].ID != h1.ID {
 			t.Errorf("B honours = %+v", got)
 		}
+		g, err := s.GetHonour(ctx(t), h1.ID)
+		mustNil(t, "get h1", err)
+		if g.Name != "Nguyễn Thị Hoa" || g.Reason != "Cứu người" || g.Year != 2026 || g.PostID != "p1" {
+			t.Errorf("get h1 = %+v", g)
+		}
 		mustNil(t, "delete", s.DeleteHonour(ctx(t), h1.ID))
+		_, err = s.GetHonour(ctx(t), h1.ID)
+		mustIs(t, "get deleted", err, store.ErrNotFound)
 		mustIs(t, "delete again", s.DeleteHonour(ctx(t), h1.ID), store.ErrNotFound)
 		got, err = s.ListHonours(ctx(t), 2026, nil)
 		mustNil(t, "list after delete", err)
