@@ -39,6 +39,9 @@ func (reportFiles) WriteCSV(w io.Writer, r models.Review) error  { return report
 func (reportFiles) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
 	return report.WritePeriodXLSX(w, r)
 }
+func (reportFiles) WriteHonoursXLSX(w io.Writer, title string, rows []models.HonourLine) error {
+	return report.WriteHonoursXLSX(w, title, rows)
+}
 
 // chromiumPath finds the browser, skipping the test (or failing it when
 // TINTOT_REQUIRE_BROWSER=1, as CI sets) if there is none.
@@ -133,6 +136,16 @@ func startBrowserSite(t *testing.T) *browserSite {
 	}
 	for _, p := range res.Inserted {
 		site.posts[strings.TrimPrefix(p.ItemKey, "https://donghoa.example.vn/")] = p
+	}
+	// The good news is picked for this quarter's bulletin, and its people proposed for the honour roll.
+	good := site.posts["tin-tot"]
+	if err := st.SavePick(ctx, models.Pick{PostID: good.ID, UnitCode: "C1", LocalDay: site.today, PickedBy: "tinhdoan@doan.vn", PickedAt: now.UTC(),
+		Note: "Hơn 200 đoàn viên thanh niên xã Đông Hòa ra quân làm sạch bờ biển, thu gom gần 3 tấn rác thải nhựa trong một buổi sáng cuối tuần"}); err != nil {
+		t.Fatalf("seed pick: %v", err)
+	}
+	if _, err := st.CreateHonour(ctx, models.Honour{Year: now.In(models.Vietnam).Year(), UnitCode: "C1", Name: "Đội thanh niên tình nguyện xã Đông Hòa",
+		PostID: good.ID, Reason: "Tổ chức thường xuyên các buổi làm sạch bờ biển, lan toả phong trào bảo vệ môi trường", ProposedBy: "tinhdoan@doan.vn", CreatedAt: now.UTC()}); err != nil {
+		t.Fatalf("seed honour: %v", err)
 	}
 	// One post of C2 no rule recognised, for the reviewer's check list.
 	if _, err := st.UpsertPosts(ctx, []models.Post{{UnitCode: "C2", ItemKey: "https://tayson.example.vn/cong-truong", Source: models.SourceFeed,
@@ -483,6 +496,15 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("report table = %q, want the communes and the total", body)
 	}
 
+	for _, p := range []string{"bulletin?quarter=" + models.QuarterOf(time.Now(), models.Vietnam).String(), "honours"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		shot(t, ctx, shotDir, strings.SplitN(p, "?", 2)[0])
+		if body := text(t, ctx, "main"); !strings.Contains(body, "Đông Hòa") {
+			t.Errorf("page %s lacks the picked story: %q", p, body)
+		}
+	}
 	for _, p := range []string{"units/C2", "feeds", "alerts"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("%s: %v", p, err)
