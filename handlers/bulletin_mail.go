@@ -69,7 +69,7 @@ var bulletinMailTmpl = template.Must(template.New("bulletin").Funcs(template.Fun
 {{range .Figures}}<tr><th align="left">{{.Label}}</th><td align="right">{{.Value}}</td></tr>
 {{end}}</table>
 {{if .B.Best}}<h2>Đơn vị tiêu biểu</h2>
-<ol>{{range .B.Best}}<li><strong>{{.Unit.Name}}</strong>: {{printf "%.0f" (pct100 .Days.ShareMet)}}% ngày đạt chỉ tiêu, {{index .Posts "good_news"}} tin tốt, {{index .Posts "story"}} câu chuyện đẹp</li>
+<ol>{{range .B.Best}}<li><strong>{{.Unit.Name}}</strong>: {{printf "%.0f" (pct100 .Days.ShareMet)}}% ngày đạt chỉ tiêu, {{.Count "good_news"}} tin tốt, {{.Count "story"}} câu chuyện đẹp</li>
 {{end}}</ol>{{end}}
 <h2>Tin tốt, câu chuyện đẹp trong quý</h2>
 {{range .B.Stories}}<h3>{{if .URL}}<a href="{{.URL}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}</h3>

@@ -356,3 +356,31 @@ func TestHonourRoll(t *testing.T) {
 		t.Errorf("deleted honour: %v", err)
 	}
 }
+
+// TestBulletinMailNamesBestUnitsAndStories renders an issue with best units, a story
+// without a safe link and a note, as the e-mail and the kept copy show it.
+func TestBulletinMailNamesBestUnitsAndStories(t *testing.T) {
+	b := models.Bulletin{Parent: "P", ParentName: "Tỉnh đoàn P", Quarter: "2026-Q3", Label: "Quý III/2026", From: "2026-07-01", To: "2026-09-30",
+		Report: models.PeriodReport{Through: "2026-09-30", Total: models.PeriodRow{Posts: map[models.Kind]int{models.KindGoodNews: 80, models.KindStory: 12},
+			Days: models.StatusCounts{Met: 150, Short: 34, ShareMet: 150.0 / 184}}},
+		Best: []models.PeriodRow{{Unit: models.Unit{Code: "C1", Name: "Đoàn xã Đông Hòa"}, Posts: map[models.Kind]int{models.KindGoodNews: 88, models.KindStory: 13},
+			Days: models.StatusCounts{Met: 90, Short: 2, ShareMet: 90.0 / 92}}},
+		Stories: []models.BulletinStory{{Pick: models.Pick{PostID: "p1", UnitCode: "C1", LocalDay: "2026-09-02", Note: "Lời giới thiệu <b>đậm</b>"},
+			UnitName: "Đoàn xã Đông Hòa", Title: "Cô giáo vùng cao", URL: ""}},
+	}
+	html, text, err := renderBulletinMail(b, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<strong>Đoàn xã Đông Hòa</strong>: 98% ngày đạt chỉ tiêu, 88 tin tốt, 13 câu chuyện đẹp", "Quý III/2026", "82% (150/184 ngày-đơn vị)",
+		"<h3>Cô giáo vùng cao</h3>", "02/09/2026", "Lời giới thiệu &lt;b&gt;đậm&lt;/b&gt;"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("mail HTML lacks %q", want)
+		}
+	}
+	for _, want := range []string{"1. Đoàn xã Đông Hòa: 98% ngày đạt chỉ tiêu", "1. Cô giáo vùng cao", "Tin tốt: 80"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("mail text lacks %q:\n%s", want, text)
+		}
+	}
+}
