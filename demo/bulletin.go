@@ -64,7 +64,7 @@ func SeedBulletin(ctx context.Context, st store.Store, now time.Time) error {
 		}
 		name := []string{"Nhóm thanh niên tình nguyện của đơn vị", ""}[i]
 		h := models.Honour{Year: models.QuarterOf(p.PublishedAt, models.Vietnam).Year, UnitCode: p.UnitCode, Name: name, PostID: p.ID,
-			Reason: "Có câu chuyện đẹp được chọn đăng bản tin quý, lan toả tinh thần \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\" (dữ liệu mẫu).",
+			Reason:     "Có câu chuyện đẹp được chọn đăng bản tin quý, lan toả tinh thần \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\" (dữ liệu mẫu).",
 			ProposedBy: reviewer, CreatedAt: now.UTC()}
 		if _, err := st.CreateHonour(ctx, h); err != nil {
 			return fmt.Errorf("demo: %w", err)
