@@ -152,6 +152,8 @@ func TestIndexedFieldsExist(t *testing.T) {
 		colTokens:      toTokenDoc(models.APIToken{ID: "t"}),
 		colAudit:       toAuditDoc(models.AuditEntry{ID: "e"}),
 		colTickets:     ticketDoc{ID: "feed:f:0:0"},
+		colPicks:       pickDoc{PostID: "p"},
+		colHonours:     honourDoc{ID: "h"},
 	}
 	for _, spec := range indexSpecs() {
 		sample, ok := samples[spec.collection]
