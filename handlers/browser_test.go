@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,7 +17,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -214,6 +217,31 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// media emulates a CSS media type ("print"), or stops emulating with "".
+func media(m string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return chromedp.Void{}, err
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// a4Re matches an A4 page box (595 x 842 pt, as Chromium rounds it).
+var a4Re = regexp.MustCompile(`/MediaBox \[0 0 59[45][.0-9]* 84[12][.0-9]*\]`)
+
+// pdfPageRe finds the page objects of a PDF ("/Type /Page", not "/Type /Pages").
+var pdfPageRe = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// firstMediaBox is the first page size a PDF declares, for a failure message.
+func firstMediaBox(pdf []byte) string {
+	i := bytes.Index(pdf, []byte("/MediaBox"))
+	if i < 0 {
+		return "(none)"
+	}
+	return string(pdf[i:min(len(pdf), i+40)])
 }
 
 // widest names the elements that reach past the right edge of the window, for a failure message.
@@ -504,6 +532,43 @@ func TestBrowser(t *testing.T) {
 		if body := text(t, ctx, "main"); !strings.Contains(body, "Đông Hòa") {
 			t.Errorf("page %s lacks the picked story: %q", p, body)
 		}
+	}
+	// The bulletin prints on A4: the issue's figures and stories, none of the page's
+	// menus, filters or buttons.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/bulletin?quarter="+models.QuarterOf(time.Now(), models.Vietnam).String()),
+		chromedp.WaitVisible(chromedp.ID("stories")), media("print")); err != nil {
+		t.Fatalf("bulletin in print: %v", err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]bool](`(function(){var out={};
+["body > header","#filters","#send",".story-tools","#stories .story","#figures","#best","#coverage","button[data-print]"].forEach(function(sel){
+var e=document.querySelector(sel);out[sel]=!!e&&e.getClientRects().length>0&&getComputedStyle(e).visibility!=="hidden"});return out})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sel, want := range map[string]bool{"body > header": false, "#filters": false, "#send": false, ".story-tools": false, "button[data-print]": false,
+		"#stories .story": true, "#figures": true, "#best": true, "#coverage": true} {
+		if shown[sel] != want {
+			t.Errorf("printed bulletin: %s shown = %v, want %v", sel, shown[sel], want)
+		}
+	}
+	shot(t, ctx, shotDir, "bulletin-print")
+	pdf, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, t, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: ptrTo(true)})
+		return res.Data, err
+	})
+	if err != nil {
+		t.Fatalf("print the bulletin: %v", err)
+	}
+	// One story, the figures and the chart fit on two A4 pages at most (595 x 842 pt).
+	if pages := len(pdfPageRe.FindAll(pdf, -1)); pages == 0 || pages > 2 {
+		t.Errorf("printed bulletin has %d pages, want 1 or 2", pages)
+	}
+	if !a4Re.Match(pdf) {
+		t.Errorf("printed bulletin is not A4: %q", firstMediaBox(pdf))
+	}
+	_ = os.WriteFile(filepath.Join(shotDir, "bulletin-print.pdf"), pdf, 0o644)
+	if err := chromedp.Do(ctx, media("")); err != nil {
+		t.Fatal(err)
 	}
 	for _, p := range []string{"units/C2", "feeds", "alerts"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
