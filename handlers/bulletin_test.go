@@ -167,6 +167,15 @@ func TestBulletinPickArrangeSendAndKeep(t *testing.T) {
 		t.Errorf("page order: C2 at %d, C1 at %d", i, j)
 	}
 	checkNoInline(t, "/bulletin", html)
+	req := request("GET", "/bulletin?quarter=2026-Q4", nil)
+	req.AddCookie(&http.Cookie{Name: langCookie, Value: "en"})
+	resp, body = e.as("reviewerP", req)
+	wantStatus(t, resp, body, http.StatusOK)
+	for _, want := range []string{"Results of the quarter", "Quarter IV/2026", "Best units", "Send the bulletin"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("English bulletin page lacks %q", want)
+		}
+	}
 
 	// Send: the parent's list gets the HTML e-mail through the mailer.
 	pu, _ := e.st.GetUnit(ctx, "P")
