@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -353,7 +354,7 @@ func (s *server) sendBulletin(c *fiber.Ctx) (models.SentBulletin, error) {
 	}
 	sent.HTML = html
 	a := models.Alert{Type: models.AlertBulletin, UnitCode: b.Parent, Period: b.Quarter, Recipients: parent.Emails,
-		Subject: sent.Subject, BodyText: text, BodyHTML: html, CreatedAt: now.Truncate(1e6), NextTryAt: now.Truncate(1e6), Status: models.AlertPending}
+		Subject: sent.Subject, BodyText: text, BodyHTML: html, CreatedAt: now.Truncate(time.Millisecond), NextTryAt: now.Truncate(time.Millisecond), Status: models.AlertPending}
 	if len(a.Recipients) == 0 {
 		a.Status = models.AlertNoMail
 	}
