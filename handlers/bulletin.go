@@ -122,6 +122,22 @@ func (s *server) pickPost(c *fiber.Ctx, id, note string) (models.Pick, error) {
 			pk.Position, pk.Omitted = old[i].Position, old[i].Omitted
 		}
 	}
+	if before == nil {
+		// A new story goes after those the reviewers already placed in its quarter.
+		q := models.QuarterOf(p.PublishedAt, s.loc)
+		if d, err := models.DayStart(p.LocalDay, s.loc); err == nil {
+			q = models.QuarterOf(d, s.loc)
+		}
+		placed, err := s.Store.ListPicks(c.UserContext(), store.PickFilter{FromDay: q.FirstDay(), ToDay: q.LastDay()})
+		if err != nil {
+			return pk, errorf("unable to read picks: %w", err)
+		}
+		for _, o := range placed {
+			if o.Position > 0 {
+				pk.Position = max(pk.Position, o.Position+1)
+			}
+		}
+	}
 	if err := s.Store.SavePick(c.UserContext(), pk); err != nil {
 		return pk, errorf("unable to save pick: %w", err)
 	}

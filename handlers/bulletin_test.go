@@ -148,6 +148,17 @@ func TestBulletinPickArrangeSendAndKeep(t *testing.T) {
 	if got := storyIDs(b.Stories); len(got) != 2 || got[0] != c2 || got[1] != c1 {
 		t.Fatalf("order = %v, want C2 then C1", got)
 	}
+	// A story picked after the order was set comes last.
+	if resp, body := e.pick("reviewerP", e.posts["C2-manual"].ID, ""); resp.StatusCode != http.StatusOK {
+		t.Fatal(resp.StatusCode, string(body))
+	}
+	b = decode[models.Bulletin](t, mustGet(t, e, "/api/v1/bulletin?quarter=2026-Q4"))
+	if got := storyIDs(b.Stories); len(got) != 3 || got[2] != e.posts["C2-manual"].ID {
+		t.Errorf("after a late pick, order = %v, want it last", got)
+	}
+	if resp, body := e.do("reviewerP", "DELETE", "/api/v1/posts/"+e.posts["C2-manual"].ID+"/pick", nil); resp.StatusCode != http.StatusNoContent {
+		t.Fatal(resp.StatusCode, string(body))
+	}
 	resp, body = e.as("reviewerP", form("/bulletin/arrange?parent=P&quarter=2026-Q4", url.Values{"pos." + c1: {"x"}}))
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "Thứ tự") {
 		t.Errorf("bad position: %d %.300s", resp.StatusCode, body)
