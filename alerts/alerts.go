@@ -368,6 +368,9 @@ func (s *Service) Digest(ctx context.Context, parent models.Unit, r models.Revie
 		}
 		paras = append(paras, fmt.Sprintf("%s: %d đơn vị đạt, %d chưa đạt, %d không xác định (tỷ lệ đạt %.0f%%).", targetVN(ts.Target), ts.Met, ts.Short, ts.Unknown, ts.ShareMet*100))
 	}
+	if line := coverageLine(r.ChannelCoverage); line != "" {
+		paras = append(paras, line)
+	}
 	var weakest []string
 	for i := len(r.Rows) - 1; i >= 0 && len(weakest) < 10; i-- {
 		row := r.Rows[i]
@@ -388,6 +391,24 @@ func (s *Service) Digest(ctx context.Context, parent models.Unit, r models.Revie
 		LinkText:   "Mở bảng tổng hợp tuần",
 	}
 	return s.enqueue(ctx, models.Alert{Type: models.AlertWeeklyDigest, UnitCode: parent.Code, Period: r.Week, Recipients: parent.Emails, Attachment: digestName(r)}, m)
+}
+
+// coverageLine is the digest's sentence on channel coverage ("" when there is nothing to
+// say): the share of commune-level units, schools and offices with a working channel,
+// against 80 % (2025) and 100 % (2030).
+func coverageLine(c *models.ChannelCoverage) string {
+	if c == nil || c.Units == 0 {
+		return ""
+	}
+	verdict := "chưa đạt mức 80% (năm 2025)"
+	switch {
+	case c.MeetsTarget():
+		verdict = "đạt mức 100% (năm 2030)"
+	case c.MeetsBaseline():
+		verdict = "đạt mức 80% (năm 2025), chưa đạt mức 100% (năm 2030)"
+	}
+	return fmt.Sprintf("Kênh thông tin: %d/%d đơn vị cấp xã, trường học, cơ quan có kênh hoạt động trong 7 ngày qua (%.0f%%), %s.",
+		c.Working, c.Units, c.Share*100, verdict)
 }
 
 func digestName(r models.Review) string {

@@ -443,3 +443,48 @@ func TestResendAfterLostUpdateKeepsMessageID(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestStatesChannelCoverage(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 30, 8, 0))
+	for i, tc := range []struct {
+		name     string
+		cov      *models.ChannelCoverage
+		want     string
+		notWant  string
+		wantNone bool
+	}{
+		{"below 80%", &models.ChannelCoverage{Units: 10, Working: 7, Share: 0.7, Baseline: 0.8, Target: 1},
+			"Kênh thông tin: 7/10 đơn vị cấp xã, trường học, cơ quan có kênh hoạt động trong 7 ngày qua (70%), chưa đạt mức 80% (năm 2025).", "", false},
+		{"80%", &models.ChannelCoverage{Units: 10, Working: 8, Share: 0.8, Baseline: 0.8, Target: 1},
+			"(80%), đạt mức 80% (năm 2025), chưa đạt mức 100% (năm 2030).", "", false},
+		{"all", &models.ChannelCoverage{Units: 4, Working: 4, Share: 1, Baseline: 0.8, Target: 1},
+			"(100%), đạt mức 100% (năm 2030).", "", false},
+		{"none", nil, "", "Kênh thông tin", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sampleReview()
+			r.Week = fmt.Sprintf("2026-W%02d", 40+i) // one digest per case
+			r.ChannelCoverage = tc.cov
+			if err := f.svc.Digest(ctx, f.units["TD"], r); err != nil {
+				t.Fatal(err)
+			}
+			as, err := f.st.ListAlerts(ctx, store.AlertFilter{Types: []models.AlertType{models.AlertWeeklyDigest}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body string
+			for _, a := range as {
+				if a.Period == r.Week {
+					body = a.BodyText
+				}
+			}
+			if tc.want != "" && !strings.Contains(body, tc.want) {
+				t.Errorf("digest lacks %q:\n%s", tc.want, body)
+			}
+			if tc.wantNone && strings.Contains(body, tc.notWant) {
+				t.Errorf("digest without coverage mentions it:\n%s", body)
+			}
+		})
+	}
+}

@@ -235,3 +235,21 @@ func BenchmarkPeriodReportYear(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkChannelCoverage is the coverage count the weekly review adds, for a province
+// with 3,300 communes.
+func BenchmarkChannelCoverage(b *testing.B) {
+	svc := benchService(b)
+	ctx := context.Background()
+	c, err := svc.ChannelCoverage(ctx, "tinh")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if c.Units != benchUnits {
+		b.Fatalf("coverage counts %d units, want %d", c.Units, benchUnits)
+	}
+	reportLatency(b, func(int) error {
+		_, err := svc.ChannelCoverage(ctx, "tinh")
+		return err
+	})
+}

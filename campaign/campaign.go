@@ -376,8 +376,26 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 		codes = nil // every unit: no filter is cheaper than a long IN list
 	}
 	r := models.Review{}
+	// The channel coverage is counted beside the review (its own reads), and joined at the end.
+	type coverage struct {
+		c   models.ChannelCoverage
+		err error
+	}
+	covc := make(chan coverage, 1)
+	go func() {
+		c, err := s.coverageOf(ctx, parent, all)
+		covc <- coverage{c, err}
+	}()
+	withCoverage := func(r models.Review, err error) (models.Review, error) {
+		cv := <-covc
+		if err == nil && cv.err != nil {
+			return r, cv.err
+		}
+		r.ChannelCoverage = &cv.c
+		return r, err
+	}
 	if len(units) == 0 {
-		return s.Engine.Review(week, parent, nil, quota.NewData(nil, nil, nil), nil, now)
+		return withCoverage(s.Engine.Review(week, parent, nil, quota.NewData(nil, nil, nil), nil, now))
 	}
 	from := monday.AddDate(0, 0, -7).Format(models.DayLayout)
 	to := monday.AddDate(0, 0, 6).Format(models.DayLayout)
@@ -431,7 +449,7 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 			r.Rows[i].Streak = n
 		}
 	}
-	return r, nil
+	return withCoverage(r, nil)
 }
 
 // weekCorrections returns corrections made since the week began to its days or the week.

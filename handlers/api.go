@@ -64,6 +64,7 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Get("/tokens", s.listTokens)
 	api.Post("/tokens", s.createToken)
 	api.Delete("/tokens/:id", s.deleteToken)
+	s.registerBulletinAPI(api)
 }
 
 // decodeJSON reads a JSON object into v, rejecting unknown fields and naming the bad one.

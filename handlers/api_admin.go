@@ -15,6 +15,7 @@ import (
 var alertTypes = []models.AlertType{
 	models.AlertAtRisk, models.AlertDailyShort, models.AlertWeeklyShort, models.AlertFeedBroken,
 	models.AlertFeedRecovered, models.AlertEscalation, models.AlertCorrection, models.AlertWeeklyDigest,
+	models.AlertBulletin,
 }
 
 var alertStatuses = []models.AlertStatus{

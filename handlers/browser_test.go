@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +17,10 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
@@ -38,6 +41,9 @@ func (reportFiles) WriteXLSX(w io.Writer, r models.Review) error { return report
 func (reportFiles) WriteCSV(w io.Writer, r models.Review) error  { return report.WriteCSV(w, r) }
 func (reportFiles) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
 	return report.WritePeriodXLSX(w, r)
+}
+func (reportFiles) WriteHonoursXLSX(w io.Writer, title string, rows []models.HonourLine) error {
+	return report.WriteHonoursXLSX(w, title, rows)
 }
 
 // chromiumPath finds the browser, skipping the test (or failing it when
@@ -134,6 +140,16 @@ func startBrowserSite(t *testing.T) *browserSite {
 	for _, p := range res.Inserted {
 		site.posts[strings.TrimPrefix(p.ItemKey, "https://donghoa.example.vn/")] = p
 	}
+	// The good news is picked for this quarter's bulletin, and its people proposed for the honour roll.
+	good := site.posts["tin-tot"]
+	if err := st.SavePick(ctx, models.Pick{PostID: good.ID, UnitCode: "C1", LocalDay: site.today, PickedBy: "tinhdoan@doan.vn", PickedAt: now.UTC(),
+		Note: "Hơn 200 đoàn viên thanh niên xã Đông Hòa ra quân làm sạch bờ biển, thu gom gần 3 tấn rác thải nhựa trong một buổi sáng cuối tuần"}); err != nil {
+		t.Fatalf("seed pick: %v", err)
+	}
+	if _, err := st.CreateHonour(ctx, models.Honour{Year: now.In(models.Vietnam).Year(), UnitCode: "C1", Name: "Đội thanh niên tình nguyện xã Đông Hòa",
+		PostID: good.ID, Reason: "Tổ chức thường xuyên các buổi làm sạch bờ biển, lan toả phong trào bảo vệ môi trường", ProposedBy: "tinhdoan@doan.vn", CreatedAt: now.UTC()}); err != nil {
+		t.Fatalf("seed honour: %v", err)
+	}
 	// One post of C2 no rule recognised, for the reviewer's check list.
 	if _, err := st.UpsertPosts(ctx, []models.Post{{UnitCode: "C2", ItemKey: "https://tayson.example.vn/cong-truong", Source: models.SourceFeed,
 		URL: "https://tayson.example.vn/cong-truong", Title: "Đoàn phường Tây Sơn sơn lại cổng trường mầm non", PublishedAt: pub, LocalDay: site.today,
@@ -201,6 +217,31 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// media emulates a CSS media type ("print"), or stops emulating with "".
+func media(m string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return chromedp.Void{}, err
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// a4Re matches an A4 page box (595 x 842 pt, as Chromium rounds it).
+var a4Re = regexp.MustCompile(`/MediaBox \[0 0 59[45][.0-9]* 84[12][.0-9]*\]`)
+
+// pdfPageRe finds the page objects of a PDF ("/Type /Page", not "/Type /Pages").
+var pdfPageRe = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// firstMediaBox is the first page size a PDF declares, for a failure message.
+func firstMediaBox(pdf []byte) string {
+	i := bytes.Index(pdf, []byte("/MediaBox"))
+	if i < 0 {
+		return "(none)"
+	}
+	return string(pdf[i:min(len(pdf), i+40)])
 }
 
 // widest names the elements that reach past the right edge of the window, for a failure message.
@@ -512,6 +553,52 @@ func TestBrowser(t *testing.T) {
 	}
 	shot(t, ctx, shotDir, "trend")
 
+	for _, p := range []string{"bulletin?quarter=" + models.QuarterOf(time.Now(), models.Vietnam).String(), "honours"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		shot(t, ctx, shotDir, strings.SplitN(p, "?", 2)[0])
+		if body := text(t, ctx, "main"); !strings.Contains(body, "Đông Hòa") {
+			t.Errorf("page %s lacks the picked story: %q", p, body)
+		}
+	}
+	// The bulletin prints on A4: the issue's figures and stories, none of the page's
+	// menus, filters or buttons.
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/bulletin?quarter="+models.QuarterOf(time.Now(), models.Vietnam).String()),
+		chromedp.WaitVisible(chromedp.ID("stories")), media("print")); err != nil {
+		t.Fatalf("bulletin in print: %v", err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]bool](`(function(){var out={};
+["body > header","#filters","#send",".story-tools","#stories .story","#figures","#best","#coverage","button[data-print]"].forEach(function(sel){
+var e=document.querySelector(sel);out[sel]=!!e&&e.getClientRects().length>0&&getComputedStyle(e).visibility!=="hidden"});return out})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sel, want := range map[string]bool{"body > header": false, "#filters": false, "#send": false, ".story-tools": false, "button[data-print]": false,
+		"#stories .story": true, "#figures": true, "#best": true, "#coverage": true} {
+		if shown[sel] != want {
+			t.Errorf("printed bulletin: %s shown = %v, want %v", sel, shown[sel], want)
+		}
+	}
+	shot(t, ctx, shotDir, "bulletin-print")
+	pdf, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, t, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: ptrTo(true)})
+		return res.Data, err
+	})
+	if err != nil {
+		t.Fatalf("print the bulletin: %v", err)
+	}
+	// One story, the figures and the chart fit on two A4 pages at most (595 x 842 pt).
+	if pages := len(pdfPageRe.FindAll(pdf, -1)); pages == 0 || pages > 2 {
+		t.Errorf("printed bulletin has %d pages, want 1 or 2", pages)
+	}
+	if !a4Re.Match(pdf) {
+		t.Errorf("printed bulletin is not A4: %q", firstMediaBox(pdf))
+	}
+	_ = os.WriteFile(filepath.Join(shotDir, "bulletin-print.pdf"), pdf, 0o644)
+	if err := chromedp.Do(ctx, media("")); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []string{"units/C2", "feeds", "alerts"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(site.base+"/"+p), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("%s: %v", p, err)

@@ -291,6 +291,12 @@ var flashes = map[string]string{
 	"unit_save":       "Đã lưu đơn vị.",
 	"user_add":        "Đã tạo tài khoản.",
 	"trend_add":       "Đã đăng ký trào lưu.",
+	"picked":          "Đã chọn đăng bài viết vào bản tin quý.",
+	"unpicked":        "Đã bỏ chọn bài viết khỏi bản tin.",
+	"arranged":        "Đã lưu thứ tự bản tin.",
+	"sent":            "Đã gửi bản tin; bản đã gửi được lưu lại nguyên vẹn.",
+	"honour_add":      "Đã ghi đề nghị tuyên dương.",
+	"honour_del":      "Đã xoá đề nghị tuyên dương.",
 }
 
 // formError turns a user error of a form into the message shown on the re-rendered

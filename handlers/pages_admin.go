@@ -106,6 +106,7 @@ var alertTypeLabels = map[models.AlertType]string{
 	models.AlertEscalation:    "Báo cấp trên",
 	models.AlertCorrection:    "Điều chỉnh kết quả",
 	models.AlertWeeklyDigest:  "Tổng hợp tuần",
+	models.AlertBulletin:      "Bản tin quý",
 }
 
 // alertStatusLabels names alert states for people.

@@ -38,6 +38,7 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Get("/trends", s.trendsPageView)
 	pages.Post("/trends", requireRole(models.RoleAdmin, models.RoleReviewer), s.trendsPageSubmit)
 	pages.Get("/trends/:id", s.trendPageView)
+	s.registerBulletinPages(pages)
 	admin := pages.Group("/admin", requireRole(models.RoleAdmin))
 	admin.Get("", s.adminPage)
 	admin.Post("/units", s.adminSaveUnit)

@@ -72,7 +72,27 @@ func (s *server) buildPeriodReport(c *fiber.Ctx) (models.PeriodReport, error) {
 	if err != nil {
 		return models.PeriodReport{}, errorf("unable to build report %s..%s/%s: %w", from, to, parent, err)
 	}
-	return r, nil
+	return r, s.addCoverage(c, &r)
+}
+
+// CoverageReporter counts the units with a working information channel in a parent's
+// subtree (campaign.Service does).
+type CoverageReporter interface {
+	ChannelCoverage(ctx context.Context, parent string) (models.ChannelCoverage, error)
+}
+
+// addCoverage sets the report's channel coverage when the status service counts it.
+func (s *server) addCoverage(c *fiber.Ctx, r *models.PeriodReport) error {
+	cr, ok := s.Status.(CoverageReporter)
+	if !ok {
+		return nil
+	}
+	cov, err := cr.ChannelCoverage(c.UserContext(), r.Parent)
+	if err != nil {
+		return errorf("unable to count channel coverage of %q: %w", r.Parent, err)
+	}
+	r.ChannelCoverage = &cov
+	return nil
 }
 
 // apiPeriodReport is GET /api/v1/report?from=&to=&parent=.
@@ -144,6 +164,9 @@ func (s *server) reportPageView(c *fiber.Ctx) error {
 		}
 		if r, weeks, err = pw.PeriodReportByWeek(c.UserContext(), parent, from, to); err != nil {
 			return errorf("unable to build report %s..%s/%s: %w", from, to, parent, err)
+		}
+		if err = s.addCoverage(c, &r); err != nil {
+			return err
 		}
 	} else if r, err = s.buildPeriodReport(c); err != nil {
 		return err

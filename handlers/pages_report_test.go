@@ -21,6 +21,10 @@ func (reportExports) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
 	return report.WritePeriodXLSX(w, r)
 }
 
+func (reportExports) WriteHonoursXLSX(w io.Writer, title string, rows []models.HonourLine) error {
+	return report.WriteHonoursXLSX(w, title, rows)
+}
+
 func withReports(d *Deps) {
 	withCampaign(d)
 	d.Exports = reportExports{}

@@ -54,6 +54,10 @@ type postRow struct {
 	Note     string
 	// Messages of a failed form of this post, beside the field they name.
 	ErrKind, ErrNote, ErrOther, ErrReject, ErrApprove string
+	// Pick is the post's bulletin pick, if any (shown to reviewers); ErrPick the
+	// message of its failed form.
+	Pick    *models.Pick
+	ErrPick string
 }
 
 // formErr names the form of a page that failed, and the field the message belongs to.
@@ -373,7 +377,13 @@ func (s *server) renderUnit(c *fiber.Ctx, code string, status int, p page, st un
 			r.ErrKind, r.ErrNote, r.ErrOther = st.Err.On(form, "kind"), st.Err.On(form, "note"), st.Err.Other(form, "kind", "note")
 		}
 		r.ErrReject, r.ErrApprove = st.Err.Other("reject:"+po.ID), st.Err.Other("approve:"+po.ID)
+		r.ErrPick = st.Err.Other("pick:" + po.ID)
 		d.Posts = append(d.Posts, r)
+	}
+	if d.CanJudge && len(d.Posts) > 0 {
+		if err := s.attachPicks(ctx, u.Code, d.Posts); err != nil {
+			return err
+		}
 	}
 	if d.Feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: u.Code}); err != nil {
 		return errorf("unable to list feeds of %s: %w", u.Code, err)

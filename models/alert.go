@@ -15,6 +15,7 @@ const (
 	AlertEscalation    AlertType = "escalation"     // to the parent after N consecutive misses
 	AlertCorrection    AlertType = "correction"     // a late post turned a reported shortfall into met
 	AlertWeeklyDigest  AlertType = "weekly_digest"  // weekly review to the parent's reviewers
+	AlertBulletin      AlertType = "bulletin"       // the quarterly e-bulletin to the parent's list
 )
 
 // AlertStatus is an alert's place in the outbox.

@@ -16,6 +16,8 @@ type PeriodReport struct {
 	Rows        []PeriodRow `json:"rows"`
 	Total       PeriodRow   `json:"total"` // every row added up (Unit is empty)
 	GeneratedAt time.Time   `json:"generated_at"`
+	// ChannelCoverage is the subtree's channel coverage at GeneratedAt, when asked for.
+	ChannelCoverage *ChannelCoverage `json:"channel_coverage,omitempty"`
 }
 
 // PeriodRow is one unit's figures over a period.

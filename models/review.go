@@ -195,4 +195,7 @@ type Review struct {
 	// CompareDays is how many days of each week the "previous week" comparison covers:
 	// 7 once the week is over, the days begun so far (Monday..today) while it is open.
 	CompareDays int `json:"compare_days"`
+	// ChannelCoverage is the subtree's channel coverage when the review was made (seed
+	// 002 §I); nil when the review was built without it.
+	ChannelCoverage *ChannelCoverage `json:"channel_coverage,omitempty"`
 }

@@ -37,6 +37,7 @@ type Store interface {
 	LeaseStore
 	SettingStore
 	TrendStore
+	BulletinStore
 }
 
 // UnitStore holds the registry of units.
@@ -307,6 +308,39 @@ type TrendStore interface {
 type TrendFilter struct {
 	ParentCode string
 	Year       int // the year of the trend's first day
+}
+
+// BulletinStore keeps what reviewers pick for the quarterly e-bulletin, the issues sent,
+// and the proposals for the yearly honour roll.
+type BulletinStore interface {
+	// SavePick inserts or replaces the pick of p.PostID (one per post).
+	SavePick(ctx context.Context, p models.Pick) error
+	// DeletePick removes a post's pick; ErrNotFound if it has none.
+	DeletePick(ctx context.Context, postID string) error
+	// ListPicks returns picks of the units (all if empty) whose day is in [FromDay, ToDay]
+	// (open ends when empty), ordered by position, then day, then post ID.
+	ListPicks(ctx context.Context, f PickFilter) ([]models.Pick, error)
+	// SaveSentBulletin stores an issue as sent; ErrConflict if the parent's issue of that
+	// quarter is already stored: a sent issue never changes.
+	SaveSentBulletin(ctx context.Context, b models.SentBulletin) error
+	// GetSentBulletin returns the issue of a parent ("" : every unit) and quarter, or ErrNotFound.
+	GetSentBulletin(ctx context.Context, parent, quarter string) (models.SentBulletin, error)
+	// CreateHonour inserts a proposal for the honour roll (ID assigned if empty).
+	CreateHonour(ctx context.Context, h models.Honour) (models.Honour, error)
+	// ListHonours returns the year's proposals for the units (all if empty), ordered by
+	// unit code, then creation time, then ID.
+	ListHonours(ctx context.Context, year int, unitCodes []string) ([]models.Honour, error)
+	// GetHonour returns one proposal or ErrNotFound.
+	GetHonour(ctx context.Context, id string) (models.Honour, error)
+	// DeleteHonour removes a proposal; ErrNotFound if absent.
+	DeleteHonour(ctx context.Context, id string) error
+}
+
+// PickFilter selects picks. Zero fields match everything.
+type PickFilter struct {
+	UnitCodes []string
+	FromDay   string
+	ToDay     string
 }
 
 // NewID returns a random 16-byte hex identifier, used by backends for new records.

@@ -71,6 +71,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		if err := a.tasks.Backfill(ctx, 21); err != nil {
 			log.Warn("demo backfill failed", slog.Any("error", err))
 		}
+		if err := demo.SeedBulletin(ctx, a.store, a.clock.Now()); err != nil {
+			log.Warn("demo bulletin picks", slog.Any("error", err))
+		}
 		// Fill the alert log as a running instance would have: yesterday's close, last
 		// week's close and digest, broken feeds.
 		for _, job := range []func(context.Context) error{a.tasks.DailyClose, a.tasks.WeeklyClose, a.tasks.Health} {
@@ -177,4 +180,7 @@ func (reportExporter) WriteXLSX(w io.Writer, r models.Review) error { return rep
 func (reportExporter) WriteCSV(w io.Writer, r models.Review) error  { return report.WriteCSV(w, r) }
 func (reportExporter) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
 	return report.WritePeriodXLSX(w, r)
+}
+func (reportExporter) WriteHonoursXLSX(w io.Writer, title string, rows []models.HonourLine) error {
+	return report.WriteHonoursXLSX(w, title, rows)
 }

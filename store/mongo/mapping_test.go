@@ -156,6 +156,8 @@ func TestIndexedFieldsExist(t *testing.T) {
 		colAudit:       toAuditDoc(models.AuditEntry{ID: "e"}),
 		colTickets:     ticketDoc{ID: "feed:f:0:0"},
 		colTrends:      toTrendDoc(models.Trend{ID: "tr", StartDay: "2026-03-01"}),
+		colPicks:       pickDoc{PostID: "p"},
+		colHonours:     honourDoc{ID: "h"},
 	}
 	for _, spec := range indexSpecs() {
 		sample, ok := samples[spec.collection]

@@ -46,6 +46,9 @@ const (
 	colSettings    = "settings"
 	colTickets     = "tickets"
 	colTrends      = "trends"
+	colPicks       = "bulletin_picks"
+	colBulletins   = "bulletins_sent"
+	colHonours     = "honours"
 )
 
 // Store is a store.Store on one MongoDB database.
@@ -245,6 +248,12 @@ func indexSpecs() []indexSpec {
 		}},
 		{colTrends, []mongo.IndexModel{
 			unique("parent_code_year_name", bson.D{{Key: "parent_code", Value: 1}, {Key: "year", Value: 1}, {Key: "name", Value: 1}}),
+		}},
+		{colPicks, []mongo.IndexModel{
+			plain("local_day_unit_code", bson.D{{Key: "local_day", Value: 1}, {Key: "unit_code", Value: 1}}),
+		}},
+		{colHonours, []mongo.IndexModel{
+			plain("year_unit_code", bson.D{{Key: "year", Value: 1}, {Key: "unit_code", Value: 1}}),
 		}},
 	}
 }

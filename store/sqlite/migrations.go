@@ -352,6 +352,42 @@ CREATE TABLE trends (
 );
 CREATE UNIQUE INDEX trends_parent_year_name ON trends(parent_code, year, name);
 `,
+	// Picks for the quarterly e-bulletin, issues as sent, honour-roll proposals.
+	`
+CREATE TABLE bulletin_picks (
+	post_id   TEXT PRIMARY KEY,
+	unit_code TEXT NOT NULL,
+	local_day TEXT NOT NULL,
+	note      TEXT NOT NULL DEFAULT '',
+	position  INTEGER NOT NULL DEFAULT 0,
+	omitted   INTEGER NOT NULL DEFAULT 0,
+	picked_by TEXT NOT NULL DEFAULT '',
+	picked_at INTEGER
+);
+CREATE INDEX bulletin_picks_day ON bulletin_picks(local_day, unit_code);
+CREATE TABLE bulletins_sent (
+	parent     TEXT NOT NULL,
+	quarter    TEXT NOT NULL,
+	subject    TEXT NOT NULL,
+	html       TEXT NOT NULL,
+	items      TEXT NOT NULL,
+	recipients TEXT NOT NULL,
+	sent_by    TEXT NOT NULL,
+	sent_at    INTEGER,
+	PRIMARY KEY (parent, quarter)
+);
+CREATE TABLE honours (
+	id          TEXT PRIMARY KEY,
+	year        INTEGER NOT NULL,
+	unit_code   TEXT NOT NULL,
+	name        TEXT NOT NULL DEFAULT '',
+	post_id     TEXT NOT NULL,
+	reason      TEXT NOT NULL,
+	proposed_by TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER
+);
+CREATE INDEX honours_year_unit ON honours(year, unit_code);
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
