@@ -64,34 +64,40 @@
 //
 // # Measured
 //
-// The corpus has 1,120 posts from 5 labelling passes (URLs found twice kept once); a fixed
-// quarter by URL hash (corpus/heldout.tsv, 258 posts) is held out: never trained on,
-// never used to choose a setting. The settings were chosen by 5-fold cross-validation on
-// the 862 training posts (TINTOT_CV=1 go test -run TestCrossValidation): accuracy 0.853,
-// of the posts counted for the day 0.910 really good news or stories, 0.968 of those
-// counted.
+// The corpus has 1,553 posts from 6 labelling passes (URLs found twice kept once). A fixed
+// quarter of the first five passes by URL hash (corpus/heldout.tsv, 258 posts) is held
+// out: never trained on, never used to choose a setting. The sixth pass (433 posts of
+// the hard kinds: portraits and narratives with no trigger word, festive good news,
+// scholarship and award news, administrative posts that mention volunteering, rebuttals)
+// went to training only, so the held-out part stayed the same. The settings were chosen
+// by 5-fold cross-validation on the 1,295 training posts (TINTOT_CV=1 go test -run
+// TestCrossValidation): accuracy 0.866, of the posts counted for the day 0.903 really
+// good news or stories, 0.977 of those counted.
 //
 // On the held-out part (TestHeldOutCorpus), rules alone against rules with the model:
 //
 //	                      rules           rules + model
-//	accuracy              0.655           0.864
-//	good news  P / R      0.727 / 0.577   0.871 / 0.907
-//	story      P / R      0.689 / 0.525   0.778 / 0.831
-//	ideology   P / R      0.786 / 0.957   0.917 / 0.957
+//	accuracy              0.655           0.857
+//	good news  P / R      0.727 / 0.577   0.869 / 0.887
+//	story      P / R      0.689 / 0.525   0.758 / 0.847
+//	ideology   P / R      0.786 / 0.957   0.913 / 0.913
 //	other      P / R      0.556 / 0.759   0.914 / 0.810
-//	counted for the day: really good news or story 0.869 → 0.915; of those, counted 0.679 → 0.962
+//	counted for the day: really good news or story 0.869 → 0.915; of those, counted 0.679 → 0.968
 //
 //	confusion (rules + model)   good_news  story  ideology  other
-//	good_news (97)                     88      7         1      1
-//	story (59)                          6     49         0      4
-//	ideology (23)                       0      0        22      1
+//	good_news (97)                     86      9         1      1
+//	story (59)                          6     50         0      3
+//	ideology (23)                       0      0        21      2
 //	other (79)                          7      7         1     64
 //
-// The errors left are mostly "other" posts read as good news or stories (plans, contest
-// rules, essays about youth, accident reports told as stories) and the story/good-news
-// boundary (a charity initiative told through its founder, a scholarship told through
-// one recipient). On the older sets written for the rules (testdata/*.tsv) the rules with
-// the model score about 0.9 (holdout2.tsv: the rules alone 0.79).
+// The errors left are mostly on the story/good-news boundary (a charity initiative told
+// through its founder, a scholarship told through one recipient) and "other" posts read
+// as good news or stories (plans, contest rules, essays about youth, accident reports
+// told as stories). With the first five passes only (862 training posts, smoothing 0.5,
+// title weight 3) the held-out accuracy was 0.864, good news recall 0.907, story recall
+// 0.831, daily precision 0.915: the sixth pass moved the held-out figures by a few posts
+// either way. On the older sets written for the rules (testdata/*.tsv) the rules with
+// the model score 0.92 to 0.96, up from 0.89 to 0.93 (holdout2.tsv: the rules alone 0.79).
 //
 // Reclassify re-applies the rules to stored posts that have no manual override.
 package classify

@@ -14,7 +14,7 @@ import (
 // anything; see doc.go for the measured figures.
 var heldOutFloors = struct {
 	accuracy, storyPrecision, storyRecall, goodRecall, ideologyPrecision, dailyPrecision float64
-}{0.85, 0.75, 0.80, 0.90, 0.90, 0.90}
+}{0.85, 0.75, 0.80, 0.85, 0.90, 0.90}
 
 func TestHeldOutCorpus(t *testing.T) {
 	held := HeldOutCorpus()
