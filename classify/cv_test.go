@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"fmt"
 	"os"
 	"testing"
 )
@@ -38,6 +39,11 @@ func TestCrossValidation(t *testing.T) {
 		t.Skip("set TINTOT_CV=1 to cross-validate on the training part")
 	}
 	items := TrainingCorpus()
+	if os.Getenv("TINTOT_CV_LR") != "" {
+		logistic = true
+		defer func() { logistic = false }()
+		fmt.Sscan(os.Getenv("TINTOT_CV_LR"), &lrLambda, &lrEpochs, &lrStep, &lrTemp)
+	}
 	m := crossValidate(items, 5, func(ex []Example) *Classifier {
 		c, err := New(DefaultRules(), WithModel(Train(ex), DefaultReviewConfidence))
 		if err != nil {

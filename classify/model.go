@@ -36,6 +36,7 @@ type Model struct {
 	logLik  *ftable
 	surface map[uint64]string // a readable form of each feature, for explanations
 	version string
+	lr      bool // logLik and logPrior are logistic regression weights and biases
 	n       int
 	counts  [nKinds]int
 }
@@ -64,6 +65,18 @@ var foldedBigrams = true
 
 // binary counts each feature once per post (presence, not frequency).
 var binary = true
+
+// logistic replaces the naive Bayes weights by a multinomial logistic regression fitted
+// on the same features (the naive Bayes weights as its starting point).
+var logistic = true
+
+// Logistic regression settings: L2 penalty, epochs and step size of the AdaGrad fit.
+var (
+	lrLambda = 1e-4
+	lrEpochs = 30
+	lrStep   = 0.1
+	lrTemp   = 1.0
+)
 
 // Train fits a model. Examples with an unknown kind are ignored. The version is a hash of
 // the training set, so the same examples always give the same version.
@@ -139,6 +152,9 @@ func Train(examples []Example) *Model {
 			ll[k] = float32(math.Log((float64(a.c[k]) + smoothing) / (totals[k] + smoothing*vocab)))
 		}
 		m.logLik.put(hsh, ll)
+	}
+	if logistic {
+		m.fitLogistic(examples, index, hashes, acc2df(acc, func(a accum) int32 { return a.df }))
 	}
 	m.version = hex.EncodeToString(h.Sum(nil))[:12]
 	return m
@@ -231,6 +247,25 @@ func (m *Model) Predict(title, summary string) Prediction {
 		}
 		f.ll = ll
 	}
+	if m.lr && n > 0 {
+		var norm2 float64
+		for i := range kept {
+			if kept[i].weight != 0 {
+				norm2 += float64(kept[i].weight) * float64(kept[i].weight)
+			}
+		}
+		inv := 1 / math.Sqrt(norm2)
+		score = m.logPrior
+		for i := range kept {
+			f := &kept[i]
+			if f.weight == 0 {
+				continue
+			}
+			for k := 0; k < nKinds; k++ {
+				score[k] += float64(f.weight) * inv * float64(f.ll[k])
+			}
+		}
+	}
 	best, second := 0, 1
 	for k := 1; k < nKinds; k++ {
 		if score[k] > score[best] {
@@ -243,6 +278,9 @@ func (m *Model) Predict(title, summary string) Prediction {
 		second = (best + 1) % nKinds
 	}
 	temp := temperature * math.Sqrt(math.Max(n, 1))
+	if m.lr {
+		temp = lrTemp
+	}
 	var sum float64
 	for k := 0; k < nKinds; k++ {
 		sum += math.Exp((score[k] - score[best]) / temp)
@@ -532,4 +570,111 @@ func (t *ftable) get(h uint64) ([nKinds]float32, bool) {
 			return [nKinds]float32{}, false
 		}
 	}
+}
+
+func acc2df[T any](acc []T, df func(T) int32) []int32 {
+	out := make([]int32, len(acc))
+	for i, a := range acc {
+		out[i] = df(a)
+	}
+	return out
+}
+
+// fitLogistic fits per-kind weights of every kept feature and per-kind biases by
+// minimising the cross-entropy of a softmax over bias + Σ weight × feature value, with an
+// L2 penalty, by AdaGrad over the examples in a fixed order. The weights replace logLik
+// and the biases logPrior.
+func (m *Model) fitLogistic(examples []Example, index map[uint64]int32, hashes []uint64, df []int32) {
+	type sample struct {
+		k     int
+		idx   []int32
+		value []float32
+	}
+	var data []sample
+	var feats []feature
+	seen := map[uint64]bool{}
+	for _, ex := range examples {
+		k := kindIndex(ex.Kind)
+		if k < 0 {
+			continue
+		}
+		feats = features(feats[:0], ex.Title, ex.Summary, nil)
+		clear(seen)
+		var sm sample
+		sm.k = k
+		for _, f := range feats {
+			if seen[f.hash] {
+				continue
+			}
+			seen[f.hash] = true
+			j, ok := index[f.hash]
+			if !ok || df[j] < minDocs {
+				continue
+			}
+			sm.idx = append(sm.idx, j)
+			sm.value = append(sm.value, f.weight)
+		}
+		// Normalise by length so long posts do not dominate the fit.
+		norm := float32(0)
+		for _, v := range sm.value {
+			norm += v * v
+		}
+		if norm > 0 {
+			inv := 1 / float32(math.Sqrt(float64(norm)))
+			for i := range sm.value {
+				sm.value[i] *= inv
+			}
+		}
+		data = append(data, sm)
+	}
+	nf := len(hashes)
+	w := make([][nKinds]float64, nf)
+	g2 := make([][nKinds]float64, nf)
+	var bias, gb [nKinds]float64
+	for e := 0; e < lrEpochs; e++ {
+		for _, sm := range data {
+			var z [nKinds]float64
+			z = bias
+			for i, j := range sm.idx {
+				for k := 0; k < nKinds; k++ {
+					z[k] += w[j][k] * float64(sm.value[i])
+				}
+			}
+			mx := z[0]
+			for k := 1; k < nKinds; k++ {
+				mx = math.Max(mx, z[k])
+			}
+			var sum float64
+			for k := range z {
+				z[k] = math.Exp(z[k] - mx)
+				sum += z[k]
+			}
+			for k := 0; k < nKinds; k++ {
+				g := z[k] / sum
+				if k == sm.k {
+					g--
+				}
+				gb[k] += g * g
+				bias[k] -= lrStep * g / (math.Sqrt(gb[k]) + 1e-8)
+				for i, j := range sm.idx {
+					gj := g*float64(sm.value[i]) + lrLambda*w[j][k]
+					g2[j][k] += gj * gj
+					w[j][k] -= lrStep * gj / (math.Sqrt(g2[j][k]) + 1e-8)
+				}
+			}
+		}
+	}
+	m.logLik = newFtable(nf)
+	for j, hsh := range hashes {
+		if df[j] < minDocs {
+			continue
+		}
+		var ll [nKinds]float32
+		for k := range ll {
+			ll[k] = float32(w[j][k])
+		}
+		m.logLik.put(hsh, ll)
+	}
+	m.logPrior = bias
+	m.lr = true
 }
