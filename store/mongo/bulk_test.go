@@ -65,3 +65,46 @@ func TestLargeBulkWrites(t *testing.T) {
 		t.Fatalf("%d stories after reclassification, want %d: %v", len(stories), n, err)
 	}
 }
+
+// TestUpsertPostsByID: new posts get the hash of their (unit, item key) as _id, so a
+// re-poll finds them by _id (the only filter FerretDB answers from an index); a post an
+// earlier version stored under a random _id is still updated in place, never doubled.
+func TestUpsertPostsByID(t *testing.T) {
+	s := openTestStore(t)
+	s.ferret = true // the _id path, whatever the server
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	seen := now
+	post := func(key, title string) models.Post {
+		return models.Post{UnitCode: "X1", ItemKey: key, Title: title, PublishedAt: now, LocalDay: models.LocalDay(now, models.Vietnam),
+			FirstSeenAt: seen, UpdatedAt: seen, Source: models.SourceFeed, RuleKind: models.KindGoodNews, RuleReason: "hashtag"}
+	}
+	old := post("old", "Bài cũ")
+	old.ID = store.NewID()
+	if _, err := s.col(colPosts).InsertOne(ctx, toPostDoc(old)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.UpsertPosts(ctx, []models.Post{post("new", "Bài mới"), post("old", "Bài cũ, sửa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Inserted) != 1 || res.Inserted[0].ID != postKeyID("X1", "new") || res.Updated != 1 {
+		t.Fatalf("first upsert: inserted %+v, updated %d", res.Inserted, res.Updated)
+	}
+	seen = now.Add(30 * time.Minute) // the next poll
+	res, err = s.UpsertPosts(ctx, []models.Post{post("new", "Bài mới, sửa"), post("old", "Bài cũ, sửa lần hai")})
+	if err != nil || len(res.Inserted) != 0 || res.Updated != 2 {
+		t.Fatalf("second upsert: %+v, %v", res, err)
+	}
+	got, err := s.ListPosts(ctx, store.PostFilter{UnitCodes: []string{"X1"}})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d posts, %v", len(got), err)
+	}
+	titles := map[string]string{}
+	for _, p := range got {
+		titles[p.ID] = p.Title
+	}
+	if titles[old.ID] != "Bài cũ, sửa lần hai" || titles[postKeyID("X1", "new")] != "Bài mới, sửa" {
+		t.Errorf("posts after the re-polls: %v", titles)
+	}
+}

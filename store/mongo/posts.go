@@ -3,6 +3,8 @@ package mongo
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"time"
@@ -101,7 +103,7 @@ func preparePost(p models.Post, source models.PostSource, t time.Time) (models.P
 		p.PublishedAt, p.DateInferred = p.FirstSeenAt, true
 	}
 	if p.ID == "" {
-		p.ID = store.NewID()
+		p.ID = postKeyID(p.UnitCode, p.ItemKey)
 	}
 	if p.Source == "" {
 		p.Source = source
@@ -115,20 +117,36 @@ func preparePost(p models.Post, source models.PostSource, t time.Time) (models.P
 	return p, nil
 }
 
+// postKeyID is the _id of a new post: a hash of its unique (unit_code, item_key), so an
+// upsert can find the post by _id. Posts stored by earlier versions keep their random _id.
+func postKeyID(unit, key string) string {
+	h := sha256.Sum256([]byte(unit + "\x00" + key))
+	return hex.EncodeToString(h[:16])
+}
+
 // upsertPostModel is the write of one polled post, keyed by the unique (unit_code,
 // item_key): identity and first-seen facts only on insert, the feed's current text and
-// the rule's verdict always.
-func upsertPostModel(d postDoc) *mongo.UpdateOneModel {
+// the rule's verdict always. With byID the filter is the post's _id (postKeyID) instead:
+// FerretDB answers only an _id filter from an index and reads the whole collection for
+// any other, which made every upsert cost as much as the posts stored. A post stored
+// under another _id (by an earlier version) then fails the unique (unit_code, item_key)
+// index, and the caller sends it again keyed by (unit_code, item_key).
+func upsertPostModel(d postDoc, byID bool) *mongo.UpdateOneModel {
+	filter := bson.D{{Key: "unit_code", Value: d.UnitCode}, {Key: "item_key", Value: d.ItemKey}}
+	onInsert := bson.D{{Key: "_id", Value: d.ID}}
+	if byID {
+		filter, onInsert = bson.D{{Key: "_id", Value: d.ID}}, bson.D{{Key: "unit_code", Value: d.UnitCode}, {Key: "item_key", Value: d.ItemKey}}
+	}
 	return mongo.NewUpdateOneModel().
-		SetFilter(bson.D{{Key: "unit_code", Value: d.UnitCode}, {Key: "item_key", Value: d.ItemKey}}).
+		SetFilter(filter).
 		SetUpdate(bson.D{
-			{Key: "$setOnInsert", Value: bson.D{
-				{Key: "_id", Value: d.ID}, {Key: "feed_id", Value: d.FeedID}, {Key: "source", Value: d.Source},
+			{Key: "$setOnInsert", Value: append(onInsert, bson.D{
+				{Key: "feed_id", Value: d.FeedID}, {Key: "source", Value: d.Source},
 				{Key: "published_at", Value: d.PublishedAt}, {Key: "local_day", Value: d.LocalDay},
 				{Key: "first_seen_at", Value: d.FirstSeenAt}, {Key: "date_inferred", Value: d.DateInferred},
 				{Key: "date_clamped", Value: d.DateClamped}, {Key: "submitted_by", Value: d.SubmittedBy},
 				{Key: "rejected", Value: d.Rejected},
-			}},
+			}...)},
 			{Key: "$set", Value: bson.D{
 				{Key: "url", Value: d.URL}, {Key: "title", Value: d.Title}, {Key: "summary", Value: d.Summary},
 				{Key: "categories", Value: d.Categories}, {Key: "rule_kind", Value: d.RuleKind},
@@ -167,7 +185,10 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 	for attempt := 0; ; attempt++ {
 		batch := make([]mongo.WriteModel, len(todo))
 		for j, i := range todo {
-			batch[j] = upsertPostModel(docs[i])
+			// The same post written again (a re-poll) has the same ID as when it was
+			// first stored, unless an earlier version stored it: by _id first on
+			// FerretDB, by the unique key on a retry.
+			batch[j] = upsertPostModel(docs[i], s.ferret && attempt == 0 && docs[i].ID == postKeyID(docs[i].UnitCode, docs[i].ItemKey))
 		}
 		bw, err := s.bulkWrite(ctx, s.col(colPosts), "UpsertPosts", batch, false)
 		if bw != nil {
@@ -179,12 +200,22 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 			break
 		}
 		dups, ok := dupKeyOnly(err)
-		if !ok || attempt == 1 {
+		if !ok || attempt == 2 {
 			return store.UpsertResult{}, mapErr("upsert posts", err)
 		}
 		again := make([]int, len(dups))
 		for j, d := range dups {
 			again[j] = todo[d]
+		}
+		if s.ferret {
+			// FerretDB reports neither the upserts of a bulk that also had errors nor the
+			// right index of a failed write: every write is sent again keyed by (unit_code,
+			// item_key), which changes nothing for those already applied, and a post
+			// stored with the first-seen time this write gave it was inserted by it.
+			if err := s.markInserted(ctx, docs, todo, inserted); err != nil {
+				return store.UpsertResult{}, err
+			}
+			again = todo
 		}
 		todo = again
 	}
@@ -196,6 +227,40 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 	}
 	res.Updated = len(docs) - len(res.Inserted)
 	return res, nil
+}
+
+// markInserted sets inserted for the writes of todo whose post is stored under its ID
+// with the first-seen time this write gave it.
+func (s *Store) markInserted(ctx context.Context, docs []postDoc, todo []int, inserted []bool) error {
+	ids := bson.A{}
+	byID := map[string]int{}
+	for _, i := range todo {
+		if !inserted[i] {
+			ids = append(ids, docs[i].ID)
+			byID[docs[i].ID] = i
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	cur, err := s.col(colPosts).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "first_seen_at", Value: 1}}))
+	if err != nil {
+		return mapErr("read upserted posts", err)
+	}
+	var got []struct {
+		ID          string    `bson:"_id"`
+		FirstSeenAt time.Time `bson:"first_seen_at"`
+	}
+	if err := cur.All(ctx, &got); err != nil {
+		return mapErr("read upserted posts", err)
+	}
+	for _, g := range got {
+		if i, ok := byID[g.ID]; ok && g.FirstSeenAt.Equal(docs[i].FirstSeenAt) {
+			inserted[i] = true
+		}
+	}
+	return nil
 }
 
 // CreateManualPost inserts a hand-submitted post; ErrConflict if the unit already has the key.
