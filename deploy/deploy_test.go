@@ -167,6 +167,31 @@ func TestCompose(t *testing.T) {
 	}
 }
 
+// TestComposeFerretDB: the FerretDB deployment runs FerretDB on PostgreSQL, tintot on
+// it, and adds the PostgreSQL indexes FerretDB lacks once tintot is up.
+func TestComposeFerretDB(t *testing.T) {
+	c := docs(t, "docker-compose.ferretdb.yml")[0]
+	if got := str(t, c, "services", "ferretdb", "environment", "FERRETDB_HANDLER"); got != "postgresql" {
+		t.Errorf("FERRETDB_HANDLER = %q, want postgresql", got)
+	}
+	if got := str(t, c, "services", "tintot", "environment", "TINTOT_DATABASE_URL"); got != "mongodb://ferretdb:27017/tintot" {
+		t.Errorf("TINTOT_DATABASE_URL = %q", got)
+	}
+	if got := str(t, c, "services", "pg-indexes", "depends_on", "tintot", "condition"); got != "service_healthy" {
+		t.Errorf("pg-indexes runs on tintot %q, want service_healthy (its collections exist then)", got)
+	}
+	cmd := strings.Join(toStrings(dig(t, c, "services", "pg-indexes", "command")), " ")
+	if !strings.Contains(cmd, "db=tintot") || !strings.Contains(cmd, "/postgresql-indexes.sql") {
+		t.Errorf("pg-indexes command %q", cmd)
+	}
+	for _, v := range toStrings(dig(t, c, "services", "pg-indexes", "volumes")) {
+		src, _, _ := strings.Cut(v, ":")
+		if _, err := os.Stat(src); err != nil {
+			t.Errorf("mounted file %s: %v", src, err)
+		}
+	}
+}
+
 func toStrings(v any) []string {
 	var out []string
 	switch x := v.(type) {
