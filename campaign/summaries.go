@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -166,30 +165,15 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 		codes = nil
 	}
 
-	// Posts count for their unit and for the week of their day.
-	posts := map[string]map[models.Kind]int{}
-	weekIndex := map[string]int{} // day key -> week, each day parsed once
-	d, err := s.loadWith(ctx, codes, fromDay, through, func(c models.DayCount) {
-		m := posts[c.UnitCode]
-		if m == nil {
-			m = map[models.Kind]int{}
-			posts[strings.Clone(c.UnitCode)] = m // the store may reuse the key's bytes
-		}
-		m[c.Kind] += c.Count
-		i, ok := weekIndex[c.Day]
-		if !ok {
-			i = -1
-			if t, err := models.DayStart(c.Day, s.loc()); err == nil {
-				i = int(t.Sub(first) / (7 * 24 * time.Hour))
-			}
-			weekIndex[strings.Clone(c.Day)] = i
-		}
-		if i >= 0 && i < len(weeks) {
-			weeks[i].Total.Posts[c.Kind] += c.Count
-		}
-	})
+	d, err := s.load(ctx, codes, fromDay, through)
 	if err != nil {
 		return r, nil, err
+	}
+	stretches := make([]*quota.Stretch, len(weeks))
+	for i := range weeks {
+		if stretches[i], err = s.Engine.NewStretch(days[i], weeks[i].Weeks); err != nil {
+			return r, nil, fmt.Errorf("campaign: %w", err)
+		}
 	}
 
 	// The engine only reads d: units are tallied side by side, each worker adding up its
@@ -197,10 +181,12 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 	rows := make([]models.PeriodRow, len(units))
 	workers := min(runtime.GOMAXPROCS(0), len(units))
 	sums := make([][]models.PeriodRow, workers)
-	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for k := range workers {
 		sums[k] = make([]models.PeriodRow, len(weeks))
+		for i := range sums[k] {
+			sums[k][i].Posts = map[models.Kind]int{}
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -209,19 +195,15 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 					return
 				}
 				u := units[j]
-				row := models.PeriodRow{Unit: u, Posts: posts[u.Code]}
-				if row.Posts == nil {
-					row.Posts = map[models.Kind]int{}
-				}
+				row := models.PeriodRow{Unit: u, Posts: d.Posts(u.Code, fromDay, through)}
 				for i := range weeks {
 					if len(days[i]) == 0 {
 						continue
 					}
-					dt, wt, err := s.Engine.Tally(u, days[i], weeks[i].Weeks, d, now)
-					if err != nil {
-						errs[k] = fmt.Errorf("campaign: %w", err)
-						return
+					for kind, n := range d.Posts(u.Code, weeks[i].From, weeks[i].Through) {
+						sums[k][i].Posts[kind] += n
 					}
+					dt, wt := s.Engine.TallyStretch(u, stretches[i], d, now)
 					row.Days.Merge(dt)
 					row.Weeks.Merge(wt)
 					sums[k][i].Days.Merge(dt)
@@ -232,16 +214,14 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return r, nil, err
-		}
-	}
 	if err := ctx.Err(); err != nil {
 		return r, nil, err
 	}
 	for _, part := range sums {
 		for i := range weeks {
+			for kind, n := range part[i].Posts {
+				weeks[i].Total.Posts[kind] += n
+			}
 			weeks[i].Total.Days.Merge(part[i].Days)
 			weeks[i].Total.Weeks.Merge(part[i].Weeks)
 		}
