@@ -20,7 +20,7 @@ import (
 // a day each, ~3.6 million), a few feeds in outage. Built once and cached under
 // os.TempDir(); bump benchVersion when the generator or the schema changes.
 const (
-	benchVersion = "v2"
+	benchVersion = "v3"
 	benchUnits   = 3300
 	benchDays    = 365
 )
