@@ -182,22 +182,11 @@ func (s *Service) olderCounts(ctx context.Context, units []models.Unit, fromDay,
 	return out, err
 }
 
-// countEach passes the counts of many units over a range to fn. The store keeps per-day
-// counters: up to a few hundred units are read through the (unit, day) index in chunks;
-// for more, one query reading whole days is cheaper.
+// countEach passes the counts of many units over a range to fn, in one read: the store
+// reads a few units through its (unit, day) index and many as whole days.
 func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string, fn func(models.DayCount)) error {
-	const chunk, indexed = 64, 512
-	if len(codes) > indexed {
-		if err := s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, fn); err != nil {
-			return fmt.Errorf("campaign: unable to count older posts: %w", err)
-		}
-		return nil
-	}
-	for i := 0; i < len(codes); i += chunk {
-		q := store.CountQuery{UnitCodes: codes[i:min(i+chunk, len(codes))], FromDay: fromDay, ToDay: toDay}
-		if err := s.Store.EachCount(ctx, q, fn); err != nil {
-			return fmt.Errorf("campaign: unable to count older posts: %w", err)
-		}
+	if err := s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, fn); err != nil {
+		return fmt.Errorf("campaign: unable to count older posts: %w", err)
 	}
 	return nil
 }
