@@ -18,10 +18,14 @@ import (
 const (
 	defaultReviewLimit = 100  // rows of a page when ?limit= is not given
 	maxReviewLimit     = 1000 // the largest ?limit=
-	// reviewMaxAge is how long a computed review serves further pages and other callers:
-	// the pages of one listing agree, and eight reviewers paging through a province
-	// share one computation. The answer's generated_at says when it was computed.
+	// reviewMaxAge is how long a computed review serves further pages and other callers
+	// as it is: the pages of one listing agree, and eight reviewers paging through a
+	// province share one computation. The answer's generated_at says when it was
+	// computed.
 	reviewMaxAge = 15 * time.Second
+	// reviewStaleAge is how long an older review is still served while a newer one is
+	// computed behind it.
+	reviewStaleAge = time.Minute
 	// maxReviewSnapshots caps the reviews held at once (week × parent).
 	maxReviewSnapshots = 32
 )
@@ -149,83 +153,108 @@ func containsAll(hay string, words []string) bool {
 	return true
 }
 
-// reviewSnapshots holds the reviews computed lately, by week and parent; callers asking
-// for one being computed wait for it instead of computing it again.
+// reviewSnapshots holds the reviews computed lately, by week and parent. A review
+// younger than reviewMaxAge is served as it is; an older one (up to reviewStaleAge) is
+// still served while a newer one is computed behind it, so no caller waits for a
+// province's review except the first; callers that find none wait for the one
+// computation under way.
 type reviewSnapshots struct {
 	mu      sync.Mutex
-	flights map[string]*reviewFlight
+	entries map[string]*reviewEntry
 }
 
-// reviewFlight is one computation of a review, done once done is closed.
+// reviewEntry is the review of one week and parent: the last one computed and the
+// computation under way, if any.
+type reviewEntry struct {
+	snap   *reviewSnapshot
+	flight *reviewFlight
+}
+
+// reviewFlight is one computation of a review, finished once done is closed.
 type reviewFlight struct {
 	done chan struct{}
 	snap *reviewSnapshot
 	err  error
 }
 
-// get returns the review of key computed less than reviewMaxAge ago, or computes it.
-func (c *reviewSnapshots) get(ctx context.Context, key string, compute func() (models.Review, error)) (*reviewSnapshot, error) {
+// get returns the review of key, computing it with compute when none is held or the one
+// held is too old (see reviewSnapshots).
+func (c *reviewSnapshots) get(ctx context.Context, key string, compute func(context.Context) (models.Review, error)) (*reviewSnapshot, error) {
 	c.mu.Lock()
-	if c.flights == nil {
-		c.flights = map[string]*reviewFlight{}
+	if c.entries == nil {
+		c.entries = map[string]*reviewEntry{}
 	}
-	f := c.flights[key]
-	if f != nil {
-		select {
-		case <-f.done:
-			if f.err != nil || time.Since(f.snap.made) >= reviewMaxAge {
-				f = nil
-			}
-		default: // being computed: wait for it
-		}
-	}
-	if f == nil {
-		f = &reviewFlight{done: make(chan struct{})}
-		c.flights[key] = f
+	e := c.entries[key]
+	if e == nil {
+		e = &reviewEntry{}
+		c.entries[key] = e
 		c.prune()
-		c.mu.Unlock()
-		func() {
-			defer close(f.done)
-			f.err = safely(func() error {
-				r, err := compute()
-				if err == nil {
-					f.snap = newReviewSnapshot(r)
-				}
-				return err
-			})
-		}()
-		if f.err != nil {
-			c.mu.Lock()
-			if c.flights[key] == f {
-				delete(c.flights, key)
-			}
-			c.mu.Unlock()
-		}
-		return f.snap, f.err
 	}
+	if e.snap != nil {
+		age := time.Since(e.snap.made)
+		if age < reviewMaxAge {
+			c.mu.Unlock()
+			return e.snap, nil
+		}
+		if age < reviewStaleAge {
+			if e.flight == nil {
+				c.start(e, ctx, compute)
+			}
+			snap := e.snap
+			c.mu.Unlock()
+			return snap, nil
+		}
+	}
+	if e.flight == nil {
+		c.start(e, ctx, compute)
+	}
+	f := e.flight
 	c.mu.Unlock()
 	select {
 	case <-f.done:
+		return f.snap, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return f.snap, f.err
 }
 
-// prune drops finished reviews past their age, then the oldest ones over
-// maxReviewSnapshots. c.mu must be held.
+// start computes e's review in the background. c.mu must be held.
+func (c *reviewSnapshots) start(e *reviewEntry, ctx context.Context, compute func(context.Context) (models.Review, error)) {
+	f := &reviewFlight{done: make(chan struct{})}
+	e.flight = f
+	// The computation serves other callers too: the caller that started it may leave.
+	run, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	go func() {
+		defer cancel()
+		f.err = safely(func() error {
+			r, err := compute(run)
+			if err == nil {
+				f.snap = newReviewSnapshot(r)
+			}
+			return err
+		})
+		c.mu.Lock()
+		if f.err == nil {
+			e.snap = f.snap
+		}
+		e.flight = nil
+		c.mu.Unlock()
+		close(f.done)
+	}()
+}
+
+// prune drops reviews nobody is computing, oldest first, while more than
+// maxReviewSnapshots are held. c.mu must be held.
 func (c *reviewSnapshots) prune() {
-	for len(c.flights) > maxReviewSnapshots {
+	for len(c.entries) > maxReviewSnapshots {
 		oldest, at := "", time.Time{}
-		for k, f := range c.flights {
-			select {
-			case <-f.done:
-			default:
+		for k, e := range c.entries {
+			if e.flight != nil {
 				continue
 			}
 			made := time.Time{}
-			if f.snap != nil {
-				made = f.snap.made
+			if e.snap != nil {
+				made = e.snap.made
 			}
 			if oldest == "" || made.Before(at) {
 				oldest, at = k, made
@@ -234,7 +263,7 @@ func (c *reviewSnapshots) prune() {
 		if oldest == "" {
 			return
 		}
-		delete(c.flights, oldest)
+		delete(c.entries, oldest)
 	}
 }
 
@@ -277,9 +306,8 @@ func (s *server) review(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	sn, err := s.reviews.get(ctx, week+"\x00"+parent, func() (models.Review, error) {
-		// Other callers may wait for this computation: it outlives this one's cancellation.
-		return s.Status.Review(context.WithoutCancel(ctx), week, parent)
+	sn, err := s.reviews.get(ctx, week+"\x00"+parent, func(ctx context.Context) (models.Review, error) {
+		return s.Status.Review(ctx, week, parent)
 	})
 	if err != nil {
 		return errorf("unable to build review %s/%s: %w", week, parent, err)
