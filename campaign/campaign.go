@@ -24,6 +24,8 @@ type Service struct {
 	Store  store.Store
 	Engine quota.Engine
 	Clock  models.Clock
+
+	summaries summaryCache // summaries of weeks long over, see ReviewSummaries
 }
 
 func (s *Service) now() time.Time {
