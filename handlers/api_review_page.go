@@ -71,6 +71,7 @@ func newReviewSnapshot(r models.Review) *reviewSnapshot {
 	}
 	for i, row := range r.Rows {
 		ln := newReviewLine(row, r.CompareDays > 0, -1)
+		ln.Baseline, ln.Target = nil, nil // the flags are read; the page shows Statuses
 		sn.lines[i] = ln
 		for _, st := range reviewStatuses {
 			if ln.hasStatus(st) {
@@ -79,6 +80,7 @@ func newReviewSnapshot(r models.Review) *reviewSnapshot {
 		}
 		sn.feedCount[ln.FeedKey()]++
 	}
+	sn.review.Rows = nil // the lines hold them
 	return sn
 }
 
