@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -122,6 +124,45 @@ func TestReviewAPIPaginates(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusBadRequest)
 		if got := decode[apiError](t, body); got.Field != field {
 			t.Errorf("%s: error names field %q, want %q (%s)", q, got.Field, field, got.Error)
+		}
+	}
+}
+
+// Eight reviewers asking at once for pages of a review nobody has computed yet share one
+// computation.
+func TestReviewAPISharesOneComputation(t *testing.T) {
+	counter := &countingStatus{}
+	e := newEnv(t, withCampaign, func(d *Deps) {
+		counter.StatusService = d.Status
+		d.Status = counter
+	})
+	var wg sync.WaitGroup
+	totals := make([]int, 8)
+	for i := range totals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, body := e.do("reviewerP", "GET", fmt.Sprintf("/api/v1/review?week=2026-W48&limit=1&offset=%d", i%3), nil)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status %d: %s", resp.StatusCode, body)
+				return
+			}
+			var p struct {
+				Total int `json:"total"`
+			}
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Error(err)
+			}
+			totals[i] = p.Total
+		}()
+	}
+	wg.Wait()
+	if n := counter.reviews.Load(); n != 1 {
+		t.Errorf("%d reviews computed for eight callers, want 1", n)
+	}
+	for i, n := range totals {
+		if n != 3 {
+			t.Errorf("caller %d: total %d, want 3 (P, C1, C2)", i, n)
 		}
 	}
 }
