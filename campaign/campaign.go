@@ -95,6 +95,7 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 		}
 	}()
 	d := quota.NewData(nil, nil, nil)
+	d.Expect(fromDay, toDay)
 	err = s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, d.AddCount)
 	wg.Wait()
 	if err != nil {

@@ -23,6 +23,9 @@ type Data struct {
 	// the day AddCount parsed last, for the same reason
 	lastDay string
 	lastDN  int32
+	// the days the counts are expected to cover (see Expect): a unit's run is
+	// allocated for all of them at once
+	spanFirst, spanDays int32
 }
 
 // observed is what a unit's feeds have shown: whether any was ever read, the first read,
@@ -198,6 +201,9 @@ func (d *Data) AddCount(c models.DayCount) {
 		days = d.counts[c.UnitCode]
 		if days == nil {
 			days = &unitDays{code: strings.Clone(c.UnitCode)}
+			if d.spanDays > 0 && dn >= d.spanFirst && dn < d.spanFirst+d.spanDays {
+				days.first, days.days = d.spanFirst, make([]kindCounts, d.spanDays)
+			}
 			d.counts[days.code] = days
 		}
 		d.last = days
@@ -228,6 +234,17 @@ func (d *Data) Posts(unit, fromDay, toDay string) map[models.Kind]int {
 		}
 	}
 	return out
+}
+
+// Expect tells d the days [fromDay, toDay] the counts about to be added cover, so that
+// each unit's days are allocated once rather than grown day by day. Counts outside them
+// are still taken.
+func (d *Data) Expect(fromDay, toDay string) {
+	from, ok1 := dayNumber(fromDay)
+	to, ok2 := dayNumber(toDay)
+	if ok1 && ok2 && to >= from {
+		d.spanFirst, d.spanDays = from, to-from+1
+	}
 }
 
 // Since records that counts are held from day on (inclusive): a streak that reaches that
