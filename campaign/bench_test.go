@@ -175,7 +175,7 @@ func benchService(b *testing.B) *Service {
 	return &Service{Store: st, Engine: quota.NewEngine(quota.DefaultPolicy()), Clock: models.ClockFunc(func() time.Time { return benchNow })}
 }
 
-// BenchmarkReview is the weekly review of a province with 3,300 communes (goal: p95 < 100 ms).
+// BenchmarkReview is the weekly review of a province with 3,300 communes (goal: p95 ≤ 50 ms).
 func BenchmarkReview(b *testing.B) {
 	svc := benchService(b)
 	ctx := context.Background()
