@@ -1,11 +1,17 @@
 package quota
 
 import (
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"tintot/models"
 )
+
+// reviewSplit is the number of units from which Review builds rows on several
+// goroutines.
+const reviewSplit = 1000
 
 // rankedKinds are the kinds whose weekly counts break ties in the ranking.
 var rankedKinds = []models.Kind{models.KindGoodNews, models.KindStory, models.KindIdeology}
@@ -52,43 +58,71 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	for _, c := range corrections {
 		byUnit[c.UnitCode] = append(byUnit[c.UnitCode], c)
 	}
-	cache := targetCache{}
-	for i := range units {
-		u := &units[i]
-		kt := e.targetsOf(cache, u)
-		if len(kt.day)+len(kt.week) == 0 {
+	// Each unit's row depends on the unit alone: a large subtree is split between
+	// goroutines (the engine only reads d), then ranked as one.
+	build := func(units []models.Unit) []models.ReviewRow {
+		rows := make([]models.ReviewRow, 0, len(units))
+		cache := targetCache{}
+		for i := range units {
+			u := &units[i]
+			kt := e.targetsOf(cache, u)
+			if len(kt.day)+len(kt.week) == 0 {
+				continue
+			}
+			f := e.factsOf(u, d)
+			row := models.ReviewRow{
+				Unit:        *u,
+				WeekCounts:  make(map[models.Kind]int, len(models.Kinds)),
+				Statuses:    make([]models.PeriodStatus, 0, len(kt.day)+len(kt.week)),
+				DaysMet:     map[models.Level]int{},
+				FeedState:   d.FeedState(u.Code),
+				Corrections: byUnit[u.Code],
+			}
+			for i, k := range models.Kinds {
+				row.WeekCounts[k] = count(f.days, wp.day0, 7, 1<<i)
+			}
+			for i := range days {
+				row.DailyCounts[i] = count(f.days, dayPeriods[i].day0, 1, kt.dailyMask)
+				row.DailyStatus[i] = models.StatusNA
+			}
+			for i := range kt.week {
+				row.Statuses = append(row.Statuses, e.statusOf(u, &f, &kt.week[i], wp, now))
+			}
+			if len(kt.day) > 0 {
+				row.HasDaily = true
+				row.Statuses = append(row.Statuses, e.dailySummaries(u, &f, kt.day, dayPeriods, wp, now, &row)...)
+				for i := range dayPeriods[:begun] {
+					if e.dayLevelStatus(u, &f, kt.day, models.LevelBaseline, prevPeriods[i], now) == models.StatusMet {
+						row.PrevDaysMet++
+					}
+				}
+				row.Streak, _ = e.streakOf(u, &f, kt.day, ref, d, now)
+			}
+			rows = append(rows, row)
+		}
+		return rows
+	}
+	parts := 1
+	if len(units) >= reviewSplit {
+		parts = min(runtime.GOMAXPROCS(0), len(units)/(reviewSplit/2))
+	}
+	chunks := make([][]models.ReviewRow, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(units)/parts, (p+1)*len(units)/parts
+		if p == parts-1 {
+			chunks[p] = build(units[lo:hi]) // this goroutine's share
 			continue
 		}
-		f := e.factsOf(u, d)
-		row := models.ReviewRow{
-			Unit:        *u,
-			WeekCounts:  make(map[models.Kind]int, len(models.Kinds)),
-			Statuses:    make([]models.PeriodStatus, 0, len(kt.day)+len(kt.week)),
-			DaysMet:     map[models.Level]int{},
-			FeedState:   d.FeedState(u.Code),
-			Corrections: byUnit[u.Code],
-		}
-		for i, k := range models.Kinds {
-			row.WeekCounts[k] = count(f.days, wp.day0, 7, 1<<i)
-		}
-		for i := range days {
-			row.DailyCounts[i] = count(f.days, dayPeriods[i].day0, 1, kt.dailyMask)
-			row.DailyStatus[i] = models.StatusNA
-		}
-		for i := range kt.week {
-			row.Statuses = append(row.Statuses, e.statusOf(u, &f, &kt.week[i], wp, now))
-		}
-		if len(kt.day) > 0 {
-			row.HasDaily = true
-			row.Statuses = append(row.Statuses, e.dailySummaries(u, &f, kt.day, dayPeriods, wp, now, &row)...)
-			for i := range dayPeriods[:begun] {
-				if e.dayLevelStatus(u, &f, kt.day, models.LevelBaseline, prevPeriods[i], now) == models.StatusMet {
-					row.PrevDaysMet++
-				}
-			}
-			row.Streak, _ = e.streakOf(u, &f, kt.day, ref, d, now)
-		}
-		r.Rows = append(r.Rows, row)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			chunks[p] = build(units[lo:hi])
+		}()
+	}
+	wg.Wait()
+	for _, c := range chunks {
+		r.Rows = append(r.Rows, c...)
 	}
 
 	rank(r.Rows)
