@@ -25,8 +25,9 @@ type Service struct {
 	Engine quota.Engine
 	Clock  models.Clock
 
-	trendMu sync.Mutex
-	tallies map[string]trendTally // trend ID -> its last count (see TrendTarget)
+	trendMu   sync.Mutex
+	tallies   map[string]trendTally // trend ID -> its last count (see TrendTarget)
+	summaries summaryCache          // summaries of weeks long over, see ReviewSummaries
 }
 
 func (s *Service) now() time.Time {
@@ -66,11 +67,6 @@ func addDays(day string, n int, loc *time.Location) string {
 // load reads counts of days [fromDay, toDay], the outages overlapping that range and the
 // feeds of the given units (all units when codes is empty).
 func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay string) (*quota.Data, error) {
-	return s.loadWith(ctx, codes, fromDay, toDay, nil)
-}
-
-// loadWith is load that also hands every count it reads to also (when not nil).
-func (s *Service) loadWith(ctx context.Context, codes []string, fromDay, toDay string, also func(models.DayCount)) (*quota.Data, error) {
 	from, err := models.DayStart(fromDay, s.loc())
 	if err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
@@ -101,11 +97,8 @@ func (s *Service) loadWith(ctx context.Context, codes []string, fromDay, toDay s
 		}
 	}()
 	d := quota.NewData(nil, nil, nil)
-	add := d.AddCount
-	if also != nil {
-		add = func(c models.DayCount) { d.AddCount(c); also(c) }
-	}
-	err = s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, add)
+	d.Expect(fromDay, toDay)
+	err = s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, d.AddCount)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("campaign: unable to count posts: %w", err)
@@ -124,9 +117,13 @@ func (s *Service) loadWith(ctx context.Context, codes []string, fromDay, toDay s
 // openStreaks returns the units whose streak ending at refDay runs past the days d holds
 // (the first load covers two weeks only, which settles most units).
 func (s *Service) openStreaks(units []models.Unit, refDay string, d *quota.Data, now time.Time) []models.Unit {
+	_, complete, err := s.Engine.Streaks(units, refDay, now, d)
+	if err != nil {
+		return nil
+	}
 	var open []models.Unit
-	for _, u := range units {
-		if _, complete, err := s.Engine.Streak(u, refDay, now, d); err == nil && !complete {
+	for i, u := range units {
+		if !complete[i] {
 			open = append(open, u)
 		}
 	}
@@ -161,10 +158,13 @@ func (s *Service) extendStreaks(ctx context.Context, open []models.Unit, refDay,
 		d.Since(from)
 		held = from
 	}
+	n, _, err := s.Engine.Streaks(open, refDay, now, d)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
 	out := make(map[string]int, len(open))
-	for _, u := range open {
-		n, _, _ := s.Engine.Streak(u, refDay, now, d)
-		out[u.Code] = n
+	for i, u := range open {
+		out[u.Code] = n[i]
 	}
 	return out, nil
 }
@@ -187,22 +187,11 @@ func (s *Service) olderCounts(ctx context.Context, units []models.Unit, fromDay,
 	return out, err
 }
 
-// countEach passes the counts of many units over a range to fn. The store keeps per-day
-// counters: up to a few hundred units are read through the (unit, day) index in chunks;
-// for more, one query reading whole days is cheaper.
+// countEach passes the counts of many units over a range to fn, in one read: the store
+// reads a few units through its (unit, day) index and many as whole days.
 func (s *Service) countEach(ctx context.Context, codes []string, fromDay, toDay string, fn func(models.DayCount)) error {
-	const chunk, indexed = 64, 512
-	if len(codes) > indexed {
-		if err := s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, fn); err != nil {
-			return fmt.Errorf("campaign: unable to count older posts: %w", err)
-		}
-		return nil
-	}
-	for i := 0; i < len(codes); i += chunk {
-		q := store.CountQuery{UnitCodes: codes[i:min(i+chunk, len(codes))], FromDay: fromDay, ToDay: toDay}
-		if err := s.Store.EachCount(ctx, q, fn); err != nil {
-			return fmt.Errorf("campaign: unable to count older posts: %w", err)
-		}
+	if err := s.Store.EachCount(ctx, store.CountQuery{UnitCodes: codes, FromDay: fromDay, ToDay: toDay}, fn); err != nil {
+		return fmt.Errorf("campaign: unable to count older posts: %w", err)
 	}
 	return nil
 }
@@ -399,14 +388,25 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 	}
 	from := monday.AddDate(0, 0, -7).Format(models.DayLayout)
 	to := monday.AddDate(0, 0, 6).Format(models.DayLayout)
+	// The corrections are read while the counts are.
+	type corrections struct {
+		list []models.Correction
+		err  error
+	}
+	corrCh := make(chan corrections, 1)
+	go func() {
+		list, err := s.weekCorrections(ctx, codes, week, monday, now)
+		corrCh <- corrections{list, err}
+	}()
 	d, err := s.load(ctx, codes, from, to)
+	cr := <-corrCh
 	if err != nil {
 		return r, err
 	}
-	corr, err := s.weekCorrections(ctx, codes, week, monday, now)
-	if err != nil {
-		return r, err
+	if cr.err != nil {
+		return r, cr.err
 	}
+	corr := cr.list
 	// Streaks that run past the loaded days need older counts: the first round of them is
 	// read while the engine builds the review (which only reads d), then added to d.
 	ref := s.Engine.StreakDay(week, now)

@@ -3,7 +3,9 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"tintot/models"
@@ -70,26 +72,32 @@ func (s *Service) PeriodReport(ctx context.Context, parent, fromDay, toDay strin
 		}
 	}
 
-	posts := map[string]map[models.Kind]int{}
-	d, err := s.loadWith(ctx, codes, fromDay, through, func(c models.DayCount) {
-		m := posts[c.UnitCode]
-		if m == nil {
-			m = map[models.Kind]int{}
-			posts[c.UnitCode] = m
-		}
-		m[c.Kind] += c.Count
-	})
+	d, err := s.load(ctx, codes, fromDay, through)
 	if err != nil {
 		return r, err
 	}
-	for _, u := range units {
-		row := models.PeriodRow{Unit: u, Posts: posts[u.Code]}
-		if row.Posts == nil {
-			row.Posts = map[models.Kind]int{}
-		}
-		if row.Days, row.Weeks, err = s.Engine.Tally(u, days, r.Weeks, d, now); err != nil {
-			return r, fmt.Errorf("campaign: %w", err)
-		}
+	st, err := s.Engine.NewStretch(days, r.Weeks)
+	if err != nil {
+		return r, fmt.Errorf("campaign: %w", err)
+	}
+	// The engine only reads d and st: units are tallied side by side.
+	rows := make([]models.PeriodRow, len(units))
+	workers := min(runtime.GOMAXPROCS(0), len(units))
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := k; j < len(units); j += workers {
+				u := units[j]
+				row := models.PeriodRow{Unit: u, Posts: d.Posts(u.Code, fromDay, through)}
+				row.Days, row.Weeks = s.Engine.TallyStretch(u, st, d, now)
+				rows[j] = row
+			}
+		}()
+	}
+	wg.Wait()
+	for _, row := range rows {
 		r.Rows = append(r.Rows, row)
 		r.Total.Add(row)
 	}

@@ -2,10 +2,12 @@ package campaign
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"runtime"
 	"sort"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
@@ -23,6 +25,11 @@ const MaxSummaryWeeks = 54
 // of one read of the counts: the units, counts, outages and feeds are loaded once for
 // the whole stretch, and the engine evaluates each week from memory. Streaks and
 // corrections are not computed.
+//
+// The summaries of a week that ended more than a day ago (its days and the week are
+// closed by then) are kept and given again until a correction is made to one of its
+// days or to the week, or the policy or the units change: past weeks change only
+// through corrections.
 func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []string) ([]models.Review, error) {
 	if len(weeks) == 0 {
 		return nil, nil
@@ -30,13 +37,10 @@ func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []st
 	if len(weeks) > MaxSummaryWeeks {
 		return nil, fmt.Errorf("campaign: %d weeks asked; at most %d are summarised at once", len(weeks), MaxSummaryWeeks)
 	}
-	first, last := weeks[0], weeks[0]
 	for _, w := range weeks {
 		if _, err := models.WeekStart(w, s.loc()); err != nil {
 			return nil, fmt.Errorf("campaign: %w", err)
 		}
-		// ISO week keys of one format sort as their weeks do.
-		first, last = min(first, w), max(last, w)
 	}
 	now := s.now()
 	all, err := s.reviewUnits(ctx, parent)
@@ -48,6 +52,28 @@ func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []st
 		codes = nil
 	}
 	out := make([]models.Review, len(weeks))
+	// Weeks long over come from the cache unless a correction touched them since.
+	fp := s.fingerprint(units)
+	held, err := s.heldSummaries(ctx, parent, fp, codes, weeks, now)
+	if err != nil {
+		return nil, err
+	}
+	var todo []int
+	for i, w := range weeks {
+		if r, ok := held[w]; ok {
+			out[i] = r
+			continue
+		}
+		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	// ISO week keys of one format sort as their weeks do.
+	first, last := weeks[todo[0]], weeks[todo[0]]
+	for _, i := range todo {
+		first, last = min(first, weeks[i]), max(last, weeks[i])
+	}
 	d := quota.NewData(nil, nil, nil)
 	if len(units) > 0 {
 		m1, _ := models.WeekStart(first, s.loc())
@@ -64,7 +90,7 @@ func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []st
 		errs []error
 		next = make(chan int)
 	)
-	for range min(runtime.GOMAXPROCS(0), len(weeks)) {
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -81,7 +107,7 @@ func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []st
 			}
 		}()
 	}
-	for i := range weeks {
+	for _, i := range todo {
 		if ctx.Err() != nil {
 			break
 		}
@@ -95,7 +121,141 @@ func (s *Service) ReviewSummaries(ctx context.Context, parent string, weeks []st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	for _, i := range todo {
+		s.summaries.put(summaryKey{parent, weeks[i], fp}, out[i], now, s.settled(weeks[i], now))
+	}
 	return out, nil
+}
+
+// summarySettle is how long after its end a week's summaries are kept: by then its days
+// and the week have been closed, and any later change to them is a correction.
+const summarySettle = 24 * time.Hour
+
+// maxHeldSummaries caps the weeks' summaries held (parents × weeks).
+const maxHeldSummaries = 1024
+
+// summaryCache holds the summaries of weeks that are over and closed, by parent, week and
+// what they were computed from (the policy and the units): the review's chart shows
+// twelve weeks, eleven of which only a correction can change.
+type summaryCache struct {
+	mu      sync.Mutex
+	entries map[summaryKey]heldSummary
+}
+
+// summaryKey names one week's summaries.
+type summaryKey struct {
+	parent, week string
+	fingerprint  uint64 // of the policy and the units (see Service.fingerprint)
+}
+
+// heldSummary is a week's summaries and when (by the service's clock) they were made.
+type heldSummary struct {
+	review models.Review
+	made   time.Time
+}
+
+// settled reports whether week ended summarySettle before now.
+func (s *Service) settled(week string, now time.Time) bool {
+	monday, err := models.WeekStart(week, s.loc())
+	return err == nil && !now.Before(monday.AddDate(0, 0, 7).Add(summarySettle))
+}
+
+// put keeps a week's summaries when the week is settled.
+func (c *summaryCache) put(k summaryKey, r models.Review, made time.Time, settled bool) {
+	if !settled {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[summaryKey]heldSummary{}
+	}
+	if len(c.entries) >= maxHeldSummaries {
+		var oldest summaryKey
+		var at time.Time
+		first := true
+		for k, e := range c.entries {
+			if first || e.made.Before(at) {
+				oldest, at, first = k, e.made, false
+			}
+		}
+		delete(c.entries, oldest)
+	}
+	c.entries[k] = heldSummary{review: r, made: made}
+}
+
+// heldSummaries returns the held summaries of weeks that no correction made since has
+// touched, dropping the others from the cache.
+func (s *Service) heldSummaries(ctx context.Context, parent string, fp uint64, codes, weeks []string, now time.Time) (map[string]models.Review, error) {
+	c := &s.summaries
+	held := map[string]heldSummary{}
+	c.mu.Lock()
+	for _, w := range weeks {
+		if e, ok := c.entries[summaryKey{parent, w, fp}]; ok {
+			held[w] = e
+		}
+	}
+	c.mu.Unlock()
+	if len(held) == 0 {
+		return nil, nil
+	}
+	since := now
+	for _, e := range held {
+		if e.made.Before(since) {
+			since = e.made
+		}
+	}
+	// The store keeps milliseconds: the end is a second past now, so that a correction
+	// made at now is in.
+	corr, err := s.Store.ListCorrections(ctx, codes, since, now.Add(time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("campaign: unable to list corrections: %w", err)
+	}
+	for _, cr := range corr {
+		w := cr.Period
+		if t, err := models.DayStart(cr.Period, s.loc()); err == nil {
+			w = models.ISOWeek(t, s.loc())
+		}
+		if e, ok := held[w]; ok && !cr.At.Before(e.made) {
+			delete(held, w)
+			c.mu.Lock()
+			delete(c.entries, summaryKey{parent, w, fp})
+			c.mu.Unlock()
+		}
+	}
+	out := make(map[string]models.Review, len(held))
+	for w, e := range held {
+		out[w] = e.review
+	}
+	return out, nil
+}
+
+// fingerprint sums up what a week's summaries depend on besides the counts and
+// corrections: the policy and the units (their kinds, parents and dates).
+func (s *Service) fingerprint(units []models.Unit) uint64 {
+	h := fnv.New64a()
+	if b, err := json.Marshal(s.Engine.Policy); err == nil {
+		h.Write(b)
+	}
+	var buf []byte
+	stamp := func(t *time.Time) {
+		if t != nil {
+			buf = strconv.AppendInt(buf, t.UnixNano(), 36)
+		}
+		buf = append(buf, 0)
+	}
+	for _, u := range units {
+		buf = append(buf[:0], u.Code...)
+		buf = append(append(buf, 0), u.Kind...)
+		buf = append(append(buf, 0), u.ParentKind...)
+		buf = append(append(buf, 0), u.ParentCode...)
+		buf = append(buf, 0)
+		stamp(u.ActiveFrom)
+		stamp(u.ActiveTo)
+		stamp(&u.CreatedAt)
+		h.Write(buf)
+	}
+	return h.Sum64()
 }
 
 // PeriodReportByWeek is PeriodReport(ctx, parent, fromDay, toDay) together with its
@@ -166,30 +326,15 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 		codes = nil
 	}
 
-	// Posts count for their unit and for the week of their day.
-	posts := map[string]map[models.Kind]int{}
-	weekIndex := map[string]int{} // day key -> week, each day parsed once
-	d, err := s.loadWith(ctx, codes, fromDay, through, func(c models.DayCount) {
-		m := posts[c.UnitCode]
-		if m == nil {
-			m = map[models.Kind]int{}
-			posts[strings.Clone(c.UnitCode)] = m // the store may reuse the key's bytes
-		}
-		m[c.Kind] += c.Count
-		i, ok := weekIndex[c.Day]
-		if !ok {
-			i = -1
-			if t, err := models.DayStart(c.Day, s.loc()); err == nil {
-				i = int(t.Sub(first) / (7 * 24 * time.Hour))
-			}
-			weekIndex[strings.Clone(c.Day)] = i
-		}
-		if i >= 0 && i < len(weeks) {
-			weeks[i].Total.Posts[c.Kind] += c.Count
-		}
-	})
+	d, err := s.load(ctx, codes, fromDay, through)
 	if err != nil {
 		return r, nil, err
+	}
+	stretches := make([]*quota.Stretch, len(weeks))
+	for i := range weeks {
+		if stretches[i], err = s.Engine.NewStretch(days[i], weeks[i].Weeks); err != nil {
+			return r, nil, fmt.Errorf("campaign: %w", err)
+		}
 	}
 
 	// The engine only reads d: units are tallied side by side, each worker adding up its
@@ -197,10 +342,12 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 	rows := make([]models.PeriodRow, len(units))
 	workers := min(runtime.GOMAXPROCS(0), len(units))
 	sums := make([][]models.PeriodRow, workers)
-	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for k := range workers {
 		sums[k] = make([]models.PeriodRow, len(weeks))
+		for i := range sums[k] {
+			sums[k][i].Posts = map[models.Kind]int{}
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -209,19 +356,15 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 					return
 				}
 				u := units[j]
-				row := models.PeriodRow{Unit: u, Posts: posts[u.Code]}
-				if row.Posts == nil {
-					row.Posts = map[models.Kind]int{}
-				}
+				row := models.PeriodRow{Unit: u, Posts: d.Posts(u.Code, fromDay, through)}
 				for i := range weeks {
 					if len(days[i]) == 0 {
 						continue
 					}
-					dt, wt, err := s.Engine.Tally(u, days[i], weeks[i].Weeks, d, now)
-					if err != nil {
-						errs[k] = fmt.Errorf("campaign: %w", err)
-						return
+					for kind, n := range d.Posts(u.Code, weeks[i].From, weeks[i].Through) {
+						sums[k][i].Posts[kind] += n
 					}
+					dt, wt := s.Engine.TallyStretch(u, stretches[i], d, now)
 					row.Days.Merge(dt)
 					row.Weeks.Merge(wt)
 					sums[k][i].Days.Merge(dt)
@@ -232,16 +375,14 @@ func (s *Service) PeriodReportByWeek(ctx context.Context, parent, fromDay, toDay
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return r, nil, err
-		}
-	}
 	if err := ctx.Err(); err != nil {
 		return r, nil, err
 	}
 	for _, part := range sums {
 		for i := range weeks {
+			for kind, n := range part[i].Posts {
+				weeks[i].Total.Posts[kind] += n
+			}
 			weeks[i].Total.Days.Merge(part[i].Days)
 			weeks[i].Total.Weeks.Merge(part[i].Weeks)
 		}

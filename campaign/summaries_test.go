@@ -133,3 +133,57 @@ func TestPeriodReportByWeek(t *testing.T) {
 		t.Error("a period ending before it starts was accepted")
 	}
 }
+
+// TestReviewSummariesOfClosedWeeksChangeThroughCorrections: the summaries of a week
+// long over are kept between calls, and a late post shows in them once the re-check
+// of the closed days makes its correction.
+func TestReviewSummariesOfClosedWeeksChangeThroughCorrections(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, at("2026-11-27 12:00"))
+	for day := 9; day <= 15; day++ { // W46: xa-a posts every day but Thursday
+		if day != 12 {
+			f.post(t, "xa-a", fmt.Sprintf("2026-11-%02d 08:00", day), models.KindGoodNews)
+		}
+	}
+	for day := 9; day <= 15; day++ {
+		if _, _, err := f.svc.CloseDay(ctx, fmt.Sprintf("2026-11-%02d", day)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := f.svc.CloseWeek(ctx, "2026-W46"); err != nil {
+		t.Fatal(err)
+	}
+	thursdayMet := func() int {
+		t.Helper()
+		got, err := f.svc.ReviewSummaries(ctx, "tinh", []string{"2026-W46", "2026-W48"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[0].DaySummary[3].Met
+	}
+	before := thursdayMet()
+
+	// The late post is stored, but the closed week does not change until it is re-checked.
+	f.post(t, "xa-a", "2026-11-12 09:00", models.KindGoodNews)
+	if got := thursdayMet(); got != before {
+		t.Fatalf("Thursday of W46 changed from %d to %d units met before any correction: the week was not kept", before, got)
+	}
+	corr, err := f.svc.Recheck(ctx, "2026-11-09", "2026-11-15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(corr) == 0 {
+		t.Fatal("the late post made no correction")
+	}
+	if got := thursdayMet(); got != before+1 {
+		t.Fatalf("after the correction Thursday of W46 has %d units met, want %d", got, before+1)
+	}
+	// What the summaries show agrees with the week's own review.
+	r, err := f.svc.Review(ctx, "2026-W46", "tinh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.DaySummary[3].Met != before+1 {
+		t.Fatalf("the review has %d met on Thursday, the summaries %d", r.DaySummary[3].Met, before+1)
+	}
+}

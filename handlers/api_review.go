@@ -100,15 +100,6 @@ func (s *server) buildReview(c *fiber.Ctx) (models.Review, error) {
 	return r, nil
 }
 
-// review is GET /review?week=&parent=.
-func (s *server) review(c *fiber.Ctx) error {
-	r, err := s.buildReview(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(r)
-}
-
 // reviewXLSX is GET /review.xlsx.
 func (s *server) reviewXLSX(c *fiber.Ctx) error {
 	return s.exportReview(c, "xlsx")

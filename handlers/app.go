@@ -94,6 +94,7 @@ type server struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	reviews  reviewSnapshots // reviews computed lately, for the pages of GET /api/v1/review
 }
 
 // New builds the Fiber app with every route. It never listens; callers use app.Listener

@@ -17,6 +17,15 @@ type Data struct {
 	outages map[string][]models.FeedOutage // feed ID → outages
 	seen    map[string]observed            // unit → what its feeds have shown (units with feeds only)
 	since   int32                          // first day whose counts are held (0 : unbounded)
+	// the unit AddCount added to last: counts come grouped by day and unit, so most
+	// lookups are the one before
+	last *unitDays
+	// the day AddCount parsed last, for the same reason
+	lastDay string
+	lastDN  int32
+	// the days the counts are expected to cover (see Expect): a unit's run is
+	// allocated for all of them at once
+	spanFirst, spanDays int32
 }
 
 // observed is what a unit's feeds have shown: whether any was ever read, the first read,
@@ -32,6 +41,7 @@ type kindCounts [4]int32
 
 // unitDays is one unit's counts for a contiguous run of days starting at day number first.
 type unitDays struct {
+	code  string
 	first int32
 	days  []kindCounts
 }
@@ -178,16 +188,63 @@ func (d *Data) AddFeeds(feeds []models.Feed, outages []models.FeedOutage) {
 // with a malformed day key is ignored. It keeps no reference to c's strings, so it can
 // take counts straight from store.Store.EachCount.
 func (d *Data) AddCount(c models.DayCount) {
-	dn, ok := dayNumber(c.Day)
-	if !ok {
-		return
+	dn := d.lastDN
+	if c.Day != d.lastDay || d.lastDay == "" {
+		var ok bool
+		if dn, ok = dayNumber(c.Day); !ok {
+			return
+		}
+		d.lastDay, d.lastDN = strings.Clone(c.Day), dn
 	}
-	days := d.counts[c.UnitCode]
-	if days == nil {
-		days = &unitDays{}
-		d.counts[strings.Clone(c.UnitCode)] = days
+	days := d.last
+	if days == nil || c.UnitCode != days.code {
+		days = d.counts[c.UnitCode]
+		if days == nil {
+			days = &unitDays{code: strings.Clone(c.UnitCode)}
+			if d.spanDays > 0 && dn >= d.spanFirst && dn < d.spanFirst+d.spanDays {
+				days.first, days.days = d.spanFirst, make([]kindCounts, d.spanDays)
+			}
+			d.counts[days.code] = days
+		}
+		d.last = days
 	}
 	days.slot(dn)[kindIndex(c.Kind)] += int32(c.Count)
+}
+
+// Posts returns the unit's counts by kind over the days [fromDay, toDay] (kinds without
+// posts left out), from what d holds. Invalid day keys give an empty map.
+func (d *Data) Posts(unit, fromDay, toDay string) map[models.Kind]int {
+	out := map[models.Kind]int{}
+	from, ok1 := dayNumber(fromDay)
+	to, ok2 := dayNumber(toDay)
+	ud := d.counts[unit]
+	if !ok1 || !ok2 || ud == nil {
+		return out
+	}
+	var sum kindCounts
+	for dn := max(from, ud.first); dn <= to && int(dn-ud.first) < len(ud.days); dn++ {
+		kc := ud.days[dn-ud.first]
+		for k := range sum {
+			sum[k] += kc[k]
+		}
+	}
+	for i, k := range models.Kinds {
+		if sum[i] != 0 {
+			out[k] = int(sum[i])
+		}
+	}
+	return out
+}
+
+// Expect tells d the days [fromDay, toDay] the counts about to be added cover, so that
+// each unit's days are allocated once rather than grown day by day. Counts outside them
+// are still taken.
+func (d *Data) Expect(fromDay, toDay string) {
+	from, ok1 := dayNumber(fromDay)
+	to, ok2 := dayNumber(toDay)
+	if ok1 && ok2 && to >= from {
+		d.spanFirst, d.spanDays = from, to-from+1
+	}
 }
 
 // Since records that counts are held from day on (inclusive): a streak that reaches that
@@ -223,16 +280,45 @@ func count(days *unitDays, day0 int32, ndays int, mask uint8) int {
 	return int(n)
 }
 
-// blind reports whether every feed of the unit was failing at instant at, so posts made
+// unitFacts are what every status of one unit needs from Data and the policy, looked up
+// once per unit: a review judges each unit on a few dozen days and a yearly report on
+// hundreds, and the lookups by unit code would otherwise dominate.
+type unitFacts struct {
+	days     *unitDays
+	outages  [][]models.FeedOutage // the outages of each of the unit's feeds
+	hasFeeds bool
+	seen     observed
+	exempt   bool // an exemption of the policy names the unit or every unit
+}
+
+// factsOf gathers the unit's facts from d.
+func (e Engine) factsOf(u *models.Unit, d *Data) unitFacts {
+	f := unitFacts{days: d.counts[u.Code], seen: d.seen[u.Code]}
+	if ids := d.feeds[u.Code]; len(ids) > 0 {
+		f.hasFeeds = true
+		f.outages = make([][]models.FeedOutage, len(ids))
+		for i, id := range ids {
+			f.outages[i] = d.outages[id]
+		}
+	}
+	for _, ex := range e.Policy.Exemptions {
+		if ex.UnitCode == "" || ex.UnitCode == u.Code {
+			f.exempt = true
+			break
+		}
+	}
+	return f
+}
+
+// failing reports whether every feed of the unit was failing at instant at, so posts made
 // since its last good read could not be seen. A unit without feeds is never blind.
-func (d *Data) blind(unit string, at time.Time) bool {
-	ids := d.feeds[unit]
-	if len(ids) == 0 {
+func (f *unitFacts) failing(at time.Time) bool {
+	if !f.hasFeeds {
 		return false
 	}
-	for _, id := range ids {
+	for _, os := range f.outages {
 		failing := false
-		for _, o := range d.outages[id] {
+		for _, o := range os {
 			if !o.From.After(at) && (o.To == nil || o.To.After(at)) {
 				failing = true
 				break
@@ -245,32 +331,47 @@ func (d *Data) blind(unit string, at time.Time) bool {
 	return true
 }
 
-// sight is what tintot could see of a unit in a period (see the package doc): blind is a
-// Vietnamese reason when it could see nothing of the period, retro is true when the
-// period began before tintot first read the unit, so it is known only in hindsight.
-type sight struct {
-	blind string
-	retro bool
+// blindness is why tintot could see nothing of a unit in a period (see the package doc).
+type blindness uint8
+
+const (
+	sighted            blindness = iota // seen
+	beforeRegistration                  // a unit without feeds, before it was registered
+	neverRead                           // no feed of the unit was ever read
+	beforeCovered                       // before the oldest item the first reads showed
+)
+
+// note is the Vietnamese reason shown for a blindness.
+func (b blindness) note(f *unitFacts) string {
+	switch b {
+	case beforeRegistration:
+		return "Kỳ này bắt đầu trước khi đơn vị được đăng ký trên hệ thống, chưa xác định được số bài"
+	case neverRead:
+		return "Chưa đọc được nguồn tin nào của đơn vị, chưa xác định được số bài"
+	case beforeCovered:
+		return "Nguồn tin của đơn vị không cho thấy bài đăng trước " + f.seen.coveredFrom.In(models.Vietnam).Format("15:04 02/01/2006") + ", chưa xác định được số bài"
+	}
+	return ""
 }
 
-// sight applies the observation rule to unit u and period p. A unit with feeds is seen
-// from the oldest item its feeds' first reads showed; before any feed is read nothing of
-// it is seen; periods that began before its first read are retroactive. A unit without
-// feeds submits by hand and is seen from its registration (a zero registration time:
-// always).
-func (d *Data) sight(u models.Unit, p period) sight {
-	if len(d.feeds[u.Code]) == 0 {
+// sight applies the observation rule to unit u and period p: whether tintot could see
+// nothing of the period, and whether the period is known only in hindsight (it began
+// before tintot first read the unit). A unit with feeds is seen from the oldest item its
+// feeds' first reads showed; before any feed is read nothing of it is seen. A unit
+// without feeds submits by hand and is seen from its registration (a zero registration
+// time: always).
+func (f *unitFacts) sight(u *models.Unit, p period) (blindness, bool) {
+	if !f.hasFeeds {
 		if !u.CreatedAt.IsZero() && p.start.Before(u.CreatedAt) {
-			return sight{blind: "Kỳ này bắt đầu trước khi đơn vị được đăng ký trên hệ thống, chưa xác định được số bài"}
+			return beforeRegistration, false
 		}
-		return sight{}
+		return sighted, false
 	}
-	o := d.seen[u.Code]
 	switch {
-	case !o.read:
-		return sight{blind: "Chưa đọc được nguồn tin nào của đơn vị, chưa xác định được số bài"}
-	case p.start.Before(o.coveredFrom):
-		return sight{blind: "Nguồn tin của đơn vị không cho thấy bài đăng trước " + o.coveredFrom.In(models.Vietnam).Format("15:04 02/01/2006") + ", chưa xác định được số bài", retro: true}
+	case !f.seen.read:
+		return neverRead, false
+	case p.start.Before(f.seen.coveredFrom):
+		return beforeCovered, true
 	}
-	return sight{retro: p.start.Before(o.firstRead)}
+	return sighted, p.start.Before(f.seen.firstRead)
 }

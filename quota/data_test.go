@@ -49,3 +49,37 @@ func TestCountsAnyOrder(t *testing.T) {
 		t.Errorf("unknown unit counted %d", got)
 	}
 }
+
+// Counts added after Expect, inside the expected days or outside them, sum up as without it.
+func TestExpectKeepsCounts(t *testing.T) {
+	counts := []models.DayCount{
+		{UnitCode: "A", Day: "2026-11-23", Kind: models.KindGoodNews, Count: 2},
+		{UnitCode: "A", Day: "2026-11-29", Kind: models.KindStory, Count: 1},
+		{UnitCode: "B", Day: "2026-11-25", Kind: models.KindGoodNews, Count: 1},
+		{UnitCode: "A", Day: "2026-11-20", Kind: models.KindGoodNews, Count: 4}, // before the span
+		{UnitCode: "C", Day: "2026-12-02", Kind: models.KindOther, Count: 3},    // after it
+		{UnitCode: "A", Day: "2026-11-23", Kind: models.KindGoodNews, Count: 1},
+	}
+	plain := NewData(counts, nil, nil)
+	d := NewData(nil, nil, nil)
+	d.Expect("2026-11-23", "2026-11-29")
+	for _, c := range counts {
+		d.AddCount(c)
+	}
+	for _, u := range []string{"A", "B", "C"} {
+		for _, r := range [][2]string{{"2026-11-01", "2026-12-31"}, {"2026-11-23", "2026-11-23"}, {"2026-11-20", "2026-11-22"}} {
+			want, got := plain.Posts(u, r[0], r[1]), d.Posts(u, r[0], r[1])
+			if len(want) != len(got) {
+				t.Fatalf("%s %v: %v, want %v", u, r, got, want)
+			}
+			for k, n := range want {
+				if got[k] != n {
+					t.Fatalf("%s %v: %v, want %v", u, r, got, want)
+				}
+			}
+		}
+	}
+	if got := d.Posts("A", "2026-11-01", "2026-12-31"); got[models.KindGoodNews] != 7 || got[models.KindStory] != 1 {
+		t.Fatalf("A over the month: %v", got)
+	}
+}

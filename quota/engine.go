@@ -90,6 +90,34 @@ func (e Engine) compile(ts []models.Target) []compiled {
 	return out
 }
 
+// kindPair is what the targets of a unit depend on: its kind and its parent's kind.
+type kindPair struct{ kind, parent models.UnitKind }
+
+// kindTargets are the compiled daily and weekly targets of one kindPair.
+type kindTargets struct {
+	day, week []compiled
+	dailyMask uint8 // kinds counted by the baseline daily targets
+}
+
+// targetCache holds compiled targets by kindPair for one call over many units.
+type targetCache map[kindPair]*kindTargets
+
+// targetsOf returns the unit's compiled targets, compiling them once per kindPair.
+func (e Engine) targetsOf(c targetCache, u *models.Unit) *kindTargets {
+	k := kindPair{u.Kind, u.ParentKind}
+	if kt, ok := c[k]; ok {
+		return kt
+	}
+	kt := &kindTargets{day: e.compile(e.Targets(*u, models.PeriodDay)), week: e.compile(e.Targets(*u, models.PeriodWeek))}
+	for _, t := range kt.day {
+		if t.Level == models.LevelBaseline {
+			kt.dailyMask |= t.mask
+		}
+	}
+	c[k] = kt
+	return kt
+}
+
 // Targets returns the policy's targets of a period kind that apply to the unit (by its
 // kind and, for targets that name parent kinds, its ParentKind), in policy order.
 func (e Engine) Targets(u models.Unit, pk models.PeriodKind) []models.Target {
@@ -143,13 +171,9 @@ func obligatory(t models.Target, start time.Time) bool {
 	return t.Level == models.LevelBaseline
 }
 
-// status evaluates one unit × target × period at now.
-func (e Engine) status(u models.Unit, t compiled, p period, d *Data, now time.Time) models.PeriodStatus {
-	return e.statusOf(u, d.counts[u.Code], t, p, d, now)
-}
-
-// statusOf is status with the unit's counts already looked up.
-func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *Data, now time.Time) models.PeriodStatus {
+// statusOf evaluates one unit × target × period at now, with the figures and notes
+// people read.
+func (e Engine) statusOf(u *models.Unit, f *unitFacts, t *compiled, p period, now time.Time) models.PeriodStatus {
 	ps := models.PeriodStatus{
 		Target:     t.Name,
 		Kinds:      t.kinds,
@@ -159,67 +183,90 @@ func (e Engine) statusOf(u models.Unit, ud *unitDays, t compiled, p period, d *D
 		Obligatory: obligatory(t.Target, p.start),
 		Required:   t.Minimum,
 	}
+	ps.Status, _ = e.judge(u, f, t, p, now, &ps)
+	return ps
+}
+
+// judge applies the observation rule (see the package doc) to one unit × target × period
+// at now: the status and whether it is known only in hindsight. When ps is not nil it
+// also gets the figures and the notes; streaks, tallies and day cells need neither, and
+// building them would dominate their cost. Every status of the package comes from here.
+func (e Engine) judge(u *models.Unit, f *unitFacts, t *compiled, p period, now time.Time, ps *models.PeriodStatus) (models.Status, bool) {
 	if (t.From != nil && !p.end.After(*t.From)) || (t.To != nil && !t.To.After(p.start)) {
-		ps.Status = models.StatusNA
-		ps.Note = "Chỉ tiêu không áp dụng trong kỳ này"
-		return ps
+		if ps != nil {
+			ps.Note = "Chỉ tiêu không áp dụng trong kỳ này"
+		}
+		return models.StatusNA, false
 	}
 	if (u.ActiveFrom != nil && !u.ActiveFrom.Before(p.end)) || (u.ActiveTo != nil && !u.ActiveTo.After(p.start)) {
-		ps.Status = models.StatusNA
-		ps.Note = "Đơn vị không hoạt động trong kỳ này"
-		return ps
+		if ps != nil {
+			ps.Note = "Đơn vị không hoạt động trong kỳ này"
+		}
+		return models.StatusNA, false
 	}
 	if now.Before(p.start) {
-		ps.Status = models.StatusUpcoming
-		ps.Note = "Chưa đến kỳ"
-		return ps
+		if ps != nil {
+			ps.Note = "Chưa đến kỳ"
+		}
+		return models.StatusUpcoming, false
 	}
-	if u.ActiveFrom != nil && u.ActiveFrom.After(p.start) {
+	if ps != nil && u.ActiveFrom != nil && u.ActiveFrom.After(p.start) {
 		ps.Note = "Đơn vị bắt đầu hoạt động từ " + u.ActiveFrom.In(e.loc()).Format("02/01/2006")
 	}
+	required := t.Minimum
 	for _, pk := range e.Policy.Peaks {
-		if m, ok := pk.Minimums[t.Name]; ok && pk.From.Before(p.end) && pk.To.After(p.start) && m > ps.Required {
-			ps.Required = m
-			ps.Note = joinNote(ps.Note, "Cao điểm: "+pk.Name)
+		if m, ok := pk.Minimums[t.Name]; ok && pk.From.Before(p.end) && pk.To.After(p.start) && m > required {
+			required = m
+			if ps != nil {
+				ps.Note = joinNote(ps.Note, "Cao điểm: "+pk.Name)
+			}
 		}
 	}
-	ps.Actual = count(ud, p.day0, p.ndays, t.mask)
-	sight := d.sight(u, p)
-	ps.Retroactive = sight.retro
-	if ps.Actual >= ps.Required {
-		ps.Status = models.StatusMet
-		return ps
+	actual := count(f.days, p.day0, p.ndays, t.mask)
+	blind, retro := f.sight(u, p)
+	if ps != nil {
+		ps.Required, ps.Actual, ps.Retroactive = required, actual, retro
 	}
-	ps.Missing = ps.Required - ps.Actual
-	if reason, ok := e.excused(u.Code, p); ok {
-		ps.Status = models.StatusExcused
-		ps.Note = joinNote(ps.Note, "Miễn: "+reason)
-		return ps
+	if actual >= required {
+		return models.StatusMet, retro
 	}
-	if sight.blind != "" {
-		ps.Status = models.StatusUnknown
-		ps.Note = joinNote(ps.Note, sight.blind)
-		return ps
+	if ps != nil {
+		ps.Missing = required - actual
+	}
+	if f.exempt {
+		if reason, ok := e.excused(u.Code, p); ok {
+			if ps != nil {
+				ps.Note = joinNote(ps.Note, "Miễn: "+reason)
+			}
+			return models.StatusExcused, retro
+		}
+	}
+	if blind != sighted {
+		if ps != nil {
+			ps.Note = joinNote(ps.Note, blind.note(f))
+		}
+		return models.StatusUnknown, retro
 	}
 	at := now
 	if !now.Before(p.end) {
 		at = p.end.Add(-time.Nanosecond)
 	}
-	if d.blind(u.Code, at) {
-		ps.Status = models.StatusUnknown
-		ps.Note = joinNote(ps.Note, "Nguồn tin của đơn vị bị lỗi, chưa xác định được số bài")
-		return ps
+	if f.failing(at) {
+		if ps != nil {
+			ps.Note = joinNote(ps.Note, "Nguồn tin của đơn vị bị lỗi, chưa xác định được số bài")
+		}
+		return models.StatusUnknown, retro
 	}
-	if sight.retro {
+	if retro && ps != nil {
 		ps.Note = joinNote(ps.Note, "Đánh giá hồi tố: kỳ này bắt đầu trước lần đầu hệ thống đọc được nguồn tin của đơn vị, nên không gửi cảnh báo")
 	}
 	if now.Before(p.end) {
-		ps.Status = models.StatusAtRisk
-		ps.TimeLeft = p.end.Sub(now)
-		return ps
+		if ps != nil {
+			ps.TimeLeft = p.end.Sub(now)
+		}
+		return models.StatusAtRisk, retro
 	}
-	ps.Status = models.StatusShort
-	return ps
+	return models.StatusShort, retro
 }
 
 func joinNote(a, b string) string {
@@ -289,13 +336,13 @@ func combine(sts []models.Status) models.Status {
 }
 
 // dayLevelStatus is the combined status of a unit's daily targets of one level on a day.
-func (e Engine) dayLevelStatus(u models.Unit, targets []compiled, lvl models.Level, day period, d *Data, now time.Time) models.Status {
+func (e Engine) dayLevelStatus(u *models.Unit, f *unitFacts, targets []compiled, lvl models.Level, day period, now time.Time) models.Status {
 	var buf [4]models.Status
 	sts := buf[:0]
-	ud := d.counts[u.Code]
-	for _, t := range targets {
-		if t.Level == lvl {
-			sts = append(sts, e.statusOf(u, ud, t, day, d, now).Status)
+	for i := range targets {
+		if targets[i].Level == lvl {
+			st, _ := e.judge(u, f, &targets[i], day, now, nil)
+			sts = append(sts, st)
 		}
 	}
 	return combine(sts)
@@ -305,11 +352,7 @@ func (e Engine) dayLevelStatus(u models.Unit, targets []compiled, lvl models.Lev
 // ref counts only when met (an open day not yet met does not break the streak); excused
 // and unknown days neither count nor break it. complete is false when the count ran into
 // the first day held by d (Data.Since) before it found a break.
-func (e Engine) streak(u models.Unit, ref period, d *Data, now time.Time) (n int, complete bool) {
-	return e.streakOf(u, e.compile(e.Targets(u, models.PeriodDay)), ref, d, now)
-}
-
-func (e Engine) streakOf(u models.Unit, targets []compiled, ref period, d *Data, now time.Time) (n int, complete bool) {
+func (e Engine) streakOf(u *models.Unit, f *unitFacts, targets []compiled, ref period, d *Data, now time.Time) (n int, complete bool) {
 	if len(targets) == 0 {
 		return 0, true
 	}
@@ -318,7 +361,7 @@ func (e Engine) streakOf(u models.Unit, targets []compiled, ref period, d *Data,
 		if d.since != 0 && p.day0 < d.since {
 			return n, false
 		}
-		switch e.dayLevelStatus(u, targets, models.LevelBaseline, p, d, now) {
+		switch e.dayLevelStatus(u, f, targets, models.LevelBaseline, p, now) {
 		case models.StatusMet:
 			n++
 		case models.StatusAtRisk:
@@ -342,7 +385,30 @@ func (e Engine) Streak(u models.Unit, date string, now time.Time, d *Data) (n in
 	if err != nil {
 		return 0, false, err
 	}
-	n, complete = e.streak(u, p, d, now)
+	f := e.factsOf(&u, d)
+	n, complete = e.streakOf(&u, &f, e.compile(e.Targets(u, models.PeriodDay)), p, d, now)
+	return n, complete, nil
+}
+
+// Streaks is Streak for many units at once (targets are compiled once per unit kind):
+// n[i] and complete[i] are units[i]'s.
+func (e Engine) Streaks(units []models.Unit, date string, now time.Time, d *Data) (n []int, complete []bool, err error) {
+	p, err := e.dayPeriod(date)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, complete = make([]int, len(units)), make([]bool, len(units))
+	cache := targetCache{}
+	for i := range units {
+		u := &units[i]
+		kt := e.targetsOf(cache, u)
+		if len(kt.day) == 0 {
+			complete[i] = true
+			continue
+		}
+		f := e.factsOf(u, d)
+		n[i], complete[i] = e.streakOf(u, &f, kt.day, p, d, now)
+	}
 	return n, complete, nil
 }
 
@@ -366,14 +432,17 @@ func (e Engine) UnitStatus(u models.Unit, date string, now time.Time, d *Data) (
 		WeekSt: []models.PeriodStatus{},
 		Now:    now,
 	}
-	for _, t := range e.compile(e.Targets(u, models.PeriodDay)) {
-		r.Day = append(r.Day, e.status(u, t, day, d, now))
+	f := e.factsOf(&u, d)
+	daily := e.compile(e.Targets(u, models.PeriodDay))
+	for i := range daily {
+		r.Day = append(r.Day, e.statusOf(&u, &f, &daily[i], day, now))
 	}
-	for _, t := range e.compile(e.Targets(u, models.PeriodWeek)) {
-		r.WeekSt = append(r.WeekSt, e.status(u, t, week, d, now))
+	weekly := e.compile(e.Targets(u, models.PeriodWeek))
+	for i := range weekly {
+		r.WeekSt = append(r.WeekSt, e.statusOf(&u, &f, &weekly[i], week, now))
 	}
 	if len(r.Day) > 0 {
-		r.Streak, _ = e.streak(u, day, d, now)
+		r.Streak, _ = e.streakOf(&u, &f, daily, day, d, now)
 	}
 	return r, nil
 }
@@ -419,9 +488,21 @@ func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, 
 		return nil, err
 	}
 	var out []models.Evaluation
-	for _, u := range units {
-		for _, t := range e.compile(e.Targets(u, pk)) {
-			ps := e.status(u, t, p, d, now)
+	cache := targetCache{}
+	for i := range units {
+		u := &units[i]
+		kt := e.targetsOf(cache, u)
+		ts := kt.day
+		if pk == models.PeriodWeek {
+			ts = kt.week
+		}
+		if len(ts) == 0 {
+			continue
+		}
+		f := e.factsOf(u, d)
+		for j := range ts {
+			t := &ts[j]
+			ps := e.statusOf(u, &f, t, p, now)
 			if ps.Status == models.StatusNA {
 				continue
 			}
@@ -447,12 +528,12 @@ func (e Engine) DayMark(u models.Unit, day string, lvl models.Level, now time.Ti
 	}
 	var sts []models.Status
 	var m models.DayMark
-	ud := d.counts[u.Code]
-	for _, t := range ts {
-		if t.Level == lvl {
-			ps := e.statusOf(u, ud, t, p, d, now)
-			sts = append(sts, ps.Status)
-			m.Retroactive = m.Retroactive || ps.Retroactive
+	f := e.factsOf(&u, d)
+	for i := range ts {
+		if ts[i].Level == lvl {
+			st, retro := e.judge(&u, &f, &ts[i], p, now, nil)
+			sts = append(sts, st)
+			m.Retroactive = m.Retroactive || retro
 		}
 	}
 	m.Status = combine(sts)
@@ -471,5 +552,6 @@ func (e Engine) DayStatus(u models.Unit, day string, lvl models.Level, now time.
 	if len(ts) == 0 {
 		return models.StatusNA, nil
 	}
-	return e.dayLevelStatus(u, ts, lvl, p, d, now), nil
+	f := e.factsOf(&u, d)
+	return e.dayLevelStatus(&u, &f, ts, lvl, p, now), nil
 }

@@ -1,11 +1,17 @@
 package quota
 
 import (
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"tintot/models"
 )
+
+// reviewSplit is the number of units from which Review builds rows on several
+// goroutines.
+const reviewSplit = 1000
 
 // rankedKinds are the kinds whose weekly counts break ties in the ranking.
 var rankedKinds = []models.Kind{models.KindGoodNews, models.KindStory, models.KindIdeology}
@@ -52,63 +58,71 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 	for _, c := range corrections {
 		byUnit[c.UnitCode] = append(byUnit[c.UnitCode], c)
 	}
-	type kindTargets struct {
-		day, week []compiled
-		dailyMask uint8
-	}
-	// Targets depend on the unit's kind and its parent's kind only.
-	type kindPair struct{ kind, parent models.UnitKind }
-	byKind := map[kindPair]*kindTargets{}
-	targetsOf := func(u models.Unit) *kindTargets {
-		k := kindPair{u.Kind, u.ParentKind}
-		if kt, ok := byKind[k]; ok {
-			return kt
-		}
-		kt := &kindTargets{day: e.compile(e.Targets(u, models.PeriodDay)), week: e.compile(e.Targets(u, models.PeriodWeek))}
-		for _, t := range kt.day {
-			if t.Level == models.LevelBaseline {
-				kt.dailyMask |= t.mask
+	// Each unit's row depends on the unit alone: a large subtree is split between
+	// goroutines (the engine only reads d), then ranked as one.
+	build := func(units []models.Unit) []models.ReviewRow {
+		rows := make([]models.ReviewRow, 0, len(units))
+		cache := targetCache{}
+		for i := range units {
+			u := &units[i]
+			kt := e.targetsOf(cache, u)
+			if len(kt.day)+len(kt.week) == 0 {
+				continue
 			}
+			f := e.factsOf(u, d)
+			row := models.ReviewRow{
+				Unit:        *u,
+				WeekCounts:  make(map[models.Kind]int, len(models.Kinds)),
+				Statuses:    make([]models.PeriodStatus, 0, len(kt.day)+len(kt.week)),
+				DaysMet:     map[models.Level]int{},
+				FeedState:   d.FeedState(u.Code),
+				Corrections: byUnit[u.Code],
+			}
+			for i, k := range models.Kinds {
+				row.WeekCounts[k] = count(f.days, wp.day0, 7, 1<<i)
+			}
+			for i := range days {
+				row.DailyCounts[i] = count(f.days, dayPeriods[i].day0, 1, kt.dailyMask)
+				row.DailyStatus[i] = models.StatusNA
+			}
+			for i := range kt.week {
+				row.Statuses = append(row.Statuses, e.statusOf(u, &f, &kt.week[i], wp, now))
+			}
+			if len(kt.day) > 0 {
+				row.HasDaily = true
+				row.Statuses = append(row.Statuses, e.dailySummaries(u, &f, kt.day, dayPeriods, wp, now, &row)...)
+				for i := range dayPeriods[:begun] {
+					if e.dayLevelStatus(u, &f, kt.day, models.LevelBaseline, prevPeriods[i], now) == models.StatusMet {
+						row.PrevDaysMet++
+					}
+				}
+				row.Streak, _ = e.streakOf(u, &f, kt.day, ref, d, now)
+			}
+			rows = append(rows, row)
 		}
-		byKind[k] = kt
-		return kt
+		return rows
 	}
-
-	for _, u := range units {
-		kt := targetsOf(u)
-		if len(kt.day)+len(kt.week) == 0 {
+	parts := 1
+	if len(units) >= reviewSplit {
+		parts = min(runtime.GOMAXPROCS(0), len(units)/(reviewSplit/2))
+	}
+	chunks := make([][]models.ReviewRow, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(units)/parts, (p+1)*len(units)/parts
+		if p == parts-1 {
+			chunks[p] = build(units[lo:hi]) // this goroutine's share
 			continue
 		}
-		row := models.ReviewRow{
-			Unit:        u,
-			WeekCounts:  make(map[models.Kind]int, len(models.Kinds)),
-			Statuses:    make([]models.PeriodStatus, 0, len(kt.day)+len(kt.week)),
-			DaysMet:     map[models.Level]int{},
-			FeedState:   d.FeedState(u.Code),
-			Corrections: byUnit[u.Code],
-		}
-		counts := d.counts[u.Code]
-		for i, k := range models.Kinds {
-			row.WeekCounts[k] = count(counts, wp.day0, 7, 1<<i)
-		}
-		for i := range days {
-			row.DailyCounts[i] = count(counts, dayPeriods[i].day0, 1, kt.dailyMask)
-			row.DailyStatus[i] = models.StatusNA
-		}
-		for _, t := range kt.week {
-			row.Statuses = append(row.Statuses, e.statusOf(u, counts, t, wp, d, now))
-		}
-		if len(kt.day) > 0 {
-			row.HasDaily = true
-			row.Statuses = append(row.Statuses, e.dailySummaries(u, counts, kt.day, dayPeriods, wp, d, now, &row)...)
-			for i := range dayPeriods[:begun] {
-				if e.dayLevelStatus(u, kt.day, models.LevelBaseline, prevPeriods[i], d, now) == models.StatusMet {
-					row.PrevDaysMet++
-				}
-			}
-			row.Streak, _ = e.streakOf(u, kt.day, ref, d, now)
-		}
-		r.Rows = append(r.Rows, row)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			chunks[p] = build(units[lo:hi])
+		}()
+	}
+	wg.Wait()
+	for _, c := range chunks {
+		r.Rows = append(r.Rows, c...)
 	}
 
 	rank(r.Rows)
@@ -148,13 +162,14 @@ func (e Engine) StreakDay(week string, now time.Time) string {
 // dailySummaries folds each daily target's seven day statuses into one week-long status
 // per target and level: Required is the days the quota applied and tintot could judge
 // (not excused, not unknown, begun), Actual the days met.
-func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, days []period, wp period, d *Data, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
+func (e Engine) dailySummaries(u *models.Unit, f *unitFacts, targets []compiled, days []period, wp period, now time.Time, row *models.ReviewRow) []models.PeriodStatus {
 	out := make([]models.PeriodStatus, 0, len(targets))
 	// per level and day: 1 met by every target so far, 2 not met by one, 0 not applicable
 	var met [2][7]uint8
 	levels := [2]models.Level{models.LevelBaseline, models.LevelTarget}
 	seen := [2]bool{}
-	for ti, t := range targets {
+	for ti := range targets {
+		t := &targets[ti]
 		li := 0
 		if t.Level == models.LevelTarget {
 			li = 1
@@ -166,10 +181,9 @@ func (e Engine) dailySummaries(u models.Unit, ud *unitDays, targets []compiled, 
 		}
 		var sts [7]models.Status
 		for i, dp := range days {
-			dps := e.statusOf(u, ud, t, dp, d, now)
-			st := dps.Status
+			st, retro := e.judge(u, f, t, dp, now, nil)
 			sts[i] = st
-			if li == 0 && dps.Retroactive {
+			if li == 0 && retro {
 				row.DailyRetro[i] = true
 			}
 			switch st {

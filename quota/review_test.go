@@ -1,6 +1,8 @@
 package quota
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 
 	"tintot/models"
@@ -84,5 +86,71 @@ func TestReview(t *testing.T) {
 	}
 	if len(r.Corrections) != 1 || r.GeneratedAt != now || r.Parent != "tinh" {
 		t.Errorf("review header = %+v", r)
+	}
+}
+
+// A review large enough to be built on several goroutines has every unit once, ranked,
+// each row as the unit's own review gives it, and the day summaries add up.
+func TestLargeReviewIsSplitFaithfully(t *testing.T) {
+	e := NewEngine(DefaultPolicy())
+	n := 2*reviewSplit + 37
+	units := []models.Unit{{Code: "tinh", Kind: models.UnitProvince}}
+	var posts []post
+	var feeds []models.Feed
+	var outages []models.FeedOutage
+	days := []string{"2026-11-16", "2026-11-18", "2026-11-20", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"}
+	for i := range n {
+		code := fmt.Sprintf("xa-%04d", i)
+		units = append(units, models.Unit{Code: code, Kind: models.UnitCommune, ParentCode: "tinh", ParentKind: models.UnitProvince})
+		for j, d := range days {
+			if (i+j)%(2+i%5) != 0 {
+				posts = append(posts, post{code, at(d + " 09:00"), models.KindGoodNews})
+			}
+		}
+		if i%7 == 0 {
+			posts = append(posts, post{code, at("2026-11-25 20:00"), models.KindStory})
+		}
+		if i%11 != 0 { // every eleventh unit submits by hand
+			feeds = append(feeds, feedOf(code))
+		}
+		if i%13 == 0 {
+			outages = append(outages, models.FeedOutage{FeedID: "f-" + code, From: at("2026-11-25 00:00")})
+		}
+	}
+	d := NewData(countsOf(posts...), outages, feeds)
+	now := at("2026-11-27 15:00")
+	r, err := e.Review("2026-W48", "tinh", units, d, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rows) != n+1 {
+		t.Fatalf("%d rows, want %d", len(r.Rows), n+1)
+	}
+	seen := map[string]bool{}
+	for i, row := range r.Rows {
+		if seen[row.Unit.Code] {
+			t.Fatalf("%s twice", row.Unit.Code)
+		}
+		seen[row.Unit.Code] = true
+		if i > 0 && row.Rank < r.Rows[i-1].Rank {
+			t.Fatalf("rank %d after %d", row.Rank, r.Rows[i-1].Rank)
+		}
+		if i%97 != 0 {
+			continue
+		}
+		alone, err := e.Review("2026-W48", "tinh", []models.Unit{row.Unit}, d, nil, now)
+		if err != nil || len(alone.Rows) != 1 {
+			t.Fatalf("%s alone: %v", row.Unit.Code, err)
+		}
+		want := alone.Rows[0]
+		want.Rank = row.Rank
+		if !reflect.DeepEqual(row, want) {
+			t.Fatalf("%s in the large review:\n%+v\nalone:\n%+v", row.Unit.Code, row, want)
+		}
+	}
+	for _, s := range r.DaySummary {
+		if got := s.Met + s.Short + s.AtRisk + s.Unknown + s.Excused + s.NA; got != n {
+			t.Errorf("%s: the day summary counts %d communes, want %d", s.Day, got, n)
+		}
 	}
 }

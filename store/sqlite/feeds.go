@@ -99,7 +99,7 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 		w.add("url = ?", f.URL)
 	}
 	if f.Brief {
-		return queryAll(ctx, s.r, "feeds", "feed", scanBriefFeed, `SELECT id, unit_code, url, state, created_at, first_read_at, covered_from FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
+		return s.briefFeeds(ctx, w)
 	}
 	return queryFeeds(ctx, s.r, `SELECT `+feedCols+` FROM feeds`+w.String()+` ORDER BY unit_code, url`, w.args...)
 }

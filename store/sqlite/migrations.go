@@ -388,6 +388,30 @@ CREATE TABLE honours (
 );
 CREATE INDEX honours_year_unit ON honours(year, unit_code);
 `,
+	// 10: a version per local day of the counters, bumped by every counter write, so a
+	// reader can keep whole days of counters in memory and re-read only the days that
+	// changed, whichever connection or process wrote them.
+	`
+CREATE TABLE count_days (
+	local_day TEXT PRIMARY KEY,
+	version   INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO count_days(local_day, version) SELECT DISTINCT local_day, 1 FROM post_counts;
+CREATE TRIGGER count_days_insert AFTER INSERT ON post_counts BEGIN
+	INSERT INTO count_days(local_day, version) VALUES (NEW.local_day, 1)
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER count_days_update AFTER UPDATE ON post_counts BEGIN
+	INSERT INTO count_days(local_day, version) VALUES (NEW.local_day, 1)
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+	INSERT INTO count_days(local_day, version) SELECT OLD.local_day, 1 WHERE OLD.local_day IS NOT NEW.local_day
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER count_days_delete AFTER DELETE ON post_counts BEGIN
+	INSERT INTO count_days(local_day, version) VALUES (OLD.local_day, 1)
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+END;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -493,18 +493,24 @@ func (s *Store) EachCount(ctx context.Context, q store.CountQuery, fn func(model
 		return s.countRows(ctx, w, nil, fn)
 	case n > 1 && n <= countFilterInSQL:
 		w.in("unit_code", q.UnitCodes)
+		return s.countPacked(ctx, w, nil, fn)
 	case n > countFilterInSQL:
 		keep = make(map[string]bool, n)
 		for _, c := range q.UnitCodes {
 			keep[c] = true
 		}
 	}
-	return s.countPacked(ctx, w, keep, fn)
+	return s.countDays(ctx, q.FromDay, q.ToDay, keep, fn)
 }
 
 // countRows reads counters one row each: cheap for one unit.
 func (s *Store) countRows(ctx context.Context, w where, keep map[string]bool, fn func(models.DayCount)) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT unit_code, local_day, kind, count, manual FROM post_counts`+w.String()+
+	return countRowsOn(ctx, s.r, w, keep, fn)
+}
+
+// countRowsOn is countRows through q (a pool or a transaction).
+func countRowsOn(ctx context.Context, q execer, w where, keep map[string]bool, fn func(models.DayCount)) error {
+	rows, err := q.QueryContext(ctx, `SELECT unit_code, local_day, kind, count, manual FROM post_counts`+w.String()+
 		` ORDER BY local_day, unit_code, kind`, w.args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: unable to count posts: %w", err)

@@ -36,10 +36,11 @@ var _ store.Store = (*Store)(nil)
 // (BEGIN IMMEDIATE) so concurrent goroutines queue instead of failing with SQLITE_BUSY;
 // reads use a separate pool that WAL lets run beside the writer.
 type Store struct {
-	w     *sql.DB // writer: exactly one connection
-	r     *sql.DB // readers
-	units unitCache
-	path  string // the database file ("" : in memory)
+	w        *sql.DB // writer: exactly one connection
+	r        *sql.DB // readers
+	units    unitCache
+	dayCache dayCache // whole days of counters, see countDays
+	path     string   // the database file ("" : in memory)
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
