@@ -352,6 +352,25 @@ CREATE TABLE trends (
 );
 CREATE UNIQUE INDEX trends_parent_year_name ON trends(parent_code, year, name);
 `,
+	// The hashtag terms of each post (classify.PostTags), written with the post, so a
+	// trend reads only the posts that may carry its hashtags. Folding is Go code: the
+	// posts stored before this migration are indexed at open (backfillPostTags), from
+	// rowid next_rowid up to last_rowid, a batch per transaction; the row goes once done.
+	`
+CREATE TABLE post_tags (
+	post_id   TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+	tag       TEXT NOT NULL,
+	unit_code TEXT NOT NULL,
+	local_day TEXT NOT NULL,
+	PRIMARY KEY (post_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX post_tags_tag_day ON post_tags(tag, local_day, unit_code);
+CREATE TABLE post_tags_backfill (
+	next_rowid INTEGER NOT NULL,
+	last_rowid INTEGER NOT NULL
+);
+INSERT INTO post_tags_backfill(next_rowid, last_rowid) SELECT 0, COALESCE(MAX(rowid), 0) FROM posts;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

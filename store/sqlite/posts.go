@@ -116,7 +116,8 @@ const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VA
 
 // updatePostSQL refreshes what a re-poll may change of a post already stored.
 const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?, rule_confidence = ?,
-	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + ` WHERE unit_code = ? AND item_key = ?`
+	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + ` WHERE unit_code = ? AND item_key = ?
+	RETURNING id, local_day`
 
 // insertPostArgs are the arguments of insertPostSQL for p.
 func insertPostArgs(p models.Post) ([]any, error) {
@@ -221,7 +222,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 // as the front of posts.
 func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
-	insert, count := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts)
+	insert, count, tags := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.insertTag)
 	var update *sql.Stmt
 	counts := pendingCounts{}
 	inserted := 0
@@ -242,6 +243,9 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 			posts[inserted] = p // posts is UpsertPosts' own copy: the inserted ones move to its front
 			inserted++
 			counts.add(p)
+			if err := s.writeTags(ctx, tx, tags, p, true); err != nil {
+				return res, err
+			}
 			continue
 		}
 		// Already stored: its counters may move (update trigger), so the pending
@@ -252,10 +256,14 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		if update == nil {
 			update = tx.StmtContext(ctx, s.updatePost)
 		}
-		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
-			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey)
+		// The stored post keeps its ID and local day; its hashtags follow its new text.
+		err = update.QueryRowContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
+			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey).Scan(&p.ID, &p.LocalDay)
 		if err != nil {
 			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
+		}
+		if err := s.writeTags(ctx, tx, tags, p, false); err != nil {
+			return res, err
 		}
 		res.Updated++
 	}
@@ -289,6 +297,9 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		}
 		if n == 0 {
 			return fmt.Errorf("sqlite: post %s of %s already exists: %w", p.ItemKey, p.UnitCode, store.ErrConflict)
+		}
+		if err := s.writeTags(ctx, tx, tx.StmtContext(ctx, s.insertTag), p, true); err != nil {
+			return err
 		}
 		counts := pendingCounts{}
 		counts.add(p)
@@ -349,8 +360,23 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 		// posts_published).
 		order = ` ORDER BY +published_at DESC, id`
 	}
-	q := `SELECT ` + postCols + ` FROM posts` + w.String() + order
-	args := w.args
+	from, args := ` FROM posts`, w.args
+	if len(f.Tags) > 0 {
+		// The posts carrying the terms, found through post_tags' (tag, local_day) index,
+		// drive the query (CROSS JOIN keeps that order): a trend reads its few posts,
+		// never every post of its units in its days.
+		var t where
+		t.in("tag", f.Tags)
+		if f.FromDay != "" {
+			t.add("local_day >= ?", f.FromDay)
+		}
+		if f.ToDay != "" {
+			t.add("local_day <= ?", f.ToDay)
+		}
+		from = ` FROM (SELECT DISTINCT post_id FROM post_tags` + t.String() + `) AS tagged CROSS JOIN posts ON posts.id = tagged.post_id`
+		args = append(t.args, w.args...)
+	}
+	q := `SELECT ` + postCols + from + w.String() + order
 	if f.Limit > 0 || f.Offset > 0 {
 		limit := f.Limit
 		if limit <= 0 {

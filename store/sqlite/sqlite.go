@@ -43,7 +43,7 @@ type Store struct {
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
-	insertPost, updatePost, countPosts, updateFeed *sql.Stmt
+	insertPost, updatePost, countPosts, updateFeed, insertTag, dropTags *sql.Stmt
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.
@@ -100,6 +100,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.backfillPostTags(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if !memory {
 		rq := url.Values{}
 		for k, v := range pragmas {
@@ -145,6 +149,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.updatePost, "post update", updatePostSQL},
 		{&s.countPosts, "day counter update", countPostsSQL},
 		{&s.updateFeed, "feed update", updateFeedSQL},
+		{&s.insertTag, "hashtag insert", insertTagSQL},
+		{&s.dropTags, "hashtag removal", dropTagsSQL},
 	} {
 		var err error
 		if *st.dst, err = s.w.PrepareContext(ctx, st.sql); err != nil {
@@ -157,7 +163,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes the prepared statements and both pools.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.insertPost, s.updatePost, s.countPosts, s.updateFeed} {
+	for _, st := range []*sql.Stmt{s.insertPost, s.updatePost, s.countPosts, s.updateFeed, s.insertTag, s.dropTags} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
