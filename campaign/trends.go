@@ -121,17 +121,34 @@ func (s *Service) trendReport(ctx context.Context, t models.Trend, units []model
 		r.PerDay = s.trendDays(t.StartDay, last, nil)
 		return r, nil
 	}
-	names := make(map[string]string, len(units))
 	codes := make([]string, 0, len(units))
 	for _, u := range units {
-		names[u.Code] = u.Name
 		codes = append(codes, u.Code)
 	}
-	posts, err := s.Store.ListPosts(ctx, store.PostFilter{UnitCodes: codes, FromDay: t.StartDay, ToDay: last})
+	m := classify.NewTagMatcher(t.Hashtags)
+	terms := m.Terms()
+	if len(terms) == 0 { // no hashtag with a letter or digit: nothing carries it
+		r.PerDay = s.trendDays(t.StartDay, last, nil)
+		return r, nil
+	}
+	// Only the posts recorded with one of the hashtags' terms are read; Carries decides
+	// among them.
+	posts, err := s.Store.ListPosts(ctx, store.PostFilter{UnitCodes: codes, FromDay: t.StartDay, ToDay: last, Tags: terms})
 	if err != nil {
 		return r, fmt.Errorf("campaign: posts of trend %q: %w", t.Name, err)
 	}
-	m := classify.NewTagMatcher(t.Hashtags)
+	s.tallyTrend(&r, m, posts, units, last)
+	s.keepTally(r)
+	return r, nil
+}
+
+// tallyTrend fills r from posts (newest first, of units in the trend's days up to last):
+// those that still count and carry one of the trend's hashtags.
+func (s *Service) tallyTrend(r *models.TrendReport, m *classify.TagMatcher, posts []models.Post, units []models.Unit, last string) {
+	names := make(map[string]string, len(units))
+	for _, u := range units {
+		names[u.Code] = u.Name
+	}
 	joined := map[string]*models.TrendUnit{}
 	perDay := map[string]int{}
 	shown := map[string]int{}
@@ -164,9 +181,7 @@ func (s *Service) trendReport(ctx context.Context, t models.Trend, units []model
 		return a.Code < b.Code
 	})
 	r.Counts = len(r.JoinedUnits) >= s.Engine.Policy.MinUnitsPerTrend()
-	r.PerDay = s.trendDays(t.StartDay, last, perDay)
-	s.keepTally(r)
-	return r, nil
+	r.PerDay = s.trendDays(r.StartDay, last, perDay)
 }
 
 // tally returns the trend's last count when it is recent enough to reuse.
