@@ -133,8 +133,8 @@ func TestTrendYear(t *testing.T) {
 	}
 }
 
-// TestTrendTargetReusesCounts: the summaries reuse a trend's count for a short while
-// (counting reads every post of the province in the trend's days); TrendYear counts afresh.
+// TestTrendTargetReusesCounts: the summaries reuse a trend's count for a short while;
+// TrendYear counts afresh.
 func TestTrendTargetReusesCounts(t *testing.T) {
 	f := newFixture(t, at("2026-11-27 10:00"))
 	ctx := context.Background()
