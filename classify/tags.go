@@ -66,8 +66,8 @@ const spannedTag = "~"
 //     end without crossing a space ("#xanh_hoa_que_huong" gives "xanh", "xanhhoa",
 //     "xanhhoaque" and "xanhhoaquehuong");
 //   - for a hashtag whose words run on over spaces, spannedTag and the shortest form
-//     spanning three words ("~xanhhoaque" for "#Xanh hóa quê hương"), since each longer
-//     form starts with it.
+//     that crosses two spaces, as a match spanning spaces must ("~xanhhoaque" for
+//     "#Xanh hóa quê hương"), since each longer form starts with it.
 //
 // A TagMatcher carries a post only if one of its Terms is among them: stores keep these
 // terms with each post so that a trend reads only the posts that may carry its hashtags.
