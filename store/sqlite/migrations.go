@@ -352,11 +352,14 @@ CREATE TABLE trends (
 );
 CREATE UNIQUE INDEX trends_parent_year_name ON trends(parent_code, year, name);
 `,
-	// The hashtag terms of each post (classify.PostTags), written with the post, so a
-	// trend reads only the posts that may carry its hashtags. Folding is Go code: the
-	// posts stored before this migration are indexed at open (backfillPostTags), from
-	// rowid next_rowid up to last_rowid, a batch per transaction; the row goes once done.
+	// The hashtag terms of each post (classify.PostTags): written with the post as JSON
+	// in posts.tags, and spread by triggers into post_tags (one row per term, indexed by
+	// term and day) when a post is inserted or its terms change, so a trend reads only
+	// the posts that may carry its hashtags. Folding is Go code: the posts stored before
+	// this migration are indexed at open (backfillPostTags), from rowid next_rowid up to
+	// last_rowid, a batch per transaction; the row goes once done.
 	`
+ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
 CREATE TABLE post_tags (
 	post_id   TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
 	tag       TEXT NOT NULL,
@@ -365,6 +368,17 @@ CREATE TABLE post_tags (
 	PRIMARY KEY (post_id, tag)
 ) WITHOUT ROWID;
 CREATE INDEX post_tags_tag_day ON post_tags(tag, local_day, unit_code);
+CREATE TRIGGER post_tags_insert AFTER INSERT ON posts WHEN NEW.tags <> '[]' BEGIN
+	INSERT INTO post_tags(post_id, tag, unit_code, local_day)
+		SELECT NEW.id, value, NEW.unit_code, NEW.local_day FROM json_each(NEW.tags) WHERE true
+		ON CONFLICT(post_id, tag) DO NOTHING;
+END;
+CREATE TRIGGER post_tags_update AFTER UPDATE OF tags ON posts WHEN OLD.tags IS NOT NEW.tags BEGIN
+	DELETE FROM post_tags WHERE post_id = NEW.id;
+	INSERT INTO post_tags(post_id, tag, unit_code, local_day)
+		SELECT NEW.id, value, NEW.unit_code, NEW.local_day FROM json_each(NEW.tags) WHERE true
+		ON CONFLICT(post_id, tag) DO NOTHING;
+END;
 CREATE TABLE post_tags_backfill (
 	next_rowid INTEGER NOT NULL,
 	last_rowid INTEGER NOT NULL

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tintot/classify"
 	"tintot/models"
 	"tintot/store"
 )
@@ -111,13 +112,13 @@ func preparePost(p *models.Post) error {
 
 // insertPostSQL inserts one post with its effective kind and whether it counts, unless
 // its unit already has the item key (then nothing changes and no row is affected).
-const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 	ON CONFLICT(unit_code, item_key) DO NOTHING`
 
-// updatePostSQL refreshes what a re-poll may change of a post already stored.
+// updatePostSQL refreshes what a re-poll may change of a post already stored, with the
+// hashtag terms of its text (post_tags follows through a trigger when they change).
 const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?, rule_confidence = ?,
-	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + ` WHERE unit_code = ? AND item_key = ?
-	RETURNING id, local_day`
+	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + `, tags = ? WHERE unit_code = ? AND item_key = ?`
 
 // insertPostArgs are the arguments of insertPostSQL for p.
 func insertPostArgs(p models.Post) ([]any, error) {
@@ -131,7 +132,7 @@ func insertPostArgs(p models.Post) ([]any, error) {
 	}
 	return []any{p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
 		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
-		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted())}, nil
+		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted()), jsonText(classify.PostTags(p))}, nil
 }
 
 // countKey is one post_counts row.
@@ -222,7 +223,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 // as the front of posts.
 func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
-	insert, count, tags := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.insertTag)
+	insert, count := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts)
 	var update *sql.Stmt
 	counts := pendingCounts{}
 	inserted := 0
@@ -243,9 +244,6 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 			posts[inserted] = p // posts is UpsertPosts' own copy: the inserted ones move to its front
 			inserted++
 			counts.add(p)
-			if err := s.writeTags(ctx, tx, tags, p, true); err != nil {
-				return res, err
-			}
 			continue
 		}
 		// Already stored: its counters may move (update trigger), so the pending
@@ -256,14 +254,10 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		if update == nil {
 			update = tx.StmtContext(ctx, s.updatePost)
 		}
-		// The stored post keeps its ID and local day; its hashtags follow its new text.
-		err = update.QueryRowContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
-			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey).Scan(&p.ID, &p.LocalDay)
+		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
+			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), jsonText(classify.PostTags(p)), p.UnitCode, p.ItemKey)
 		if err != nil {
 			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
-		}
-		if err := s.writeTags(ctx, tx, tags, p, false); err != nil {
-			return res, err
 		}
 		res.Updated++
 	}
@@ -297,9 +291,6 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		}
 		if n == 0 {
 			return fmt.Errorf("sqlite: post %s of %s already exists: %w", p.ItemKey, p.UnitCode, store.ErrConflict)
-		}
-		if err := s.writeTags(ctx, tx, tx.StmtContext(ctx, s.insertTag), p, true); err != nil {
-			return err
 		}
 		counts := pendingCounts{}
 		counts.add(p)

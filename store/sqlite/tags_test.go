@@ -27,7 +27,7 @@ func TestTagBackfill(t *testing.T) {
 	forget := func(t *testing.T, st store.Store) {
 		s := st.(*Store)
 		// As the migration leaves a database from before: no terms, every post to index.
-		if _, err := s.w.ExecContext(t.Context(), `DELETE FROM post_tags;
+		if _, err := s.w.ExecContext(t.Context(), `UPDATE posts SET tags = '[]'; DELETE FROM post_tags;
 			INSERT INTO post_tags_backfill(next_rowid, last_rowid) SELECT 0, MAX(rowid) FROM posts`); err != nil {
 			t.Fatal(err)
 		}
