@@ -3,6 +3,7 @@ package mongo
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -461,12 +462,29 @@ func (s *Store) EachCount(ctx context.Context, q store.CountQuery, fn func(model
 	return nil
 }
 
+// tagsBackfilledSetting is set once a start-up has given every post its hashtag terms;
+// later start-ups then look only at the posts published in the last tagsRecheck, which
+// an instance of an earlier version may still write during a rolling upgrade, rather
+// than at every post.
+const (
+	tagsBackfilledSetting = "posts_tags_backfilled"
+	tagsRecheck           = 7 * 24 * time.Hour
+)
+
 // backfillTags records the hashtag terms of the posts stored before posts had them,
 // reading them through one cursor (a batch at a time) and writing each post alone: an
 // interrupted start-up leaves the rest without the field, and the next one goes on.
 func (s *Store) backfillTags(ctx context.Context) error {
+	filter := bson.D{{Key: "tags", Value: bson.D{{Key: "$exists", Value: false}}}}
+	_, err := s.GetSetting(ctx, tagsBackfilledSetting)
+	switch {
+	case err == nil:
+		filter = append(filter, bson.E{Key: "published_at", Value: bson.D{{Key: "$gte", Value: now().Add(-tagsRecheck)}}})
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
 	posts := s.col(colPosts)
-	cur, err := posts.Find(ctx, bson.D{{Key: "tags", Value: bson.D{{Key: "$exists", Value: false}}}},
+	cur, err := posts.Find(ctx, filter,
 		options.Find().SetProjection(bson.D{{Key: "title", Value: 1}, {Key: "summary", Value: 1}, {Key: "categories", Value: 1}}).
 			SetBatchSize(500))
 	if err != nil {
@@ -491,5 +509,8 @@ func (s *Store) backfillTags(ctx context.Context) error {
 			return mapErr("record hashtag terms of post "+d.ID, err)
 		}
 	}
-	return mapErr("read posts without hashtag terms", cur.Err())
+	if err := cur.Err(); err != nil {
+		return mapErr("read posts without hashtag terms", err)
+	}
+	return s.SetSetting(ctx, tagsBackfilledSetting, now().Format(time.RFC3339))
 }
