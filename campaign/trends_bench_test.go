@@ -8,8 +8,9 @@ import (
 )
 
 // BenchmarkTrendReport30Days finds a 30-day trend's posts among the 3,300 communes of the
-// benchmark province (~300,000 posts read and matched). The trend is not stored: the
-// cached benchmark database is only read.
+// benchmark province (~300,000 posts in its days, ~5,000 carrying its hashtags, read
+// through their recorded terms and matched). The trend is not stored: the cached
+// benchmark database is only read.
 func BenchmarkTrendReport30Days(b *testing.B) {
 	svc := benchService(b)
 	ctx := context.Background()

@@ -3,10 +3,15 @@ package campaign
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
 
+	"tintot/classify"
 	"tintot/models"
 	"tintot/store"
 )
@@ -128,8 +133,8 @@ func TestTrendYear(t *testing.T) {
 	}
 }
 
-// TestTrendTargetReusesCounts: the summaries reuse a trend's count for a short while
-// (counting reads every post of the province in the trend's days); TrendYear counts afresh.
+// TestTrendTargetReusesCounts: the summaries reuse a trend's count for a short while;
+// TrendYear counts afresh.
 func TestTrendTargetReusesCounts(t *testing.T) {
 	f := newFixture(t, at("2026-11-27 10:00"))
 	ctx := context.Background()
@@ -171,5 +176,85 @@ func TestTrendTargetReusesCounts(t *testing.T) {
 	}
 	if len(rep.YearSt) == 0 || rep.YearSt[0].Actual != 1 {
 		t.Errorf("province status = %+v, want 1 trend", rep.YearSt)
+	}
+}
+
+// TestTrendReportReadsOnlyTaggedPosts compares each trend's report, read through the
+// posts' hashtag terms, with the report made from every post of the units in the
+// trend's days (how trends were counted before): the same posts, units, days and top
+// posts, on varied posts in both normal forms, any case, split or spanning words,
+// in categories, excluded by a reviewer, re-polled with a new text.
+func TestTrendReportReadsOnlyTaggedPosts(t *testing.T) {
+	f := newFixture(t, at("2026-11-27 10:00"))
+	ctx := context.Background()
+	pieces := []string{
+		"#XanhHóaQuêHương", "#xanh_hoa_que_huong", "#Xanh hóa quê hương nhé", "#Xanh hóa", "#XANHHOAQUEHUONG", "#XanhHóaQuêHươngEm",
+		norm.NFD.String("#XanhHóaQuêHương"), "#MùaHèXanh 2026", "#MùaHèXanh2026", "#mua_he_xanh", "# Mùa hè xanh", "#ÁoXanh.",
+		"#Mỗi ngày một tin tốt", "#tin tốt nghiệp", "#Xanh", "&#35;AoXanh", "<b>#ao_xanh</b>", "Ra quân", "đoàn viên", "tin tốt", "-",
+	}
+	cats := []string{"Mùa hè xanh", "#XanhHoaQueHuong", "Áo xanh", "Tin tốt", ""}
+	units := []string{"tinh", "huyen", "xa-a", "xa-b", "xa-c"}
+	r := rand.New(rand.NewPCG(27, 11))
+	text := func() string {
+		var b strings.Builder
+		for range r.IntN(4) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			b.WriteString([]string{" ", ", ", "\n", ""}[r.IntN(4)])
+		}
+		return b.String()
+	}
+	var repoll []models.Post
+	for i := 0; i < 600; i++ {
+		var cs []string
+		if r.IntN(4) == 0 {
+			cs = append(cs, cats[r.IntN(len(cats))])
+		}
+		day := fmt.Sprintf("2026-11-%02d %02d:%02d", 1+r.IntN(30), 6+r.IntN(12), r.IntN(60))
+		p := f.titled(t, units[r.IntN(len(units))], day, text(), text(), cs...)
+		switch r.IntN(10) {
+		case 0:
+			if err := f.st.SetOverride(ctx, p.ID, &models.Override{Excluded: true, By: "duyet", At: at("2026-11-27 09:00")}); err != nil {
+				t.Fatal(err)
+			}
+		case 1:
+			if p.Source == models.SourceFeed {
+				p.Title, p.Summary = text(), text()
+				repoll = append(repoll, p)
+			}
+		}
+	}
+	if _, err := f.st.UpsertPosts(ctx, repoll); err != nil {
+		t.Fatal(err)
+	}
+	trends := [][]string{{"#XanhHóaQuêHương"}, {"#MùaHèXanh", "#AoXanh"}, {"mỗi ngày một tin tốt"}, {"#Xanh"}, {"#TinTot"}, {"#!!"}}
+	found := 0
+	for i, tags := range trends {
+		tr := models.Trend{ID: fmt.Sprint("t", i), ParentCode: "tinh", Name: tags[0], Hashtags: tags, StartDay: "2026-11-03", EndDay: "2026-11-30"}
+		us, err := f.st.Descendants(ctx, "tinh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.trendReport(ctx, tr, us)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := []string{}
+		for _, u := range us {
+			codes = append(codes, u.Code)
+		}
+		all, err := f.st.ListPosts(ctx, store.PostFilter{UnitCodes: codes, FromDay: tr.StartDay, ToDay: "2026-11-27"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := models.TrendReport{Trend: tr, JoinedUnits: []models.TrendUnit{}, PerDay: []models.TrendDay{}, TopPosts: []models.Post{}}
+		f.svc.tallyTrend(&want, classify.NewTagMatcher(tags), all, us, "2026-11-27")
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("trend %q: read by terms %d posts of %d units, from every post %d of %d\n got %+v\nwant %+v",
+				tags, got.Posts, len(got.JoinedUnits), want.Posts, len(want.JoinedUnits), got.JoinedUnits, want.JoinedUnits)
+		}
+		found += want.Posts
+	}
+	if found < 200 {
+		t.Errorf("only %d trend posts in all: the generator tests too little", found)
 	}
 }

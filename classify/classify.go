@@ -444,82 +444,108 @@ func isSlugByte(c byte) bool {
 	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '-' || c >= utf8.RuneSelf
 }
 
+// tagBound is where a hashtag may end: after at bytes of its compact form (letters and
+// digits only), having crossed spaces spaces.
+type tagBound struct{ at, spaces int }
+
+// acceptable reports whether a tag ending at b counts: within the compact buffer, and
+// spanning no space or at least two (three words or more).
+func (b tagBound) acceptable() bool {
+	return b.at <= len(tagWalk{}.compact) && (b.spaces == 0 || b.spaces >= 2)
+}
+
+// tagWalk is one hashtag of a normalised text read by walk: its compact form and the
+// places it may end, in increasing order.
+type tagWalk struct {
+	compact [96]byte
+	bounds  [24]tagBound
+	nb      int
+}
+
+// walk reads the hashtag whose '#' is text[i], stopping once more than limit bytes of
+// letters and digits were read, and returns the index where it stopped. A hashtag runs
+// over letters and digits; '_', '-', and spaces between words are separators. A tag may
+// end at a separator, at a letter→digit change ("#tintot2026") or at the end of the
+// hashtag. walk is the single reading of hashtags: scanTags (matching) and PostTags
+// (indexing) both use it, so they agree on what a hashtag is.
+func (w *tagWalk) walk(text []byte, i, limit int) int {
+	n, nb, spaces := 0, 0, 0
+	prevDigit := false
+	j := i + 1
+walk:
+	for j < len(text) && n <= limit {
+		c := text[j]
+		if c < utf8.RuneSelf {
+			switch {
+			case ('a' <= c && c <= 'z') || ('0' <= c && c <= '9'):
+				isDigit := c <= '9'
+				if isDigit && !prevDigit && n > 0 && nb < len(w.bounds) {
+					w.bounds[nb] = tagBound{n, spaces}
+					nb++
+				}
+				prevDigit = isDigit
+				if n < len(w.compact) {
+					w.compact[n] = c
+				}
+				n++
+				j++
+			case c == '_' || c == '-' || c == ' ':
+				if n > 0 && nb < len(w.bounds) && (nb == 0 || w.bounds[nb-1].at != n) {
+					w.bounds[nb] = tagBound{n, spaces}
+					nb++
+				}
+				if c == ' ' {
+					spaces++
+				}
+				j++
+			default:
+				break walk
+			}
+			continue
+		}
+		r, size := utf8.DecodeRune(text[j:])
+		if !isWordRune(r) {
+			break
+		}
+		for k := 0; k < size; k++ {
+			if n < len(w.compact) {
+				w.compact[n] = text[j+k]
+			}
+			n++
+		}
+		prevDigit = false
+		j += size
+	}
+	if n <= len(w.compact) && nb < len(w.bounds) && (nb == 0 || w.bounds[nb-1].at != n) {
+		w.bounds[nb] = tagBound{n, spaces}
+		nb++
+	}
+	w.nb = nb
+	return j
+}
+
 // scanTags finds the hashtags of a normalised text and returns the best matching rule.
-// A hashtag runs over letters and digits; '_', '-', and spaces between words are
-// separators. A tag may end at a separator, at a letter→digit change ("#tintot2026") or at
-// the end of the hashtag. A match spanning spaces must span at least three words, so
-// "#Mỗi ngày một tin tốt" matches but "#tin tốt nghiệp" does not make "#tintot".
+// A match spanning spaces must span at least three words, so "#Mỗi ngày một tin tốt"
+// matches but "#tin tốt nghiệp" does not make "#tintot" (see tagWalk.walk).
 func (m *matcher) scanTags(text []byte) *rule {
 	if m.tagMax == 0 {
 		return nil
 	}
 	var best *rule
-	var compact [96]byte
-	limit := min(m.tagMax, len(compact))
-	type boundary struct{ at, spaces int }
-	var bounds [24]boundary
+	var w tagWalk
+	limit := min(m.tagMax, len(w.compact))
 	for i := 0; i < len(text); i++ {
 		if text[i] != '#' {
 			continue
 		}
-		n, nb, spaces := 0, 0, 0
-		prevDigit := false
-		j := i + 1
-	walk:
-		for j < len(text) && n <= limit {
-			c := text[j]
-			if c < utf8.RuneSelf {
-				switch {
-				case ('a' <= c && c <= 'z') || ('0' <= c && c <= '9'):
-					isDigit := c <= '9'
-					if isDigit && !prevDigit && n > 0 && nb < len(bounds) {
-						bounds[nb] = boundary{n, spaces}
-						nb++
-					}
-					prevDigit = isDigit
-					if n < len(compact) {
-						compact[n] = c
-					}
-					n++
-					j++
-				case c == '_' || c == '-' || c == ' ':
-					if n > 0 && nb < len(bounds) && (nb == 0 || bounds[nb-1].at != n) {
-						bounds[nb] = boundary{n, spaces}
-						nb++
-					}
-					if c == ' ' {
-						spaces++
-					}
-					j++
-				default:
-					break walk
-				}
-				continue
-			}
-			r, w := utf8.DecodeRune(text[j:])
-			if !isWordRune(r) {
-				break
-			}
-			for k := 0; k < w; k++ {
-				if n < len(compact) {
-					compact[n] = text[j+k]
-				}
-				n++
-			}
-			prevDigit = false
-			j += w
-		}
-		if n <= len(compact) && nb < len(bounds) && (nb == 0 || bounds[nb-1].at != n) {
-			bounds[nb] = boundary{n, spaces}
-			nb++
-		}
+		j := w.walk(text, i, limit)
 		// Longest acceptable tag at this '#'.
-		for b := nb - 1; b >= 0; b-- {
-			at := bounds[b]
-			if at.at > len(compact) || (at.spaces > 0 && at.spaces < 2) {
+		for b := w.nb - 1; b >= 0; b-- {
+			at := w.bounds[b]
+			if !at.acceptable() {
 				continue
 			}
-			if r := m.tags[string(compact[:at.at])]; r != nil {
+			if r := m.tags[string(w.compact[:at.at])]; r != nil {
 				if better(r, best) {
 					best = r
 				}

@@ -1,10 +1,11 @@
-package classify
+package classify_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"tintot/classify"
 	"tintot/models"
 )
 
@@ -29,11 +30,11 @@ func TestModelLearnsFromReviewers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, infoBefore, err := TrainModel(ctx, st, DefaultRules(), now)
+	before, infoBefore, err := classify.TrainModel(ctx, st, classify.DefaultRules(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if infoBefore.Reviewers != 0 || infoBefore.Corpus != len(TrainingCorpus()) || infoBefore.Version != before.Version() {
+	if infoBefore.Reviewers != 0 || infoBefore.Corpus != len(classify.TrainingCorpus()) || infoBefore.Version != before.Version() {
 		t.Fatalf("before any decision: %+v", infoBefore)
 	}
 	for _, p := range res.Inserted {
@@ -41,11 +42,11 @@ func TestModelLearnsFromReviewers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ex, err := ReviewerExamples(ctx, st)
+	ex, err := classify.ReviewerExamples(ctx, st)
 	if err != nil || len(ex) != 4 || ex[0].Source != "reviewer:tinhdoan@doan.vn" || ex[0].Kind != models.KindGoodNews {
 		t.Fatalf("reviewer examples = %+v, %v", ex, err)
 	}
-	after, info, err := TrainModel(ctx, st, DefaultRules(), now)
+	after, info, err := classify.TrainModel(ctx, st, classify.DefaultRules(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,11 +56,11 @@ func TestModelLearnsFromReviewers(t *testing.T) {
 	if p := after.Predict("Đội kéo co lăn bùn xã Tây", ""); p.Kind != models.KindGoodNews {
 		t.Errorf("after learning, a similar post is %s (%.2f)", p.Kind, p.Confidence)
 	}
-	if err := SaveModelInfo(ctx, st, info); err != nil {
+	if err := classify.SaveModelInfo(ctx, st, info); err != nil {
 		t.Fatal(err)
 	}
-	got, ok, err := LoadModelInfo(ctx, st)
-	if err != nil || !ok || got.Version != info.Version || got.Reviewers != 4 || got.HeldOut.N != len(HeldOutCorpus()) {
+	got, ok, err := classify.LoadModelInfo(ctx, st)
+	if err != nil || !ok || got.Version != info.Version || got.Reviewers != 4 || got.HeldOut.N != len(classify.HeldOutCorpus()) {
 		t.Fatalf("model record = %+v %v %v", got, ok, err)
 	}
 }

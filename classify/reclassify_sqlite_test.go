@@ -1,4 +1,4 @@
-package classify
+package classify_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"tintot/classify"
 	"tintot/models"
 	"tintot/store"
 	"tintot/store/sqlite"
@@ -69,7 +70,7 @@ func TestReclassifySQLite(t *testing.T) {
 		t.Fatalf("SetOverride: %v", err)
 	}
 
-	got, err := Reclassify(ctx, st, newDefault(t), "XA01", "2026-11-15")
+	got, err := classify.Reclassify(ctx, st, defaultClassifier(t), "XA01", "2026-11-15")
 	if err != nil {
 		t.Fatalf("Reclassify: %v", err)
 	}
@@ -100,7 +101,7 @@ func TestReclassifySQLite(t *testing.T) {
 	}
 
 	// A second run finds nothing to change.
-	again, err := Reclassify(ctx, st, newDefault(t), "", "")
+	again, err := classify.Reclassify(ctx, st, defaultClassifier(t), "", "")
 	if err != nil {
 		t.Fatalf("Reclassify again: %v", err)
 	}
@@ -139,9 +140,9 @@ func TestReclassifyIfRulesChanged(t *testing.T) {
 		}
 		return out
 	}
-	withKeyword := func(kw string) *Classifier {
-		r := Rules{RuleSet: RuleSet{Keywords: KindPatterns{models.KindGoodNews: {kw}}}}
-		c, err := New(r)
+	withKeyword := func(kw string) *classify.Classifier {
+		r := classify.Rules{RuleSet: classify.RuleSet{Keywords: classify.KindPatterns{models.KindGoodNews: {kw}}}}
+		c, err := classify.New(r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +150,7 @@ func TestReclassifyIfRulesChanged(t *testing.T) {
 	}
 
 	c1 := withKeyword("kênh mương")
-	res, ran, err := ReclassifyIfRulesChanged(ctx, st, c1, "2026-11-23")
+	res, ran, err := classify.ReclassifyIfRulesChanged(ctx, st, c1, "2026-11-23")
 	if err != nil || !ran || res.Changed != 1 {
 		t.Fatalf("first start: %+v ran=%v err=%v; want the week's post reclassified", res, ran, err)
 	}
@@ -157,7 +158,7 @@ func TestReclassifyIfRulesChanged(t *testing.T) {
 		t.Errorf("kinds = %v; want this week's post good news and last week's untouched", got)
 	}
 
-	if res, ran, err := ReclassifyIfRulesChanged(ctx, st, withKeyword("kênh mương"), "2026-11-23"); err != nil || ran || res.Checked != 0 {
+	if res, ran, err := classify.ReclassifyIfRulesChanged(ctx, st, withKeyword("kênh mương"), "2026-11-23"); err != nil || ran || res.Checked != 0 {
 		t.Errorf("restart with the same rules: %+v ran=%v err=%v; want nothing done", res, ran, err)
 	}
 
@@ -165,14 +166,25 @@ func TestReclassifyIfRulesChanged(t *testing.T) {
 	if c2.Fingerprint() == c1.Fingerprint() {
 		t.Fatal("different rules share a fingerprint")
 	}
-	res, ran, err = ReclassifyIfRulesChanged(ctx, st, c2, "2026-11-23")
+	res, ran, err = classify.ReclassifyIfRulesChanged(ctx, st, c2, "2026-11-23")
 	if err != nil || !ran || res.Changed != 1 {
 		t.Fatalf("changed rules: %+v ran=%v err=%v; want the week's post reclassified again", res, ran, err)
 	}
 	if got := kinds(); got["new"] != models.KindOther {
 		t.Errorf("kinds = %v; want this week's post back to other under the new rules", got)
 	}
-	if fp, err := st.GetSetting(ctx, RulesSetting); err != nil || fp != c2.Fingerprint() {
+	if fp, err := st.GetSetting(ctx, classify.RulesSetting); err != nil || fp != c2.Fingerprint() {
 		t.Errorf("stored fingerprint = %q, %v; want the new rules'", fp, err)
 	}
+}
+
+// defaultClassifier is the classifier of the default rules (this file is an external
+// test: store/sqlite imports classify).
+func defaultClassifier(t testing.TB) *classify.Classifier {
+	t.Helper()
+	c, err := classify.New(classify.DefaultRules())
+	if err != nil {
+		t.Fatalf("New(DefaultRules()): %v", err)
+	}
+	return c
 }

@@ -22,7 +22,7 @@ import (
 // TrendService answers the trends (trào lưu) page and API: a parent's trends of a year
 // with what tintot found of them, and its yearly trend target (campaign.Service does).
 // TrendTarget is TrendYear for the summaries on the review, the report and the
-// dashboard: without the trends' details, and a trend's count may be a few minutes old.
+// dashboard: without the trends' details, and a trend's count may be up to half a minute old.
 type TrendService interface {
 	TrendYear(ctx context.Context, parent string, year int) (models.TrendYear, error)
 	TrendTarget(ctx context.Context, parent string, year int) (models.TrendYear, error)

@@ -180,8 +180,12 @@ type PostFilter struct {
 	// installation's own training examples.
 	Decided   bool
 	SeenSince *time.Time
-	Limit     int // 0: no limit
-	Offset    int
+	// Tags selects posts that carry any of these index terms (classify.PostTags, which
+	// every backend records with each post it writes; classify.TagMatcher.Terms gives the
+	// terms of a trend's hashtags). Empty: no selection by tags.
+	Tags   []string
+	Limit  int // 0: no limit
+	Offset int
 }
 
 // RuleKindUpdate is one re-classification result.

@@ -109,6 +109,10 @@ func openDatabase(ctx context.Context, uri, name string) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
+	if err := s.backfillTags(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
 	if err := s.repair(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
@@ -212,6 +216,8 @@ func indexSpecs() []indexSpec {
 			plain("local_day_unit_code", bson.D{{Key: "local_day", Value: 1}, {Key: "unit_code", Value: 1}}),
 			plain("unit_code_published_at", bson.D{{Key: "unit_code", Value: 1}, {Key: "published_at", Value: -1}}),
 			plain("published_at", bson.D{{Key: "published_at", Value: -1}}),
+			// A trend's posts: those carrying its hashtag terms in its days.
+			plain("tags_local_day", bson.D{{Key: "tags", Value: 1}, {Key: "local_day", Value: 1}}),
 		}},
 		{colEvaluations, []mongo.IndexModel{
 			plain("unit_code_period", bson.D{{Key: "unit_code", Value: 1}, {Key: "period", Value: 1}}),

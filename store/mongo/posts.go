@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"tintot/classify"
 	"tintot/models"
 	"tintot/store"
 )
@@ -41,6 +43,9 @@ type postDoc struct {
 	SubmittedBy  string       `bson:"submitted_by"`
 	Rejected     bool         `bson:"rejected"`
 	UpdatedAt    time.Time    `bson:"updated_at"`
+	// Tags are the hashtag terms of the post (classify.PostTags), written with its text
+	// and never nil, so a post without the field is one stored before they existed.
+	Tags []string `bson:"tags"`
 }
 
 // overrideDoc is a person's decision on a post. An empty kind is left out so that
@@ -75,7 +80,16 @@ func toPostDoc(p models.Post) postDoc {
 		DateInferred: p.DateInferred, DateClamped: p.DateClamped,
 		RuleKind: string(p.RuleKind), RuleReason: p.RuleReason, RuleConf: p.RuleConfidence, Override: toOverrideDoc(p.Override), Proposal: toOverrideDoc(p.Proposal),
 		SubmittedBy: p.SubmittedBy, Rejected: p.Rejected, UpdatedAt: ms(p.UpdatedAt),
+		Tags: postTags(p),
 	}
+}
+
+// postTags are the hashtag terms of p, an empty list rather than nil.
+func postTags(p models.Post) []string {
+	if tags := classify.PostTags(p); tags != nil {
+		return tags
+	}
+	return []string{}
 }
 
 func (d postDoc) model() models.Post {
@@ -151,7 +165,7 @@ func upsertPostModel(d postDoc, byID bool) *mongo.UpdateOneModel {
 				{Key: "url", Value: d.URL}, {Key: "title", Value: d.Title}, {Key: "summary", Value: d.Summary},
 				{Key: "categories", Value: d.Categories}, {Key: "rule_kind", Value: d.RuleKind},
 				{Key: "rule_reason", Value: d.RuleReason}, {Key: "rule_confidence", Value: d.RuleConf},
-				{Key: "updated_at", Value: d.UpdatedAt},
+				{Key: "updated_at", Value: d.UpdatedAt}, {Key: "tags", Value: d.Tags},
 			}},
 		}).
 		SetUpsert(true)
@@ -334,6 +348,9 @@ func postFilter(f store.PostFilter) bson.D {
 	if f.SeenSince != nil {
 		d = append(d, bson.E{Key: "first_seen_at", Value: bson.D{{Key: "$gte", Value: ms(*f.SeenSince)}}})
 	}
+	if len(f.Tags) > 0 {
+		d = append(d, bson.E{Key: "tags", Value: bson.D{{Key: "$in", Value: f.Tags}}})
+	}
 	if f.Kind != "" {
 		d = append(d, kindFilter(f.Kind)...)
 	}
@@ -508,4 +525,57 @@ func (s *Store) EachCount(ctx context.Context, q store.CountQuery, fn func(model
 		fn(c)
 	}
 	return nil
+}
+
+// tagsBackfilledSetting is set once a start-up has given every post its hashtag terms;
+// later start-ups then look only at the posts published in the last tagsRecheck, which
+// an instance of an earlier version may still write during a rolling upgrade, rather
+// than at every post.
+const (
+	tagsBackfilledSetting = "posts_tags_backfilled"
+	tagsRecheck           = 7 * 24 * time.Hour
+)
+
+// backfillTags records the hashtag terms of the posts stored before posts had them,
+// reading them through one cursor (a batch at a time) and writing each post alone: an
+// interrupted start-up leaves the rest without the field, and the next one goes on.
+func (s *Store) backfillTags(ctx context.Context) error {
+	filter := bson.D{{Key: "tags", Value: bson.D{{Key: "$exists", Value: false}}}}
+	_, err := s.GetSetting(ctx, tagsBackfilledSetting)
+	switch {
+	case err == nil:
+		filter = append(filter, bson.E{Key: "published_at", Value: bson.D{{Key: "$gte", Value: now().Add(-tagsRecheck)}}})
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	posts := s.col(colPosts)
+	cur, err := posts.Find(ctx, filter,
+		options.Find().SetProjection(bson.D{{Key: "title", Value: 1}, {Key: "summary", Value: 1}, {Key: "categories", Value: 1}}).
+			SetBatchSize(500))
+	if err != nil {
+		return mapErr("find posts without hashtag terms", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID         string   `bson:"_id"`
+			Title      string   `bson:"title"`
+			Summary    string   `bson:"summary"`
+			Categories []string `bson:"categories"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return mapErr("read post without hashtag terms", err)
+		}
+		tags := postTags(models.Post{Title: d.Title, Summary: d.Summary, Categories: d.Categories})
+		// A re-poll since the read wrote the terms of the new text: keep those.
+		_, err := posts.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}, {Key: "tags", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "tags", Value: tags}}}})
+		if err != nil {
+			return mapErr("record hashtag terms of post "+d.ID, err)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return mapErr("read posts without hashtag terms", err)
+	}
+	return s.SetSetting(ctx, tagsBackfilledSetting, now().Format(time.RFC3339))
 }

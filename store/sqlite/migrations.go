@@ -412,6 +412,39 @@ CREATE TRIGGER count_days_delete AFTER DELETE ON post_counts BEGIN
 		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
 END;
 `,
+	// The hashtag terms of each post (classify.PostTags): written with the post as JSON
+	// in posts.tags, and spread by triggers into post_tags (one row per term, indexed by
+	// term and day) when a post is inserted or its terms change, so a trend reads only
+	// the posts that may carry its hashtags. Folding is Go code: the posts stored before
+	// this migration are indexed at open (backfillPostTags), from rowid next_rowid up to
+	// last_rowid, a batch per transaction; the row goes once done.
+	`
+ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE post_tags (
+	post_id   TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+	tag       TEXT NOT NULL,
+	unit_code TEXT NOT NULL,
+	local_day TEXT NOT NULL,
+	PRIMARY KEY (post_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX post_tags_tag_day ON post_tags(tag, local_day, unit_code);
+CREATE TRIGGER post_tags_insert AFTER INSERT ON posts WHEN NEW.tags <> '[]' BEGIN
+	INSERT INTO post_tags(post_id, tag, unit_code, local_day)
+		SELECT NEW.id, value, NEW.unit_code, NEW.local_day FROM json_each(NEW.tags) WHERE true
+		ON CONFLICT(post_id, tag) DO NOTHING;
+END;
+CREATE TRIGGER post_tags_update AFTER UPDATE OF tags ON posts WHEN OLD.tags IS NOT NEW.tags BEGIN
+	DELETE FROM post_tags WHERE post_id = NEW.id;
+	INSERT INTO post_tags(post_id, tag, unit_code, local_day)
+		SELECT NEW.id, value, NEW.unit_code, NEW.local_day FROM json_each(NEW.tags) WHERE true
+		ON CONFLICT(post_id, tag) DO NOTHING;
+END;
+CREATE TABLE post_tags_backfill (
+	next_rowid INTEGER NOT NULL,
+	last_rowid INTEGER NOT NULL
+);
+INSERT INTO post_tags_backfill(next_rowid, last_rowid) SELECT 0, COALESCE(MAX(rowid), 0) FROM posts;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

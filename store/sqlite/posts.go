@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"tintot/classify"
 	"tintot/models"
 	"tintot/store"
 )
@@ -111,12 +112,13 @@ func preparePost(p *models.Post) error {
 
 // insertPostSQL inserts one post with its effective kind and whether it counts, unless
 // its unit already has the item key (then nothing changes and no row is affected).
-const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 	ON CONFLICT(unit_code, item_key) DO NOTHING`
 
-// updatePostSQL refreshes what a re-poll may change of a post already stored.
+// updatePostSQL refreshes what a re-poll may change of a post already stored, with the
+// hashtag terms of its text (post_tags follows through a trigger when they change).
 const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?, rule_confidence = ?,
-	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + ` WHERE unit_code = ? AND item_key = ?`
+	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + `, tags = ? WHERE unit_code = ? AND item_key = ?`
 
 // insertPostArgs are the arguments of insertPostSQL for p.
 func insertPostArgs(p models.Post) ([]any, error) {
@@ -130,7 +132,7 @@ func insertPostArgs(p models.Post) ([]any, error) {
 	}
 	return []any{p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
 		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
-		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted())}, nil
+		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted()), jsonText(classify.PostTags(p))}, nil
 }
 
 // countKey is one post_counts row.
@@ -253,7 +255,7 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 			update = tx.StmtContext(ctx, s.updatePost)
 		}
 		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
-			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), p.UnitCode, p.ItemKey)
+			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), jsonText(classify.PostTags(p)), p.UnitCode, p.ItemKey)
 		if err != nil {
 			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 		}
@@ -349,8 +351,23 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 		// posts_published).
 		order = ` ORDER BY +published_at DESC, id`
 	}
-	q := `SELECT ` + postCols + ` FROM posts` + w.String() + order
-	args := w.args
+	from, args := ` FROM posts`, w.args
+	if len(f.Tags) > 0 {
+		// The posts carrying the terms, found through post_tags' (tag, local_day) index,
+		// drive the query (INDEXED BY and CROSS JOIN hold the plan): a trend reads its few posts,
+		// never every post of its units in its days.
+		var t where
+		t.in("tag", f.Tags)
+		if f.FromDay != "" {
+			t.add("local_day >= ?", f.FromDay)
+		}
+		if f.ToDay != "" {
+			t.add("local_day <= ?", f.ToDay)
+		}
+		from = ` FROM (SELECT DISTINCT post_id FROM post_tags INDEXED BY post_tags_tag_day` + t.String() + `) AS tagged CROSS JOIN posts ON posts.id = tagged.post_id`
+		args = append(t.args, w.args...)
+	}
+	q := `SELECT ` + postCols + from + w.String() + order
 	if f.Limit > 0 || f.Offset > 0 {
 		limit := f.Limit
 		if limit <= 0 {

@@ -101,6 +101,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.backfillPostTags(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if !memory {
 		rq := url.Values{}
 		for k, v := range pragmas {
