@@ -205,7 +205,7 @@ func (r *reader) parse(c *chunk, items [][]byte) ([]*gofeed.Item, error) {
 	}
 	b = append(b, c.close...)
 	c.buf = b
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(b))
+	f, err := newFeedParser().Parse(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +439,7 @@ func parseXMLMeta(rootOpen, rootClose, chanOpen, chanClose []byte, meta []xmlMet
 		}
 	}
 	b = append(b, rootClose...)
-	return gofeed.NewParser().Parse(bytes.NewReader(b))
+	return newFeedParser().Parse(bytes.NewReader(b))
 }
 
 // Attributes kept on a re-written ancestor start tag: namespace declarations first, then
@@ -583,7 +583,7 @@ scan:
 	if broken && k.n == 0 && r.skipped == 0 {
 		return ParsedFeed{}, fmt.Errorf("JSON Feed: %w", scanErr)
 	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(append(append([]byte{'{'}, bytes.TrimSuffix(meta, []byte{','})...), '}')))
+	f, err := newFeedParser().Parse(bytes.NewReader(append(append([]byte{'{'}, bytes.TrimSuffix(meta, []byte{','})...), '}')))
 	if err != nil {
 		return ParsedFeed{}, fmt.Errorf("JSON Feed: %w", err)
 	}

@@ -278,3 +278,31 @@ func TestParseNukeVietMinutes(t *testing.T) {
 		t.Errorf("NukeViet time = %s, want 08:00", got)
 	}
 }
+
+// TestNeedsAmpFix checks the quick scan against what the regexp rewrite does: a body is
+// left alone exactly when the rewrite would not change it.
+func TestNeedsAmpFix(t *testing.T) {
+	for _, s := range []string{
+		"", "no ampersand", "a &amp; b &lt; c &gt; &quot; &apos;", "&#1234567;", "&#12345678;", "&#x10FFFF;", "&#x1234567;",
+		"&#;", "&#x;", "&#12", "&amp", "&ampx;", "&nbsp;", "AT&T", "tail &", "&&amp;", "&#65;&#x41;&lt;", "&Amp;", "&lt",
+	} {
+		b := []byte(s)
+		rewritten := ampRe.ReplaceAllFunc(b, func(m []byte) []byte {
+			if len(m) == 1 {
+				return []byte("&amp;")
+			}
+			if ent := string(m[1:]); ent[0] == '#' || xmlEntites[ent] {
+				return m
+			}
+			return []byte("&changed;")
+		})
+		if want := string(rewritten) != s; needsAmpFix(b) != want {
+			t.Errorf("needsAmpFix(%q) = %v, want %v", s, !want, want)
+		}
+		if len(b) > 0 && !needsAmpFix(b) {
+			if got := fixAmpersands(b); &got[0] != &b[0] {
+				t.Errorf("fixAmpersands(%q) copied a body it did not need to change", s)
+			}
+		}
+	}
+}

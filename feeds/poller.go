@@ -277,7 +277,9 @@ type polled struct {
 	err    error
 }
 
-// fetchOne fetches and parses one feed within its host's concurrency limit.
+// fetchOne fetches one feed within its host's concurrency limit, then parses it. The
+// host's slot is held only while fetching: parsing loads this machine, not the host, so
+// the other workers go on fetching from it meanwhile.
 func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	slot := p.hostSlot(f.URL)
 	select {
@@ -285,9 +287,15 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	case <-ctx.Done():
 		return polled{feed: f, err: &FetchError{Kind: ErrCanceled, Err: ctx.Err()}}
 	}
-	b := p.fetchAndParse(ctx, f)
-	<-slot
-	return b
+	held := true
+	release := func() {
+		if held {
+			held = false
+			<-slot
+		}
+	}
+	defer release()
+	return p.fetchAndParse(ctx, f, release)
 }
 
 // store writes a batch's posts in one call, then its feeds' states in another.
@@ -475,7 +483,8 @@ func (p *Poller) hostSlot(rawURL string) chan struct{} {
 
 // fetchAndParse fetches, parses and classifies a feed; a panic in any of it is recorded as
 // the feed's failure instead of taking the process down.
-func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
+// fetched is called once the fetch is over (body read or failed).
+func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func()) (b polled) {
 	b.feed = f
 	defer func() {
 		if r := recover(); r != nil {
@@ -485,6 +494,7 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
 		}
 	}()
 	b.fr, b.err = p.client.Fetch(ctx, f)
+	fetched()
 	if b.err != nil || b.fr.NotModified {
 		return b
 	}
