@@ -336,6 +336,12 @@ ALTER TABLE posts ADD COLUMN rule_confidence REAL NOT NULL DEFAULT 0;
 CREATE INDEX posts_proposed ON posts(unit_code) WHERE proposal IS NOT NULL;
 CREATE INDEX posts_overridden ON posts(unit_code) WHERE override IS NOT NULL;
 `,
+	// 8: what a feed's last stored read held (a hash of the body, and of each item's
+	// content by its key), so unchanged bodies and items are not written again.
+	`
+ALTER TABLE feeds ADD COLUMN body_hash BLOB;
+ALTER TABLE feeds ADD COLUMN item_hashes BLOB;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
