@@ -82,7 +82,9 @@ func (k *keeper) add(p models.Post) {
 	k.n++
 	switch {
 	case len(k.kept) < k.max:
-		heap.Push(&k.kept, kp)
+		// heap.Push without boxing the post in an interface (an allocation per item)
+		k.kept = append(k.kept, kp)
+		heap.Fix(&k.kept, len(k.kept)-1)
 	case k.kept.before(0, kp):
 		k.kept[0] = kp // the oldest kept post goes
 		heap.Fix(&k.kept, 0)

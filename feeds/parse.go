@@ -350,7 +350,7 @@ func cleanText(s string) string {
 	if strings.ContainsRune(s, '<') {
 		return htmlToText(s, 0)
 	}
-	return norm.NFC.String(strings.Join(strings.Fields(html.UnescapeString(s)), " "))
+	return norm.NFC.String(collapseSpace(html.UnescapeString(s)))
 }
 
 // htmlToText keeps the text of an HTML fragment (entities decoded, whitespace collapsed,
@@ -387,12 +387,38 @@ loop:
 		}
 	}
 	// Text tokens are already unescaped once; a second pass handles double-escaped feeds.
-	out := html.UnescapeString(strings.Join(strings.Fields(sb.String()), " "))
+	out := html.UnescapeString(collapseSpace(sb.String()))
 	out = norm.NFC.String(out)
 	if max > 0 {
 		out = truncateRunes(out, max)
 	}
 	return out
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") without the slice of fields
+// (strings.Fields allocates one for any text that is not ASCII, i.e. all Vietnamese).
+func collapseSpace(s string) string {
+	var (
+		b     strings.Builder
+		first string
+		n     int
+	)
+	for f := range strings.FieldsSeq(s) {
+		switch n++; n {
+		case 1:
+			first = f
+			continue
+		case 2:
+			b.Grow(len(s))
+			b.WriteString(first)
+		}
+		b.WriteByte(' ')
+		b.WriteString(f)
+	}
+	if n < 2 {
+		return first // one field or none: no copy, as strings.Join
+	}
+	return b.String()
 }
 
 var hashtagRe = regexp.MustCompile(`#[\p{L}\p{M}\p{N}_]+`)

@@ -306,3 +306,11 @@ func TestNeedsAmpFix(t *testing.T) {
 		}
 	}
 }
+
+func TestCollapseSpace(t *testing.T) {
+	for _, s := range []string{"", "   ", "một", "  một  ", "một hai", " Thanh\tniên\n tình  nguyện\u00a0xã ", "a\u3000b", "x y z"} {
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -258,11 +258,12 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 }
 
 // A batch of polled feeds is stored (one UpsertPosts, one UpdateFeeds) once it holds
-// maxBatchFeeds feeds or maxBatchPosts posts (a few hundred milliseconds of writing on a
-// small machine, during which other writes wait).
+// maxBatchFeeds feeds or maxBatchPosts posts (a hundred milliseconds or so of writing on
+// a small machine, during which other writes wait). Twice that made no faster poll on
+// SQLite but held twice the posts in memory: a batch being written and one filling.
 const (
-	maxBatchFeeds = 128
-	maxBatchPosts = 4000
+	maxBatchFeeds = 64
+	maxBatchPosts = 2000
 	batchWait     = 2 * time.Second
 )
 
