@@ -91,6 +91,13 @@ func (k *keeper) add(p models.Post) {
 	}
 }
 
+// expect makes room for n more items, as far as the cap keeps them.
+func (k *keeper) expect(n int) {
+	if room := min(n, k.max-len(k.kept)); room > 0 {
+		k.kept = slices.Grow(k.kept, room)
+	}
+}
+
 // reset forgets everything offered.
 func (k *keeper) reset() {
 	*k = *newKeeper(k.max)
