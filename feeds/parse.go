@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -533,30 +534,64 @@ func rawTextElement(name string) bool {
 	return false
 }
 
-// collapseSpace is strings.Join(strings.Fields(s), " ") without the slice of fields
-// (strings.Fields allocates one for any text that is not ASCII, i.e. all Vietnamese).
+// collapseSpace is strings.Join(strings.Fields(s), " "): the words of s (split at
+// Unicode white space) joined by single spaces. Text already in that form is returned
+// as it is; otherwise it is copied once (strings.Fields allocates a slice of words for
+// any text that is not ASCII, i.e. all Vietnamese, and Join copies them again).
 func collapseSpace(s string) string {
-	var (
-		b     strings.Builder
-		first string
-		n     int
-	)
-	for f := range strings.FieldsSeq(s) {
-		switch n++; n {
-		case 1:
-			first = f
-			continue
-		case 2:
-			b.Grow(len(s))
-			b.WriteString(first)
-		}
-		b.WriteByte(' ')
-		b.WriteString(f)
+	if collapsed(s) {
+		return s
 	}
-	if n < 2 {
-		return first // one field or none: no copy, as strings.Join
+	var b strings.Builder
+	b.Grow(len(s))
+	word := -1 // start of the word being read, -1 between words
+	for i := 0; i < len(s); {
+		size, space := spaceAt(s, i)
+		switch {
+		case space && word >= 0:
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[word:i])
+			word = -1
+		case !space && word < 0:
+			word = i
+		}
+		i += size
+	}
+	if word >= 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[word:])
 	}
 	return b.String()
+}
+
+// collapsed reports whether s is its own collapseSpace: no white space but single
+// ASCII spaces between words.
+func collapsed(s string) bool {
+	prevSpace := true // at the start, a space would be leading
+	for i := 0; i < len(s); {
+		size, space := spaceAt(s, i)
+		if space && (prevSpace || s[i] != ' ' || i+size == len(s)) {
+			return false
+		}
+		prevSpace = space
+		i += size
+	}
+	return true
+}
+
+// spaceAt returns the size of the character at s[i] and whether it is white space as
+// strings.Fields sees it.
+func spaceAt(s string, i int) (int, bool) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return 1, c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	return n, unicode.IsSpace(r)
 }
 
 var hashtagRe = regexp.MustCompile(`#[\p{L}\p{M}\p{N}_]+`)

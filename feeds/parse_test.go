@@ -309,7 +309,8 @@ func TestNeedsAmpFix(t *testing.T) {
 }
 
 func TestCollapseSpace(t *testing.T) {
-	for _, s := range []string{"", "   ", "một", "  một  ", "một hai", " Thanh\tniên\n tình  nguyện\u00a0xã ", "a\u3000b", "x y z"} {
+	for _, s := range []string{"", "   ", "một", "  một  ", "một hai", " Thanh\tniên\n tình  nguyện\u00a0xã ", "a\u3000b", "x y z",
+		"a\vb", "a\u0085b", "a \xffb \xfe", "a ", " a", "a  b", "a\u2028", "\u200bzero width is no space"} {
 		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
 		}
