@@ -75,10 +75,10 @@ type Config struct {
 // DefaultGCPercent is the collection target when neither TINTOT_GC_PERCENT nor GOGC is
 // set. Go's own default (100) lets the heap grow to twice what is live between
 // collections; tintot's live heap is small (the model, the feed list, the batches being
-// written), so 50 keeps a 2,000-feed poll within 64 MiB for some tenth more CPU, and
+// written), so 40 keeps a 2,000-feed poll well within 64 MiB for some tenth more CPU, and
 // unlike a memory limit it never makes the collector run back to back when a large
 // report needs more.
-const DefaultGCPercent = 50
+const DefaultGCPercent = 40
 
 // ApplyRuntime puts the runtime settings in use (once, at start).
 func (c Config) ApplyRuntime() {
