@@ -36,6 +36,29 @@ func TestLoadMaxItemsPerFeed(t *testing.T) {
 	}
 }
 
+func TestLoadGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		vars map[string]string
+		want int
+	}{
+		{nil, DefaultGCPercent},
+		{map[string]string{"TINTOT_GC_PERCENT": "80"}, 80},
+		{map[string]string{"GOGC": "200"}, 0}, // Go's own variable wins: leave the runtime alone
+		{map[string]string{"GOGC": "off", "TINTOT_GC_PERCENT": "80"}, 0},
+	} {
+		cfg, err := Load(env(c.vars))
+		if err != nil || cfg.GCPercent != c.want {
+			t.Errorf("%v: GCPercent = %d, error %v; want %d", c.vars, cfg.GCPercent, err, c.want)
+		}
+	}
+	for _, bad := range []string{"5", "2000", "off", "-1"} {
+		_, err := Load(env(map[string]string{"TINTOT_GC_PERCENT": bad}))
+		if err == nil || !strings.Contains(err.Error(), "TINTOT_GC_PERCENT") {
+			t.Errorf("TINTOT_GC_PERCENT=%q: error %v does not name the variable", bad, err)
+		}
+	}
+}
+
 func TestLoadNamesEachBadVariable(t *testing.T) {
 	_, err := Load(env(map[string]string{
 		"TINTOT_DATABASE_URL":    "postgres://x/y",

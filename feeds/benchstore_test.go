@@ -11,14 +11,17 @@ import (
 	"tintot/store/sqlite"
 )
 
-// countingStore counts UpsertPosts calls so tests can tell "nothing was written".
+// countingStore counts UpsertPosts calls and the posts they were given, so tests can
+// tell "nothing was written".
 type countingStore struct {
 	store.Store
 	upserts atomic.Int64
+	written atomic.Int64 // posts given to UpsertPosts
 }
 
 func (c *countingStore) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
 	c.upserts.Add(1)
+	c.written.Add(int64(len(posts)))
 	return c.Store.UpsertPosts(ctx, posts)
 }
 

@@ -82,10 +82,19 @@ func (k *keeper) add(p models.Post) {
 	k.n++
 	switch {
 	case len(k.kept) < k.max:
-		heap.Push(&k.kept, kp)
+		// heap.Push without boxing the post in an interface (an allocation per item)
+		k.kept = append(k.kept, kp)
+		heap.Fix(&k.kept, len(k.kept)-1)
 	case k.kept.before(0, kp):
 		k.kept[0] = kp // the oldest kept post goes
 		heap.Fix(&k.kept, 0)
+	}
+}
+
+// expect makes room for n more items, as far as the cap keeps them.
+func (k *keeper) expect(n int) {
+	if room := min(n, k.max-len(k.kept)); room > 0 {
+		k.kept = slices.Grow(k.kept, room)
 	}
 }
 
@@ -205,7 +214,7 @@ func (r *reader) parse(c *chunk, items [][]byte) ([]*gofeed.Item, error) {
 	}
 	b = append(b, c.close...)
 	c.buf = b
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(b))
+	f, err := newFeedParser().Parse(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +448,7 @@ func parseXMLMeta(rootOpen, rootClose, chanOpen, chanClose []byte, meta []xmlMet
 		}
 	}
 	b = append(b, rootClose...)
-	return gofeed.NewParser().Parse(bytes.NewReader(b))
+	return newFeedParser().Parse(bytes.NewReader(b))
 }
 
 // Attributes kept on a re-written ancestor start tag: namespace declarations first, then
@@ -583,7 +592,7 @@ scan:
 	if broken && k.n == 0 && r.skipped == 0 {
 		return ParsedFeed{}, fmt.Errorf("JSON Feed: %w", scanErr)
 	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(append(append([]byte{'{'}, bytes.TrimSuffix(meta, []byte{','})...), '}')))
+	f, err := newFeedParser().Parse(bytes.NewReader(append(append([]byte{'{'}, bytes.TrimSuffix(meta, []byte{','})...), '}')))
 	if err != nil {
 		return ParsedFeed{}, fmt.Errorf("JSON Feed: %w", err)
 	}

@@ -117,7 +117,7 @@ func dropControlChars(b []byte) []byte {
 // numeric references XML understands. Inside CDATA this changes the text to an escaped
 // form, which the HTML-unescape after parsing turns back.
 func fixAmpersands(b []byte) []byte {
-	if bytes.IndexByte(b, '&') < 0 {
+	if !needsAmpFix(b) {
 		return b
 	}
 	return ampRe.ReplaceAllFunc(b, func(m []byte) []byte {
@@ -140,6 +140,49 @@ func fixAmpersands(b []byte) []byte {
 		}
 		return []byte(sb.String())
 	})
+}
+
+// needsAmpFix reports whether b has an '&' that fixAmpersands would change: one that
+// does not start a numeric reference or one of XML's five named entities. Most feeds
+// have none, and are then neither scanned by the regexp nor copied.
+func needsAmpFix(b []byte) bool {
+	for {
+		i := bytes.IndexByte(b, '&')
+		if i < 0 {
+			return false
+		}
+		b = b[i+1:]
+		if !xmlRefAt(b) {
+			return true
+		}
+	}
+}
+
+// xmlRefAt reports whether b (the bytes after an '&') starts with a reference XML
+// knows, as ampRe matches it: "#" 1-7 digits ";", "#x" 1-6 hex digits ";", or a name of
+// xmlEntites.
+func xmlRefAt(b []byte) bool {
+	if len(b) > 0 && b[0] == '#' {
+		b = b[1:]
+		limit, digit := 7, func(c byte) bool { return c >= '0' && c <= '9' }
+		if len(b) > 0 && (b[0] == 'x' || b[0] == 'X') {
+			b = b[1:]
+			limit, digit = 6, func(c byte) bool {
+				return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+			}
+		}
+		n := 0
+		for n < len(b) && n < limit && digit(b[n]) {
+			n++
+		}
+		return n > 0 && n < len(b) && b[n] == ';'
+	}
+	for _, e := range [...]string{"amp;", "lt;", "gt;", "quot;", "apos;"} {
+		if bytes.HasPrefix(b, []byte(e)) {
+			return true
+		}
+	}
+	return false
 }
 
 func itoa(n int) string {

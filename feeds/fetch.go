@@ -183,7 +183,7 @@ func htmlTitle(r io.Reader) string {
 
 // clean collapses whitespace and NFC-normalises.
 func clean(s string) string {
-	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	return norm.NFC.String(collapseSpace(s))
 }
 
 // parseURL is url.Parse on a trimmed string.

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -132,6 +133,7 @@ func parseWhole(doc []byte, jsonDoc bool, base *url.URL, now time.Time, k *keepe
 	out := feedMeta(f, base)
 	out.Recovered = recovered
 	nuke := isNukeViet(out.Generator)
+	k.expect(len(f.Items))
 	for _, it := range f.Items {
 		if it != nil {
 			k.add(itemPost(it, base, now, nuke))
@@ -158,7 +160,7 @@ func isNukeViet(generator string) bool {
 // parseBody runs gofeed on a cleaned document (cleanXML) or a JSON one, retrying on the
 // complete items of a truncated XML document.
 func parseBody(doc []byte, jsonDoc bool) (*gofeed.Feed, bool, error) {
-	fp := gofeed.NewParser()
+	fp := newFeedParser()
 	if jsonDoc {
 		f, err := fp.Parse(bytes.NewReader(doc))
 		if err != nil {
@@ -179,6 +181,15 @@ func parseBody(doc []byte, jsonDoc bool) (*gofeed.Feed, bool, error) {
 		return nil, false, fmt.Errorf("XML: %w", err)
 	}
 	return f, false, nil
+}
+
+// newFeedParser returns a gofeed parser that does not look for images in items' HTML:
+// tintot stores no images, and that scan (a full HTML parse of every item's description
+// and content) was a third of what parsing a feed allocated.
+func newFeedParser() *gofeed.Parser {
+	fp := gofeed.NewParser()
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	return fp
 }
 
 // itemPost converts one gofeed item, within the caps on stored fields.
@@ -341,7 +352,7 @@ func cleanText(s string) string {
 	if strings.ContainsRune(s, '<') {
 		return htmlToText(s, 0)
 	}
-	return norm.NFC.String(strings.Join(strings.Fields(html.UnescapeString(s)), " "))
+	return norm.NFC.String(collapseSpace(html.UnescapeString(s)))
 }
 
 // htmlToText keeps the text of an HTML fragment (entities decoded, whitespace collapsed,
@@ -350,14 +361,30 @@ func htmlToText(s string, max int) string {
 	if strings.Contains(s, "&lt;") && !strings.Contains(s, "<") {
 		s = html.UnescapeString(s)
 	}
+	text, ok := stripTags(s)
+	if !ok {
+		text = tokenizeText(s)
+	}
+	// Text is already unescaped once; a second pass handles double-escaped feeds.
+	out := html.UnescapeString(collapseSpace(text))
+	out = norm.NFC.String(out)
+	if max > 0 {
+		out = truncateRunes(out, max)
+	}
+	return out
+}
+
+// tokenizeText returns the text of an HTML fragment as the HTML tokenizer reads it: each
+// text run unescaped and followed by a space, a space for each start tag, and nothing of
+// comments or of script and style elements.
+func tokenizeText(s string) string {
 	var sb strings.Builder
 	z := xhtml.NewTokenizer(strings.NewReader(s))
 	skip := 0
-loop:
 	for {
 		switch z.Next() {
 		case xhtml.ErrorToken:
-			break loop
+			return sb.String()
 		case xhtml.TextToken:
 			if skip == 0 {
 				sb.Write(z.Text())
@@ -377,13 +404,194 @@ loop:
 			sb.WriteByte(' ')
 		}
 	}
-	// Text tokens are already unescaped once; a second pass handles double-escaped feeds.
-	out := html.UnescapeString(strings.Join(strings.Fields(sb.String()), " "))
-	out = norm.NFC.String(out)
-	if max > 0 {
-		out = truncateRunes(out, max)
+}
+
+// stripTags is tokenizeText for the fragments feeds mostly hold: text, entities and
+// plain tags (<p>, <b>, <a href="…">, <img … />, <br/>). It reads them without the
+// tokenizer, which allocates a 4 KB buffer for every fragment (a fifth of what a poll
+// allocated). ok is false, and the tokenizer must read the fragment, when it holds
+// anything else: a comment or declaration, a '<' that opens no tag, an unterminated or
+// oddly quoted tag, or an element whose content is not markup (script, style, title…).
+func stripTags(s string) (text string, ok bool) {
+	if strings.IndexByte(s, '<') < 0 {
+		if strings.IndexByte(s, '\x00') >= 0 {
+			return "", false
+		}
+		return xhtml.UnescapeString(s), true
 	}
-	return out
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			i = len(s)
+		}
+		if run := s[:i]; run != "" {
+			if strings.IndexByte(run, '\x00') >= 0 {
+				return "", false
+			}
+			sb.WriteString(xhtml.UnescapeString(run))
+			sb.WriteByte(' ')
+		}
+		if i == len(s) {
+			break
+		}
+		n, start, good := plainTag(s[i:])
+		if !good {
+			return "", false
+		}
+		if start {
+			sb.WriteByte(' ')
+		}
+		s = s[i+n:]
+	}
+	return sb.String(), true
+}
+
+// plainTag reads the tag t starts with ('<' first): its length, whether it is a start
+// (or self-closing) tag, and whether it is plain enough for stripTags.
+func plainTag(t string) (n int, start, ok bool) {
+	i := 1
+	if i < len(t) && t[i] == '/' {
+		i++
+	} else {
+		start = true
+	}
+	nameStart := i
+	if i >= len(t) || !asciiLetter(t[i]) {
+		return 0, false, false
+	}
+	for i < len(t) && !tagSep(t[i]) {
+		if c := t[i]; c == '"' || c == '\'' || c == '<' || c == '=' || c == 0 {
+			return 0, false, false
+		}
+		i++
+	}
+	if start && rawTextElement(t[nameStart:i]) {
+		return 0, false, false
+	}
+	for i < len(t) {
+		switch c := t[i]; {
+		case c == '>':
+			return i + 1, start, true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/':
+			i++
+		case c == '"' || c == '\'' || c == '<' || c == '=' || c == 0:
+			return 0, false, false
+		default: // an attribute: its name, then maybe "=" and a value
+			for i < len(t) && !tagSep(t[i]) && t[i] != '=' {
+				if t[i] == '"' || t[i] == '\'' || t[i] == '<' || t[i] == 0 {
+					return 0, false, false
+				}
+				i++
+			}
+			j := skipSpace(t, i)
+			if j >= len(t) || t[j] != '=' {
+				continue
+			}
+			j = skipSpace(t, j+1)
+			if j < len(t) && (t[j] == '"' || t[j] == '\'') {
+				end := strings.IndexByte(t[j+1:], t[j])
+				if end < 0 {
+					return 0, false, false
+				}
+				i = j + 1 + end + 1
+				continue
+			}
+			for j < len(t) && !tagSep(t[j]) {
+				if t[j] == '"' || t[j] == '\'' || t[j] == '<' || t[j] == '=' || t[j] == '`' || t[j] == 0 {
+					return 0, false, false
+				}
+				j++
+			}
+			i = j
+		}
+	}
+	return 0, false, false // unterminated
+}
+
+func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// tagSep ends a tag name, an attribute name or an unquoted value.
+func tagSep(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>'
+}
+
+func skipSpace(t string, i int) int {
+	for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '\f') {
+		i++
+	}
+	return i
+}
+
+// rawTextElement reports whether the tokenizer reads an element's content as text, not
+// markup (or, for script and style, tokenizeText leaves it out).
+func rawTextElement(name string) bool {
+	switch strings.ToLower(name) {
+	case "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext":
+		return true
+	}
+	return false
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " "): the words of s (split at
+// Unicode white space) joined by single spaces. Text already in that form is returned
+// as it is; otherwise it is copied once (strings.Fields allocates a slice of words for
+// any text that is not ASCII, i.e. all Vietnamese, and Join copies them again).
+func collapseSpace(s string) string {
+	if collapsed(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	word := -1 // start of the word being read, -1 between words
+	for i := 0; i < len(s); {
+		size, space := spaceAt(s, i)
+		switch {
+		case space && word >= 0:
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[word:i])
+			word = -1
+		case !space && word < 0:
+			word = i
+		}
+		i += size
+	}
+	if word >= 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[word:])
+	}
+	return b.String()
+}
+
+// collapsed reports whether s is its own collapseSpace: no white space but single
+// ASCII spaces between words.
+func collapsed(s string) bool {
+	prevSpace := true // at the start, a space would be leading
+	for i := 0; i < len(s); {
+		size, space := spaceAt(s, i)
+		if space && (prevSpace || s[i] != ' ' || i+size == len(s)) {
+			return false
+		}
+		prevSpace = space
+		i += size
+	}
+	return true
+}
+
+// spaceAt returns the size of the character at s[i] and whether it is white space as
+// strings.Fields sees it.
+func spaceAt(s string, i int) (int, bool) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return 1, c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	return n, unicode.IsSpace(r)
 }
 
 var hashtagRe = regexp.MustCompile(`#[\p{L}\p{M}\p{N}_]+`)

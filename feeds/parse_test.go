@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -277,4 +278,104 @@ func TestParseNukeVietMinutes(t *testing.T) {
 	if got := pf.Posts[0].PublishedAt.In(models.Vietnam).Format("15:04"); got != "08:00" {
 		t.Errorf("NukeViet time = %s, want 08:00", got)
 	}
+}
+
+// TestNeedsAmpFix checks the quick scan against what the regexp rewrite does: a body is
+// left alone exactly when the rewrite would not change it.
+func TestNeedsAmpFix(t *testing.T) {
+	for _, s := range []string{
+		"", "no ampersand", "a &amp; b &lt; c &gt; &quot; &apos;", "&#1234567;", "&#12345678;", "&#x10FFFF;", "&#x1234567;",
+		"&#;", "&#x;", "&#12", "&amp", "&ampx;", "&nbsp;", "AT&T", "tail &", "&&amp;", "&#65;&#x41;&lt;", "&Amp;", "&lt",
+	} {
+		b := []byte(s)
+		rewritten := ampRe.ReplaceAllFunc(b, func(m []byte) []byte {
+			if len(m) == 1 {
+				return []byte("&amp;")
+			}
+			if ent := string(m[1:]); ent[0] == '#' || xmlEntites[ent] {
+				return m
+			}
+			return []byte("&changed;")
+		})
+		if want := string(rewritten) != s; needsAmpFix(b) != want {
+			t.Errorf("needsAmpFix(%q) = %v, want %v", s, !want, want)
+		}
+		if len(b) > 0 && !needsAmpFix(b) {
+			if got := fixAmpersands(b); &got[0] != &b[0] {
+				t.Errorf("fixAmpersands(%q) copied a body it did not need to change", s)
+			}
+		}
+	}
+}
+
+func TestCollapseSpace(t *testing.T) {
+	for _, s := range []string{"", "   ", "một", "  một  ", "một hai", " Thanh\tniên\n tình  nguyện\u00a0xã ", "a\u3000b", "x y z",
+		"a\vb", "a\u0085b", "a \xffb \xfe", "a ", " a", "a  b", "a\u2028", "\u200bzero width is no space"} {
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestStripTagsMatchesTokenizer checks that the quick reading of plain fragments gives
+// the text the HTML tokenizer gives, and that it leaves the rest to the tokenizer.
+func TestStripTagsMatchesTokenizer(t *testing.T) {
+	plain := []string{
+		"", "Tin tốt", "  Thanh niên &amp; tình nguyện  ", "a &lt;b&gt; c &nbsp;d &#7899; &#x1EDB; &amp",
+		"<p>Sáng nay, đoàn viên xã 3 đã ra quân <b>dọn vệ sinh</b> và trồng cây. #MoiNgayMotTinTot</p><img src=\"/anh/3.jpg\">",
+		"<p>Một</p><p>Hai</p>", "x<br>y<br/>z<br />w", "<a href='https://x.vn/a?b=1&amp;c=2' title=\"a > b\">liên kết</a>",
+		"<div class=tin data-x = 'y'>văn bản</div>", "<IMG SRC=/a.jpg ALT=ảnh>sau", "<p\n class=\"a\"\t>xuống dòng</p>",
+		"<span>a</span><span>b</span>", "</p>đóng trước", "<a/b>c", "<input disabled>chữ",
+	}
+	odd := []string{
+		"a < b", "a <3 b", "<!-- chú thích -->chữ", "<!DOCTYPE html>chữ", "<?xml ?>chữ", "<script>var a = '<p>';</script>chữ",
+		"<style>p{}</style>chữ", "<title>a<b>c</title>", "<p class=\"chưa đóng>chữ", "<p", "<a \"x\">chữ</a>", "</ p>chữ",
+		"<textarea><b>thô</b></textarea>", "<a href=x\"y>chữ</a>", "<p>a\x00b</p>", "<a b=`c`>d</a>", "<3",
+	}
+	for _, s := range plain {
+		got, ok := stripTags(s)
+		if !ok {
+			t.Errorf("stripTags(%q) left a plain fragment to the tokenizer", s)
+			continue
+		}
+		if g, w := collapseSpace(got), collapseSpace(tokenizeText(s)); g != w {
+			t.Errorf("stripTags(%q) = %q, the tokenizer reads %q", s, g, w)
+		}
+	}
+	for _, s := range odd {
+		if got, ok := stripTags(s); ok && collapseSpace(got) != collapseSpace(tokenizeText(s)) {
+			t.Errorf("stripTags(%q) = %q, the tokenizer reads %q", s, got, tokenizeText(s))
+		}
+	}
+	// Every item of the fixture feeds reads the same either way.
+	files, _ := filepath.Glob("testdata/*.*")
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf, err := newFeedParser().Parse(bytes.NewReader(cleanXML(body)))
+		if err != nil {
+			continue // the broken fixtures are read by other tests
+		}
+		for _, it := range pf.Items {
+			for _, s := range []string{it.Title, it.Description, it.Content} {
+				if got, ok := stripTags(s); ok && collapseSpace(got) != collapseSpace(tokenizeText(s)) {
+					t.Errorf("%s: stripTags(%q) = %q, the tokenizer reads %q", f, s, got, tokenizeText(s))
+				}
+			}
+		}
+	}
+}
+
+// FuzzStripTags: whenever stripTags reads a fragment, it reads what the tokenizer reads.
+func FuzzStripTags(f *testing.F) {
+	for _, s := range []string{"<p>a &amp; b</p>", "<a href='x>y'>z</a>", "x<br/>y", "<img src=a.jpg>", "a < b", "<!--c-->d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, ok := stripTags(s); ok && collapseSpace(got) != collapseSpace(tokenizeText(s)) {
+			t.Errorf("stripTags(%q) = %q, the tokenizer reads %q", s, got, tokenizeText(s))
+		}
+	})
 }

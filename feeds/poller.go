@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -100,10 +101,9 @@ type Poller struct {
 	opts   PollerOptions
 	log    *slog.Logger
 
-	mu     sync.Mutex
-	hosts  map[string]chan struct{}
-	bodies map[string][32]byte // feed ID → sha256 of the last body parsed and stored
-	parse  *byteBudget         // large bodies being parsed
+	mu    sync.Mutex
+	hosts map[string]chan struct{}
+	parse *byteBudget // large bodies being parsed
 }
 
 // NewPoller builds a Poller.
@@ -154,7 +154,7 @@ func NewPoller(st store.Store, client *Client, cls Classifier, clock models.Cloc
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{}, bodies: map[string][32]byte{},
+	return &Poller{st: st, client: client, cls: cls, clock: clock, opts: opts, log: log, hosts: map[string]chan struct{}{},
 		parse: newByteBudget(opts.MaxParseBytes)}
 }
 
@@ -258,11 +258,12 @@ func (p *Poller) PollFeeds(ctx context.Context, feeds []models.Feed) Summary {
 }
 
 // A batch of polled feeds is stored (one UpsertPosts, one UpdateFeeds) once it holds
-// maxBatchFeeds feeds or maxBatchPosts posts (a few hundred milliseconds of writing on a
-// small machine, during which other writes wait).
+// maxBatchFeeds feeds or maxBatchPosts posts (a hundred milliseconds or so of writing on
+// a small machine, during which other writes wait). Twice that made no faster poll on
+// SQLite but held twice the posts in memory: a batch being written and one filling.
 const (
-	maxBatchFeeds = 128
-	maxBatchPosts = 4000
+	maxBatchFeeds = 64
+	maxBatchPosts = 2000
 	batchWait     = 2 * time.Second
 )
 
@@ -270,14 +271,19 @@ const (
 type polled struct {
 	feed   models.Feed
 	fr     FetchResult
-	parsed bool // a body was parsed (not a 304, nor the body already stored)
-	posts  []models.Post
+	parsed bool          // a body was parsed (not a 304, nor the body already stored)
+	posts  []models.Post // the new and changed items of a parsed body
 	title  string
 	note   string // ParsedFeed.Note of the parsed body
-	err    error
+	// What the parsed body holds, kept in the feed's state once its posts are stored.
+	bodyHash   []byte
+	itemHashes models.ItemHashes
+	err        error
 }
 
-// fetchOne fetches and parses one feed within its host's concurrency limit.
+// fetchOne fetches one feed within its host's concurrency limit, then parses it. The
+// host's slot is held only while fetching: parsing loads this machine, not the host, so
+// the other workers go on fetching from it meanwhile.
 func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	slot := p.hostSlot(f.URL)
 	select {
@@ -285,9 +291,15 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 	case <-ctx.Done():
 		return polled{feed: f, err: &FetchError{Kind: ErrCanceled, Err: ctx.Err()}}
 	}
-	b := p.fetchAndParse(ctx, f)
-	<-slot
-	return b
+	held := true
+	release := func() {
+		if held {
+			held = false
+			<-slot
+		}
+	}
+	defer release()
+	return p.fetchAndParse(ctx, f, release)
 }
 
 // store writes a batch's posts in one call, then its feeds' states in another.
@@ -343,12 +355,10 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 
 // storePosts writes the posts of a batch in one call. If that fails, it writes each
 // feed's posts on its own, so one feed whose posts cannot be stored does not fail the
-// others. A feed whose posts were not stored is marked failed (shutting down: canceled)
-// and its body forgotten, so it is read and stored again next time and never recorded
-// as read.
+// others. A feed whose posts were not stored is marked failed (shutting down: canceled),
+// so what its body held is not recorded as read: it is read and stored again next time.
 func (p *Poller) storePosts(ctx context.Context, batch []polled, posts []models.Post, sum *Summary) {
 	fail := func(b *polled, err error) {
-		p.forgetBody(b.feed.ID)
 		if ctx.Err() != nil {
 			b.err = &FetchError{Kind: ErrCanceled, Err: ctx.Err()}
 			return
@@ -450,13 +460,6 @@ func (p *Poller) saveFeeds(ctx context.Context, feeds []models.Feed) []bool {
 	return saved
 }
 
-// forgetBody drops the remembered body hash of a feed.
-func (p *Poller) forgetBody(id string) {
-	p.mu.Lock()
-	delete(p.bodies, id)
-	p.mu.Unlock()
-}
-
 // hostSlot returns the semaphore of a URL's host.
 func (p *Poller) hostSlot(rawURL string) chan struct{} {
 	host := rawURL
@@ -475,7 +478,8 @@ func (p *Poller) hostSlot(rawURL string) chan struct{} {
 
 // fetchAndParse fetches, parses and classifies a feed; a panic in any of it is recorded as
 // the feed's failure instead of taking the process down.
-func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
+// fetched is called once the fetch is over (body read or failed).
+func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func()) (b polled) {
 	b.feed = f
 	defer func() {
 		if r := recover(); r != nil {
@@ -485,18 +489,16 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
 		}
 	}()
 	b.fr, b.err = p.client.Fetch(ctx, f)
+	fetched()
 	if b.err != nil || b.fr.NotModified {
 		return b
 	}
 	body := b.fr.Body
 	b.fr.Body = nil
-	// A server without validators re-sending the very body this process already stored:
+	// A server without validators re-sending the very body whose posts are stored:
 	// nothing to parse or write.
-	sum := sha256.Sum256(body)
-	p.mu.Lock()
-	same := p.bodies[f.ID] == sum
-	p.mu.Unlock()
-	if same {
+	sum := p.bodyHash(f, body)
+	if bytes.Equal(sum, f.BodyHash) {
 		return b
 	}
 	pf, err := p.parseBody(ctx, &body, f.URL)
@@ -508,9 +510,25 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
 		b.err = err
 		return b
 	}
+	// Items stored as they are now are left out: only new and changed ones are
+	// classified and written. Before the feed's first stored read, none counts as stored.
+	stored := f.ItemHashes
+	if f.FirstReadAt == nil {
+		stored = nil
+	}
+	hashes := make([]models.ItemHash, 0, len(pf.Posts))
+	var buf []byte
+	changed := pf.Posts[:0]
 	now := p.clock.Now()
 	for i := range pf.Posts {
-		q := &pf.Posts[i]
+		var ih models.ItemHash
+		ih, buf = itemHash(f, &pf.Posts[i], buf)
+		hashes = append(hashes, ih)
+		if c, ok := stored.Content(ih.Key); ok && c == ih.Content {
+			continue
+		}
+		changed = append(changed, pf.Posts[i])
+		q := &changed[len(changed)-1]
 		q.UnitCode, q.FeedID, q.UpdatedAt = f.UnitCode, f.ID, now
 		q.RuleKind, q.RuleReason = models.KindOther, ""
 		if p.cls != nil {
@@ -525,11 +543,37 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed) (b polled) {
 		p.log.Info("feed read in part", slog.String("feed_id", f.ID), slog.String("url", f.URL),
 			slog.Int("items", pf.Items), slog.Int("kept", len(pf.Posts)), slog.Int("skipped", pf.Skipped))
 	}
-	p.mu.Lock()
-	p.bodies[f.ID] = sum
-	p.mu.Unlock()
-	b.parsed, b.posts, b.title, b.note = true, pf.Posts, pf.Title, pf.Note()
+	clear(pf.Posts[len(changed):]) // the unchanged items' strings can go
+	b.parsed, b.posts, b.title, b.note = true, changed, pf.Title, pf.Note()
+	b.bodyHash, b.itemHashes = sum, models.NewItemHashes(hashes)
 	return b
+}
+
+// readHashVersion names how a body is read into posts; changing what a read stores from
+// the same bytes (parsing, cleaning, caps) must change it, so stored reads are redone.
+const readHashVersion = "tintot-read-1"
+
+// bodyHash is the hash of a feed's body as read: the body, with what else decides the
+// posts read from it (the feed's default kind, the item cap, readHashVersion).
+func (p *Poller) bodyHash(f models.Feed, body []byte) []byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", readHashVersion, f.DefaultKind, p.opts.MaxItemsPerFeed)
+	h.Write(body)
+	return h.Sum(nil)
+}
+
+// itemHash returns the hashes of a parsed item: of its key, and of what a re-poll
+// writes of it (its link, title, summary and categories, and the feed's default kind,
+// which decides its kind). buf is scratch space, returned for reuse.
+func itemHash(f models.Feed, q *models.Post, buf []byte) (models.ItemHash, []byte) {
+	key := sha256.Sum256([]byte(q.ItemKey))
+	buf = append(buf[:0], readHashVersion...)
+	for _, s := range append([]string{string(f.DefaultKind), q.URL, q.Title, q.Summary}, q.Categories...) {
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(s)))
+		buf = append(buf, s...)
+	}
+	content := sha256.Sum256(buf)
+	return models.ItemHash{Key: binary.BigEndian.Uint64(key[:8]), Content: binary.BigEndian.Uint64(content[:8])}, buf
 }
 
 // largeBody is the size from which a body's parse counts against MaxParseBytes.
@@ -608,6 +652,7 @@ func (p *Poller) record(ctx context.Context, f *models.Feed, b polled, now time.
 		}
 		if b.parsed { // a 304 or the stored body again: what was noted still holds
 			f.Note = b.note
+			f.BodyHash, f.ItemHashes = b.bodyHash, b.itemHashes
 		}
 		wasFailing := f.ConsecutiveFailures > 0 || f.FailingSince != nil
 		f.State = models.FeedOK

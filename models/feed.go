@@ -1,6 +1,12 @@
 package models
 
-import "time"
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"slices"
+	"time"
+)
 
 // FeedState is a feed's health as users see it.
 type FeedState string
@@ -62,6 +68,13 @@ type Feed struct {
 	// e.g. that only the newest items of a very long feed were read ("" when none).
 	Note string `json:"note,omitempty"`
 
+	// What the last stored read of the feed held, so that a body or an item unchanged
+	// since is neither parsed nor written again, whichever instance polls it and after a
+	// restart: a hash of the whole body, and one of each item's stored content by its key
+	// (see ItemHashes). Empty until a read is stored; internal, not shown.
+	BodyHash   []byte     `json:"-"`
+	ItemHashes ItemHashes `json:"-"`
+
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -90,4 +103,68 @@ func (o FeedOutage) Overlaps(from, to time.Time) bool {
 		return false
 	}
 	return o.To == nil || o.To.After(from)
+}
+
+// ItemHashes is a compact set of (item key hash, content hash) pairs: 16 bytes an item,
+// sorted by key hash, stored as it is. Its size is bounded by the items read from one feed.
+type ItemHashes []byte
+
+// itemHashSize is the size of one pair.
+const itemHashSize = 16
+
+// ItemHash is one item of an ItemHashes.
+type ItemHash struct{ Key, Content uint64 }
+
+// NewItemHashes builds the set of the given pairs; of pairs with the same key, the last wins.
+func NewItemHashes(pairs []ItemHash) ItemHashes {
+	if len(pairs) == 0 {
+		return nil
+	}
+	ps := slices.Clone(pairs)
+	slices.SortStableFunc(ps, func(a, b ItemHash) int { return cmp.Compare(a.Key, b.Key) })
+	out := make(ItemHashes, 0, len(ps)*itemHashSize)
+	for i, p := range ps {
+		if i+1 < len(ps) && ps[i+1].Key == p.Key {
+			continue
+		}
+		out = binary.BigEndian.AppendUint64(out, p.Key)
+		out = binary.BigEndian.AppendUint64(out, p.Content)
+	}
+	return out
+}
+
+// Len is the number of items.
+func (h ItemHashes) Len() int { return len(h) / itemHashSize }
+
+// Valid reports whether h is a well-formed set (whole pairs in increasing key order);
+// a set read back damaged is best treated as empty.
+func (h ItemHashes) Valid() bool {
+	if len(h)%itemHashSize != 0 {
+		return false
+	}
+	for i := itemHashSize; i < len(h); i += itemHashSize {
+		if bytes.Compare(h[i-itemHashSize:i-itemHashSize+8], h[i:i+8]) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Content returns the content hash of the item whose key hash is key.
+func (h ItemHashes) Content(key uint64) (uint64, bool) {
+	n := h.Len()
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		k := binary.BigEndian.Uint64(h[m*itemHashSize:])
+		switch {
+		case k == key:
+			return binary.BigEndian.Uint64(h[m*itemHashSize+8:]), true
+		case k < key:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return 0, false
 }

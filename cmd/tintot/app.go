@@ -66,6 +66,7 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 
 // openApp wires everything a command may need, in the fixed order of CONVENTIONS.md.
 func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) {
+	cfg.ApplyRuntime()
 	a := &app{cfg: cfg, log: newLogger(env.stderr, cfg.LogLevel), clock: models.SystemClock{}}
 	slog.SetDefault(a.log)
 	file, err := config.ReadFile(cfg.ConfigFile)

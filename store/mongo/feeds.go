@@ -39,6 +39,8 @@ type feedDoc struct {
 	Note                string     `bson:"note"`
 	FirstReadAt         *time.Time `bson:"first_read_at"`
 	CoveredFrom         *time.Time `bson:"covered_from"`
+	BodyHash            []byte     `bson:"body_hash,omitempty"`
+	ItemHashes          []byte     `bson:"item_hashes,omitempty"`
 	CreatedAt           time.Time  `bson:"created_at"`
 	UpdatedAt           time.Time  `bson:"updated_at"`
 }
@@ -53,6 +55,7 @@ func toFeedDoc(f models.Feed) feedDoc {
 		LastSuccessAt: msp(f.LastSuccessAt), FailingSince: msp(f.FailingSince),
 		LastError: f.LastError, LastErrorDetail: f.LastErrorDetail, LastStatus: f.LastStatus, Note: f.Note,
 		FirstReadAt: msp(f.FirstReadAt), CoveredFrom: msp(f.CoveredFrom),
+		BodyHash: f.BodyHash, ItemHashes: f.ItemHashes,
 		CreatedAt: ms(f.CreatedAt), UpdatedAt: ms(f.UpdatedAt),
 	}
 }
@@ -67,8 +70,18 @@ func (d feedDoc) model() models.Feed {
 		LastSuccessAt: d.LastSuccessAt, FailingSince: d.FailingSince,
 		LastError: d.LastError, LastErrorDetail: d.LastErrorDetail, LastStatus: d.LastStatus, Note: d.Note,
 		FirstReadAt: d.FirstReadAt, CoveredFrom: d.CoveredFrom,
+		BodyHash: d.BodyHash, ItemHashes: itemHashes(d.ItemHashes),
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 	}
+}
+
+// itemHashes reads a feed's stored item hashes; a damaged set counts as none (every item
+// is then written again).
+func itemHashes(b []byte) models.ItemHashes {
+	if h := models.ItemHashes(b); len(h) > 0 && h.Valid() {
+		return h
+	}
+	return nil
 }
 
 // feedFilter builds the find filter of a FeedFilter.
@@ -180,6 +193,7 @@ func feedSet(f models.Feed) bson.D {
 		{Key: "last_error", Value: d.LastError}, {Key: "last_error_detail", Value: d.LastErrorDetail},
 		{Key: "last_status", Value: d.LastStatus}, {Key: "note", Value: d.Note},
 		{Key: "first_read_at", Value: d.FirstReadAt}, {Key: "covered_from", Value: d.CoveredFrom},
+		{Key: "body_hash", Value: d.BodyHash}, {Key: "item_hashes", Value: d.ItemHashes},
 		{Key: "updated_at", Value: d.UpdatedAt},
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 const feedCols = `id, unit_code, url, title, default_kind, etag, last_modified, next_check_at, last_check_at,
 	lease_holder, lease_until, state, consecutive_failures, last_success_at, failing_since, last_error,
-	last_error_detail, last_status, created_at, updated_at, note, first_read_at, covered_from`
+	last_error_detail, last_status, created_at, updated_at, note, first_read_at, covered_from, body_hash, item_hashes`
 
 func scanFeed(sc rowScanner) (models.Feed, error) {
 	var (
@@ -23,9 +23,12 @@ func scanFeed(sc rowScanner) (models.Feed, error) {
 	)
 	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.Title, &f.DefaultKind, &f.ETag, &f.LastModified, &next, &lastCheck,
 		&f.LeaseHolder, &leaseUntil, &f.State, &f.ConsecutiveFailures, &lastOK, &failing, &f.LastError,
-		&f.LastErrorDetail, &f.LastStatus, &cr, &up, &f.Note, &firstRead, &covered)
+		&f.LastErrorDetail, &f.LastStatus, &cr, &up, &f.Note, &firstRead, &covered, &f.BodyHash, (*[]byte)(&f.ItemHashes))
 	if err != nil {
 		return f, err
+	}
+	if !f.ItemHashes.Valid() {
+		f.ItemHashes = nil // damaged: every item counts as new, and is written again
 	}
 	f.FirstReadAt, f.CoveredFrom = fromMSPtr(firstRead), fromMSPtr(covered)
 	f.NextCheckAt, f.LastCheckAt, f.LeaseUntil = fromMS(next), fromMSPtr(lastCheck), fromMSPtr(leaseUntil)
@@ -59,10 +62,10 @@ func (s *Store) CreateFeed(ctx context.Context, f models.Feed) (models.Feed, err
 		if !ok {
 			return fmt.Errorf("sqlite: unit %s of feed %s does not exist: %w", f.UnitCode, f.URL, store.ErrInvalid)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO feeds(`+feedCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO feeds(`+feedCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			f.ID, f.UnitCode, f.URL, f.Title, string(f.DefaultKind), f.ETag, f.LastModified, ms(f.NextCheckAt), msPtr(f.LastCheckAt),
 			f.LeaseHolder, msPtr(f.LeaseUntil), string(f.State), f.ConsecutiveFailures, msPtr(f.LastSuccessAt), msPtr(f.FailingSince), f.LastError,
-			f.LastErrorDetail, f.LastStatus, ms(f.CreatedAt), ms(f.UpdatedAt), f.Note, msPtr(f.FirstReadAt), msPtr(f.CoveredFrom))
+			f.LastErrorDetail, f.LastStatus, ms(f.CreatedAt), ms(f.UpdatedAt), f.Note, msPtr(f.FirstReadAt), msPtr(f.CoveredFrom), blob(f.BodyHash), blob(f.ItemHashes))
 		if err != nil {
 			return fmt.Errorf("sqlite: unable to insert feed %s of %s: %w", f.URL, f.UnitCode, mapErr(err))
 		}
@@ -118,13 +121,21 @@ func scanBriefFeed(sc rowScanner) (models.Feed, error) {
 const updateFeedSQL = `UPDATE feeds SET title = ?, default_kind = ?, etag = ?, last_modified = ?,
 	next_check_at = ?, last_check_at = ?, lease_holder = ?, lease_until = ?, state = ?, consecutive_failures = ?,
 	last_success_at = ?, failing_since = ?, last_error = ?, last_error_detail = ?, last_status = ?, note = ?,
-	first_read_at = ?, covered_from = ?, updated_at = ?
+	first_read_at = ?, covered_from = ?, body_hash = ?, item_hashes = ?, updated_at = ?
 	WHERE id = ?`
 
 func updateFeedArgs(f models.Feed) []any {
 	return []any{f.Title, string(f.DefaultKind), f.ETag, f.LastModified, ms(f.NextCheckAt), msPtr(f.LastCheckAt), f.LeaseHolder, msPtr(f.LeaseUntil),
 		string(f.State), f.ConsecutiveFailures, msPtr(f.LastSuccessAt), msPtr(f.FailingSince), f.LastError, f.LastErrorDetail,
-		f.LastStatus, f.Note, msPtr(f.FirstReadAt), msPtr(f.CoveredFrom), ms(nowIfZero(f.UpdatedAt)), f.ID}
+		f.LastStatus, f.Note, msPtr(f.FirstReadAt), msPtr(f.CoveredFrom), blob(f.BodyHash), blob(f.ItemHashes), ms(nowIfZero(f.UpdatedAt)), f.ID}
+}
+
+// blob is a BLOB argument: NULL when empty.
+func blob(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // UpdateFeed replaces a feed's mutable fields; ErrNotFound if absent.

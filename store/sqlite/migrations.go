@@ -445,6 +445,12 @@ CREATE TABLE post_tags_backfill (
 );
 INSERT INTO post_tags_backfill(next_rowid, last_rowid) SELECT 0, COALESCE(MAX(rowid), 0) FROM posts;
 `,
+	// 12: what a feed's last stored read held (a hash of the body, and of each item's
+	// content by its key), so unchanged bodies and items are not written again.
+	`
+ALTER TABLE feeds ADD COLUMN body_hash BLOB;
+ALTER TABLE feeds ADD COLUMN item_hashes BLOB;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

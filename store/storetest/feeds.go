@@ -153,6 +153,63 @@ func testFeeds(t *testing.T, open Opener) {
 			t.Errorf("after the second UpdateFeeds states = %v, want %s broken and %s ok", states, ok.ID, failing.ID)
 		}
 	})
+	t.Run("ReadHashes", func(t *testing.T) {
+		// What the last stored read held comes back, byte for byte, from every way of
+		// reading a feed (the poller gets feeds from all of them), and can be cleared.
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune))
+		a, err := s.CreateFeed(ctx(t), feed("X1", "https://x1.vn/rss"))
+		mustNil(t, "CreateFeed", err)
+		b, err := s.CreateFeed(ctx(t), feed("X2", "https://x2.vn/rss"))
+		mustNil(t, "CreateFeed", err)
+		if a.BodyHash != nil || a.ItemHashes != nil {
+			t.Errorf("a new feed has hashes %x %x", a.BodyHash, a.ItemHashes)
+		}
+		body := []byte("0123456789abcdef0123456789abcdef")
+		items := models.NewItemHashes([]models.ItemHash{{Key: 1 << 63, Content: 7}, {Key: 2, Content: 1<<64 - 1}})
+		a.BodyHash, a.ItemHashes = body, items
+		mustNil(t, "UpdateFeed", s.UpdateFeed(ctx(t), a))
+		b.BodyHash, b.ItemHashes = []byte("other body hash"), models.NewItemHashes([]models.ItemHash{{Key: 3, Content: 4}})
+		mustNil(t, "UpdateFeeds", s.UpdateFeeds(ctx(t), []models.Feed{b}))
+		check := func(how string, f models.Feed, wantBody []byte, wantItems models.ItemHashes) {
+			t.Helper()
+			if string(f.BodyHash) != string(wantBody) || string(f.ItemHashes) != string(wantItems) {
+				t.Errorf("%s: hashes %x %x, want %x %x", how, f.BodyHash, f.ItemHashes, wantBody, wantItems)
+			}
+		}
+		got, err := s.GetFeed(ctx(t), a.ID)
+		mustNil(t, "GetFeed", err)
+		check("GetFeed", got, body, items)
+		if c, ok := got.ItemHashes.Content(2); !ok || c != 1<<64-1 {
+			t.Errorf("stored item hashes: Content(2) = %d, %v", c, ok)
+		}
+		listed, err := s.ListFeeds(ctx(t), store.FeedFilter{})
+		mustNil(t, "ListFeeds", err)
+		if len(listed) != 2 {
+			t.Fatalf("ListFeeds = %d feeds", len(listed))
+		}
+		check("ListFeeds", listed[0], body, items)
+		check("ListFeeds (UpdateFeeds)", listed[1], b.BodyHash, b.ItemHashes)
+		claimed, err := s.ClaimDueFeeds(ctx(t), "inst-A", base, base.Add(10*time.Minute), 10)
+		mustNil(t, "ClaimDueFeeds", err)
+		if len(claimed) != 2 {
+			t.Fatalf("ClaimDueFeeds = %d feeds", len(claimed))
+		}
+		for _, f := range claimed {
+			if f.ID == a.ID {
+				check("ClaimDueFeeds", f, body, items)
+			} else {
+				check("ClaimDueFeeds (UpdateFeeds)", f, b.BodyHash, b.ItemHashes)
+			}
+		}
+		got.BodyHash, got.ItemHashes = nil, nil
+		mustNil(t, "UpdateFeed clearing the hashes", s.UpdateFeed(ctx(t), got))
+		again, err := s.GetFeed(ctx(t), a.ID)
+		mustNil(t, "GetFeed", err)
+		if len(again.BodyHash) != 0 || again.ItemHashes.Len() != 0 {
+			t.Errorf("after clearing: hashes %x %x", again.BodyHash, again.ItemHashes)
+		}
+	})
 	t.Run("UniquePerUnitAndURL", func(t *testing.T) {
 		s := open(t)
 		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune))

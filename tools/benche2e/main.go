@@ -8,7 +8,7 @@
 //  2. all-304: the server answers 304 to the stored validators;
 //  3. unchanged 200: the server sends the same bodies again without validators.
 //
-// It prints feeds/s, posts written and peak RSS for each cycle, then the in-process
+// It prints feeds/s, CPU time, posts written and peak RSS for each cycle, then the in-process
 // BenchmarkPoll of the same machine for comparison.
 //
 //	go run ./tools/benche2e [-feeds 2000] [-skip-inprocess]
@@ -135,6 +135,7 @@ type cycle struct {
 	feeds           int
 	wall            time.Duration
 	rssKiB          int64
+	cpu             time.Duration // user + system time of the process
 	newPosts, upd   int
 	summary, served string
 }
@@ -142,6 +143,7 @@ type cycle struct {
 var (
 	summaryRe = regexp.MustCompile(`feeds=(\d+) .*new_posts=(\d+) updated_posts=(\d+) duration=(\S+)`)
 	rssRe     = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+	cpuRe     = regexp.MustCompile(`(User|System) time \(seconds\): ([0-9.]+)`)
 )
 
 func run(bin string, env []string, args ...string) (string, string, error) {
@@ -220,12 +222,18 @@ func main() {
 		if m := rssRe.FindStringSubmatch(errs); m != nil {
 			cy.rssKiB, _ = strconv.ParseInt(m[1], 10, 64)
 		}
+		for _, m := range cpuRe.FindAllStringSubmatch(errs, -1) {
+			sec, _ := strconv.ParseFloat(m[2], 64)
+			cy.cpu += time.Duration(sec * float64(time.Second))
+		}
 		cycles = append(cycles, cy)
 	}
 	fmt.Printf("\nend to end, %d feeds × 20 items, %s/%s, %d CPUs (tintot poll --once --force, default settings)\n", *n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Printf("%-32s %10s %12s %10s %10s %12s  %s\n", "cycle", "wall", "feeds/s", "new posts", "updated", "peak RSS", "responses")
+	// CPU time (user + system) varies less than wall time on a shared machine.
+	fmt.Printf("%-32s %10s %12s %10s %10s %10s %12s  %s\n", "cycle", "wall", "feeds/s", "CPU", "new posts", "updated", "peak RSS", "responses")
 	for _, cy := range cycles {
-		fmt.Printf("%-32s %10s %12.0f %10d %10d %9.1f MiB  %s\n", cy.name, cy.wall.Round(time.Millisecond), float64(cy.feeds)/cy.wall.Seconds(), cy.newPosts, cy.upd, float64(cy.rssKiB)/1024, cy.served)
+		fmt.Printf("%-32s %10s %12.0f %10s %10d %10d %9.1f MiB  %s\n", cy.name, cy.wall.Round(time.Millisecond), float64(cy.feeds)/cy.wall.Seconds(),
+			cy.cpu.Round(10*time.Millisecond), cy.newPosts, cy.upd, float64(cy.rssKiB)/1024, cy.served)
 	}
 	if *skipIn {
 		return
