@@ -50,16 +50,23 @@ func BenchmarkReviewBackends(b *testing.B) {
 			name string
 			open func(b *testing.B) store.Store
 		}{"mongo", func(b *testing.B) store.Store {
-			name := "tintot_bench_review_" + store.NewID()[:12]
+			// TINTOT_BENCH_REVIEW_KEEP names a database kept between runs (filled once),
+			// for a server slow to fill; otherwise a fresh one is dropped afterwards.
+			name, keep := os.Getenv("TINTOT_BENCH_REVIEW_KEEP"), true
+			if name == "" {
+				name, keep = "tintot_bench_review_"+store.NewID()[:12], false
+			}
 			st, err := mongo.Open(ctx, withDatabase(b, uri, name))
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Cleanup(func() {
-				if err := dropDatabase(uri, name); err != nil {
-					b.Logf("drop %s: %v", name, err)
-				}
-			})
+			if !keep {
+				b.Cleanup(func() {
+					if err := dropDatabase(uri, name); err != nil {
+						b.Logf("drop %s: %v", name, err)
+					}
+				})
+			}
 			return st
 		}})
 	}
@@ -68,10 +75,14 @@ func BenchmarkReviewBackends(b *testing.B) {
 			st := be.open(b)
 			b.Cleanup(func() { st.Close() })
 			started := time.Now()
-			if err := fillBench(ctx, st, days); err != nil {
+			if units, err := st.ListUnits(ctx, store.UnitFilter{}); err != nil {
 				b.Fatal(err)
+			} else if len(units) == 0 {
+				if err := fillBench(ctx, st, days); err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("%s: %d days of posts for %d units written in %v", be.name, days, benchUnits+1, time.Since(started).Round(time.Second))
 			}
-			b.Logf("%s: %d days of posts for %d units written in %v", be.name, days, benchUnits+1, time.Since(started).Round(time.Second))
 			svc := &Service{Store: st, Engine: quota.NewEngine(quota.DefaultPolicy()), Clock: models.ClockFunc(func() time.Time { return benchNow })}
 			r, err := svc.Review(ctx, "", "tinh")
 			if err != nil {

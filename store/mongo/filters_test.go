@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -108,6 +109,37 @@ func TestCountPipelineMatch(t *testing.T) {
 	all := countPipeline(store.CountQuery{FromDay: "2026-11-23", ToDay: "2026-11-29"})
 	if got := matching(t, all[0][0].Value.(bson.D), posts); !sameIDs(got, []string{"a", "k", "o"}) {
 		t.Errorf("empty unit list counted %v, want all units' posts a, k, o", got)
+	}
+}
+
+// TestCountParts: on FerretDB a count is one query per day, each an equality on
+// local_day (which FerretDB answers from an index), together matching what the range
+// matches; elsewhere, and for open ranges, it stays one query.
+func TestCountParts(t *testing.T) {
+	q := store.CountQuery{UnitCodes: []string{"X1"}, FromDay: "2026-11-29", ToDay: "2026-12-01"}
+	if parts := (&Store{}).countParts(q); len(parts) != 1 || parts[0].FromDay != q.FromDay || parts[0].ToDay != q.ToDay {
+		t.Errorf("MongoDB: %+v, want the query itself", parts)
+	}
+	f := &Store{ferret: true}
+	parts := f.countParts(q)
+	var days []string
+	for _, p := range parts {
+		if p.FromDay != p.ToDay || !slices.Equal(p.UnitCodes, q.UnitCodes) {
+			t.Errorf("part %+v is not one day of the units", p)
+		}
+		days = append(days, p.FromDay)
+		m := countPipeline(p)[0][0].Value.(bson.D)
+		if m[0].Key != "local_day" || m[0].Value != p.FromDay {
+			t.Errorf("part %s matches %v first, want an equality on local_day", p.FromDay, m[0])
+		}
+	}
+	if want := []string{"2026-11-29", "2026-11-30", "2026-12-01"}; !slices.Equal(days, want) {
+		t.Errorf("FerretDB parts %v, want %v", days, want)
+	}
+	for _, open := range []store.CountQuery{{FromDay: "2026-11-29"}, {ToDay: "2026-11-29"}, {FromDay: "2020-01-01", ToDay: "2026-11-29"}} {
+		if parts := f.countParts(open); len(parts) != 1 {
+			t.Errorf("FerretDB, %+v: %d parts, want the query itself", open, len(parts))
+		}
 	}
 }
 

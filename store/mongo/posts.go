@@ -313,6 +313,10 @@ func kindFilter(k models.Kind) bson.D {
 
 // dayRange adds an inclusive local_day range; empty bounds are open.
 func dayRange(d bson.D, from, to string) bson.D {
+	if from != "" && from == to {
+		// One day: an equality, which FerretDB can answer from an index.
+		return append(d, bson.E{Key: "local_day", Value: from})
+	}
 	r := bson.D{}
 	if from != "" {
 		r = append(r, bson.E{Key: "$gte", Value: from})
@@ -454,6 +458,32 @@ func countPipeline(q store.CountQuery) mongo.Pipeline {
 	}
 }
 
+// maxDayParts bounds how many one-day queries countParts makes of one count.
+const maxDayParts = 400
+
+// countParts splits a count into one query per day on FerretDB: it answers a filter on
+// one value of local_day from an index (deploy/ferretdb/postgresql-indexes.sql) but a
+// range only by reading the whole collection. Elsewhere, and for open or very long
+// ranges, the count is one query.
+func (s *Store) countParts(q store.CountQuery) []store.CountQuery {
+	if !s.ferret || q.FromDay == "" || q.ToDay == "" {
+		return []store.CountQuery{q}
+	}
+	from, err1 := time.Parse(models.DayLayout, q.FromDay)
+	to, err2 := time.Parse(models.DayLayout, q.ToDay)
+	if err1 != nil || err2 != nil || to.Before(from) || to.Sub(from) > maxDayParts*24*time.Hour {
+		return []store.CountQuery{q}
+	}
+	var parts []store.CountQuery
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		p := q
+		p.FromDay = d.Format(models.DayLayout)
+		p.ToDay = p.FromDay
+		parts = append(parts, p)
+	}
+	return parts
+}
+
 // countGroup is one $group output row of countPipeline.
 type countGroup struct {
 	ID struct {
@@ -499,13 +529,17 @@ func foldCounts(groups []countGroup) []models.DayCount {
 // CountPosts counts counted posts by unit, local day and effective kind for days in
 // [FromDay, ToDay], ordered by unit, day and kind.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
-	cur, err := s.col(colPosts).Aggregate(ctx, countPipeline(q))
-	if err != nil {
-		return nil, mapErr("count posts", err)
-	}
 	var groups []countGroup
-	if err := cur.All(ctx, &groups); err != nil {
-		return nil, mapErr("count posts", err)
+	for _, part := range s.countParts(q) {
+		cur, err := s.col(colPosts).Aggregate(ctx, countPipeline(part))
+		if err != nil {
+			return nil, mapErr("count posts", err)
+		}
+		var g []countGroup
+		if err := cur.All(ctx, &g); err != nil {
+			return nil, mapErr("count posts", err)
+		}
+		groups = append(groups, g...)
 	}
 	out := foldCounts(groups)
 	if out == nil {
