@@ -56,6 +56,25 @@ func TestLargeBulkWrites(t *testing.T) {
 	if err := s.SetRuleKinds(ctx, kinds); err != nil {
 		t.Fatalf("set %d rule kinds: %v", n, err)
 	}
+	// Counting the posts of many units (a province's review), as on FerretDB: one query
+	// a day, the units kept by the store rather than by a server-side $in.
+	s.ferret = true
+	day := models.LocalDay(now, models.Vietnam)
+	var some []string
+	for i := 0; i < n; i += 3 {
+		some = append(some, fmt.Sprintf("X%03d", i))
+	}
+	counts, err := s.CountPosts(ctx, store.CountQuery{UnitCodes: some, FromDay: day, ToDay: day})
+	if err != nil || len(counts) != len(some) {
+		t.Fatalf("counts of %d units: %d, %v", len(some), len(counts), err)
+	}
+	for i, c := range counts {
+		if c.UnitCode != some[i] || c.Count != 1 || c.Kind != models.KindStory {
+			t.Fatalf("count %d = %+v, want one story of %s", i, c, some[i])
+		}
+	}
+	s.ferret = false
+
 	got, err := s.ListFeeds(ctx, store.FeedFilter{})
 	if err != nil || got[n-1].ETag != fmt.Sprintf("W/%d", n-1) {
 		t.Fatalf("feeds after the update: %v", err)

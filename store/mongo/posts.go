@@ -458,6 +458,9 @@ func countPipeline(q store.CountQuery) mongo.Pipeline {
 	}
 }
 
+// ferretMaxIn is the longest unit list a count sends to FerretDB (see CountPosts).
+const ferretMaxIn = 64
+
 // maxDayParts bounds how many one-day queries countParts makes of one count.
 const maxDayParts = 400
 
@@ -530,6 +533,16 @@ func foldCounts(groups []countGroup) []models.DayCount {
 // [FromDay, ToDay], ordered by unit, day and kind.
 func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.DayCount, error) {
 	var groups []countGroup
+	var units map[string]bool // the units kept here rather than by the server
+	if s.ferret && len(q.UnitCodes) > ferretMaxIn {
+		// FerretDB matches $in by comparing each document with every value: a province's
+		// thousands of units cost it more than reading all of a day's posts.
+		units = make(map[string]bool, len(q.UnitCodes))
+		for _, u := range q.UnitCodes {
+			units[u] = true
+		}
+		q.UnitCodes = nil
+	}
 	for _, part := range s.countParts(q) {
 		cur, err := s.col(colPosts).Aggregate(ctx, countPipeline(part))
 		if err != nil {
@@ -539,7 +552,11 @@ func (s *Store) CountPosts(ctx context.Context, q store.CountQuery) ([]models.Da
 		if err := cur.All(ctx, &g); err != nil {
 			return nil, mapErr("count posts", err)
 		}
-		groups = append(groups, g...)
+		for _, x := range g {
+			if units == nil || units[x.ID.Unit] {
+				groups = append(groups, x)
+			}
+		}
 	}
 	out := foldCounts(groups)
 	if out == nil {
