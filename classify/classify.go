@@ -609,7 +609,38 @@ func hasPrefixAt(w []byte, at int, key string) bool {
 // Live is a Classifier that can be replaced while in use (a model refitted overnight):
 // the poller and the pages hold the Live, each call uses the classifier current then.
 type Live struct {
-	p atomic.Pointer[Classifier]
+	p    atomic.Pointer[Classifier]
+	lazy atomic.Pointer[lazyFit]
+}
+
+// lazyFit is a fit to run before a Live's first use.
+type lazyFit struct {
+	once sync.Once
+	fit  func() error
+	err  error
+}
+
+// FitOnFirstUse makes fit run, once, before the first classification through l (from
+// any goroutine; the others wait for it). fit should Swap in the classifier it fitted;
+// if it fails, l classifies with the classifier it had, and FitErr reports the error. A
+// command that may classify nothing (every feed unchanged) then never pays for the fit.
+func (l *Live) FitOnFirstUse(fit func() error) { l.lazy.Store(&lazyFit{fit: fit}) }
+
+// FitErr is the error of the fit FitOnFirstUse deferred, if it ran and failed.
+func (l *Live) FitErr() error {
+	if z := l.lazy.Load(); z != nil {
+		z.once.Do(func() {}) // waits for a fit in progress; marks one never begun as done
+		return z.err
+	}
+	return nil
+}
+
+// use returns the classifier in use, after the deferred fit if one is pending.
+func (l *Live) use() *Classifier {
+	if z := l.lazy.Load(); z != nil {
+		z.once.Do(func() { z.err = z.fit() })
+	}
+	return l.p.Load()
 }
 
 // NewLive returns a Live using c.
@@ -620,20 +651,20 @@ func NewLive(c *Classifier) *Live {
 }
 
 // Load returns the classifier in use.
-func (l *Live) Load() *Classifier { return l.p.Load() }
+func (l *Live) Load() *Classifier { return l.use() }
 
 // Swap puts c in use.
 func (l *Live) Swap(c *Classifier) { l.p.Store(c) }
 
 // Classify classifies with the classifier in use.
 func (l *Live) Classify(p models.Post, f models.Feed) (models.Kind, string) {
-	return l.p.Load().Classify(p, f)
+	return l.use().Classify(p, f)
 }
 
 // Confidence classifies with the classifier in use and says how sure its model was.
 func (l *Live) Confidence(p models.Post, f models.Feed) (models.Kind, string, float64) {
-	return l.p.Load().Confidence(p, f)
+	return l.use().Confidence(p, f)
 }
 
 // ReviewConfidence is the review threshold of the classifier in use.
-func (l *Live) ReviewConfidence() float64 { return l.p.Load().ReviewConfidence() }
+func (l *Live) ReviewConfidence() float64 { return l.use().ReviewConfidence() }

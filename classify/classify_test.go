@@ -1,9 +1,12 @@
 package classify
 
 import (
+	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -103,3 +106,62 @@ func postOf(s string) models.Post {
 }
 
 func feedOf(s string) models.Feed { return models.Feed{URL: s, DefaultKind: models.Kind(s)} }
+
+// TestLiveFitsOnFirstUse: a deferred fit runs once, before the first classification and
+// only then (a command that classifies nothing never pays for it), every concurrent user
+// waiting for it; a failed fit leaves the classifier it had and is reported.
+func TestLiveFitsOnFirstUse(t *testing.T) {
+	rules := newDefault(t)
+	withModel, err := New(DefaultRules(), WithModel(DefaultModel(), DefaultReviewConfidence))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := NewLive(rules)
+	var fits atomic.Int32
+	l.FitOnFirstUse(func() error {
+		fits.Add(1)
+		time.Sleep(20 * time.Millisecond)
+		l.Swap(withModel)
+		return nil
+	})
+	if fits.Load() != 0 {
+		t.Fatal("fitted before any use")
+	}
+	post := models.Post{Title: "Mười năm bám bản dạy chữ cho trẻ vùng cao", Summary: "Ngày ngày băng rừng, lội suối tới điểm trường"}
+	if _, why := rules.Classify(post, models.Feed{}); why != ReasonNoMatch {
+		t.Fatalf("the rules alone decide the test post (%q): the fitted model would not show", why)
+	}
+	var wg sync.WaitGroup
+	reasons := make([]string, 8)
+	for i := range reasons {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, reasons[i] = l.Classify(post, models.Feed{})
+		}()
+	}
+	wg.Wait()
+	_, want := withModel.Classify(post, models.Feed{})
+	for i, r := range reasons {
+		if r != want {
+			t.Errorf("user %d classified with %q, want the fitted classifier's %q", i, r, want)
+		}
+	}
+	if n := fits.Load(); n != 1 || l.FitErr() != nil {
+		t.Errorf("fits = %d, err %v; want one, nil", n, l.FitErr())
+	}
+
+	failing := NewLive(rules)
+	failing.FitOnFirstUse(func() error { return errors.New("store down") })
+	if _, why := failing.Classify(post, models.Feed{}); why == "" {
+		t.Error("a failed fit left no classifier")
+	}
+	if err := failing.FitErr(); err == nil || err.Error() != "store down" {
+		t.Errorf("FitErr = %v, want the fit's error", err)
+	}
+	unused := NewLive(rules)
+	unused.FitOnFirstUse(func() error { t.Error("fitted without use"); return nil })
+	if err := unused.FitErr(); err != nil {
+		t.Errorf("FitErr of an unused Live = %v", err)
+	}
+}

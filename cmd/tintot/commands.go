@@ -150,10 +150,15 @@ func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintln(env.stderr, env.l.T("poll: cần --once (việc đọc định kỳ chạy trong `tintot serve`)"))
 		return errUsage
 	}
-	return withApp(ctx, env, func(a *app) error {
-		if err := a.ensureModel(ctx); err != nil {
-			return err
-		}
+	return withApp(ctx, env, func(a *app) (err error) {
+		// The model is fitted only if a post needs classifying: a cycle of unchanged
+		// feeds does not pay for it.
+		a.classifier.FitOnFirstUse(func() error { return a.ensureModel(ctx) })
+		defer func() {
+			if ferr := a.classifier.FitErr(); ferr != nil && err == nil {
+				err = env.l.E("poll: không huấn luyện được mô hình phân loại, các bài mới đã được phân loại chỉ bằng quy tắc: %w", ferr)
+			}
+		}()
 		if *unit == "" && !*force {
 			s, err := a.poller.PollDue(ctx)
 			if err != nil {

@@ -106,9 +106,10 @@ var cliEnglish = map[string]string{
 	"đọc mọi nguồn tin được chọn, dù chưa đến hạn":                  "poll every selected feed, due or not",
 	"poll: cần --once (việc đọc định kỳ chạy trong `tintot serve`)": "poll: --once is required (continuous polling runs inside `tintot serve`)",
 	"poll: đơn vị %q: %w":                                           "poll: unit %q: %w",
-	"ĐƠN VỊ\tNGUỒN TIN LỖI\tLÝ DO":                                  "UNIT\tFAILED FEED\tREASON",
-	"Không có nguồn tin nào đến hạn đọc.":                           "No feed was due.",
-	"poll: cả %d nguồn tin đều lỗi, không đọc được nguồn tin nào":   "poll: all %d feeds failed, none could be read",
+	"poll: không huấn luyện được mô hình phân loại, các bài mới đã được phân loại chỉ bằng quy tắc: %w": "poll: the classification model could not be fitted, new posts were classified by the rules alone: %w",
+	"ĐƠN VỊ\tNGUỒN TIN LỖI\tLÝ DO":                                "UNIT\tFAILED FEED\tREASON",
+	"Không có nguồn tin nào đến hạn đọc.":                         "No feed was due.",
+	"poll: cả %d nguồn tin đều lỗi, không đọc được nguồn tin nào": "poll: all %d feeds failed, none could be read",
 
 	// feeds health
 	"liệt kê mọi nguồn tin, cả nguồn tin hoạt động tốt":           "list every feed, ok ones too",
