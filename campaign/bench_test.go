@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +23,7 @@ import (
 // ways), a few feeds in outage. Built once and cached under os.TempDir(); bump
 // benchVersion when the generator or the schema changes.
 const (
-	benchVersion = "v5-tags"
+	benchVersion = "v6"
 	benchUnits   = 3300
 	benchDays    = 365
 )
@@ -89,9 +91,14 @@ func fillBench(ctx context.Context, st store.Store, days int) error {
 		return err
 	}
 	feedOf := map[string]string{}
+	lastRead, downSince := benchNow.Add(-20*time.Minute), benchNow.AddDate(0, 0, -4)
 	for i := range feeds {
 		feedOf[feeds[i].UnitCode] = feeds[i].ID
 		feeds[i].FirstReadAt, feeds[i].CoveredFrom = &created, &created // read for two years
+		feeds[i].LastSuccessAt = &lastRead                              // and polled as usual
+		if n, err := strconv.Atoi(strings.TrimPrefix(feeds[i].UnitCode, "xa-")); err == nil && n%100 == 0 {
+			feeds[i].LastSuccessAt = &downSince // the 1% in outage below
+		}
 	}
 	if err := st.UpdateFeeds(ctx, feeds); err != nil {
 		return err

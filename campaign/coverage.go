@@ -45,7 +45,7 @@ func (s *Service) coverageOf(ctx context.Context, parent string, all []models.Un
 		feedCodes = nil // every unit: no filter is cheaper than a long IN list
 	}
 	working := map[string]bool{}
-	fs, err := s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: feedCodes})
+	fs, err := s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: feedCodes, Brief: true})
 	if err != nil {
 		return c, fmt.Errorf("campaign: unable to list feeds for coverage: %w", err)
 	}

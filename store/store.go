@@ -120,8 +120,9 @@ type FeedFilter struct {
 	UnitCodes []string
 	States    []models.FeedState
 	URL       string
-	// Brief fills only ID, UnitCode, URL, State, CreatedAt, FirstReadAt and CoveredFrom:
-	// the health and observation overview a review needs for thousands of feeds, read at
+	// Brief fills only ID, UnitCode, URL, State, CreatedAt, FirstReadAt, CoveredFrom and
+	// LastSuccessAt: the health, observation and channel overview a review needs for
+	// thousands of feeds, read at
 	// a fraction of the cost of whole feeds.
 	Brief bool
 }

@@ -168,7 +168,7 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 	opts := options.Find().SetSort(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}})
 	if f.Brief {
 		opts.SetProjection(bson.D{{Key: "unit_code", Value: 1}, {Key: "url", Value: 1}, {Key: "state", Value: 1}, {Key: "created_at", Value: 1},
-			{Key: "first_read_at", Value: 1}, {Key: "covered_from", Value: 1}})
+			{Key: "first_read_at", Value: 1}, {Key: "covered_from", Value: 1}, {Key: "last_success_at", Value: 1}})
 	}
 	out, err := findAll(ctx, s.col(colFeeds), feedFilter(f), opts, feedDoc.model)
 	if err != nil {

@@ -110,10 +110,11 @@ func (s *Store) ListFeeds(ctx context.Context, f store.FeedFilter) ([]models.Fee
 // scanBriefFeed reads the columns of a FeedFilter.Brief listing.
 func scanBriefFeed(sc rowScanner) (models.Feed, error) {
 	var f models.Feed
-	var created, firstRead, covered sql.NullInt64
-	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State, &created, &firstRead, &covered)
+	var created, firstRead, covered, success sql.NullInt64
+	err := sc.Scan(&f.ID, &f.UnitCode, &f.URL, &f.State, &created, &firstRead, &covered, &success)
 	f.CreatedAt = fromMS(created)
 	f.FirstReadAt, f.CoveredFrom = fromMSPtr(firstRead), fromMSPtr(covered)
+	f.LastSuccessAt = fromMSPtr(success)
 	return f, err
 }
 

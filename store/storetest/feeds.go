@@ -256,9 +256,12 @@ func testFeeds(t *testing.T, open Opener) {
 				}
 			})
 		}
-		t.Run("brief has ID, unit, state and creation time", func(t *testing.T) {
+		t.Run("brief has ID, unit, state, creation and last success times", func(t *testing.T) {
 			full, err := s.ListFeeds(ctx(t), store.FeedFilter{})
 			mustNil(t, "ListFeeds", err)
+			ok := base.Add(-time.Hour)
+			full[0].LastSuccessAt = &ok
+			mustNil(t, "UpdateFeed", s.UpdateFeed(ctx(t), full[0]))
 			brief, err := s.ListFeeds(ctx(t), store.FeedFilter{Brief: true})
 			mustNil(t, "ListFeeds brief", err)
 			if len(brief) != len(full) {
@@ -266,8 +269,9 @@ func testFeeds(t *testing.T, open Opener) {
 			}
 			for i, f := range full {
 				b := brief[i]
-				if b.ID != f.ID || b.UnitCode != f.UnitCode || b.URL != f.URL || b.State != f.State || !b.CreatedAt.Equal(f.CreatedAt) {
-					t.Errorf("brief feed %d = %+v, want ID, unit, URL, state and creation time of %+v", i, b, f)
+				if b.ID != f.ID || b.UnitCode != f.UnitCode || b.URL != f.URL || b.State != f.State || !b.CreatedAt.Equal(f.CreatedAt) ||
+					(b.LastSuccessAt == nil) != (f.LastSuccessAt == nil) || (b.LastSuccessAt != nil && !b.LastSuccessAt.Equal(*f.LastSuccessAt)) {
+					t.Errorf("brief feed %d = %+v, want ID, unit, URL, state, creation and last success times of %+v", i, b, f)
 				}
 			}
 		})
