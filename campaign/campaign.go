@@ -67,6 +67,39 @@ func addDays(day string, n int, loc *time.Location) string {
 // load reads counts of days [fromDay, toDay], the outages overlapping that range and the
 // feeds of the given units (all units when codes is empty).
 func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay string) (*quota.Data, error) {
+	return s.loadWith(ctx, codes, fromDay, toDay, nil)
+}
+
+// feedLister lists the feeds of a set of units, brief (see store.FeedFilter.Brief).
+type feedLister func() ([]models.Feed, error)
+
+// sharedFeeds returns a feedLister that reads the brief feeds of codes (every unit when
+// empty) once, however many callers and goroutines ask: a review and its channel
+// coverage read the same feeds.
+func (s *Service) sharedFeeds(ctx context.Context, codes []string) feedLister {
+	var (
+		once  sync.Once
+		feeds []models.Feed
+		err   error
+	)
+	return func() ([]models.Feed, error) {
+		once.Do(func() {
+			if len(codes) == 1 {
+				feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0], Brief: true})
+			} else {
+				feeds, err = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes, Brief: true})
+			}
+		})
+		return feeds, err
+	}
+}
+
+// loadWith is load with the feeds from list (which may hold more units than codes), or
+// read for codes when list is nil.
+func (s *Service) loadWith(ctx context.Context, codes []string, fromDay, toDay string, list feedLister) (*quota.Data, error) {
+	if list == nil {
+		list = s.sharedFeeds(ctx, codes)
+	}
 	from, err := models.DayStart(fromDay, s.loc())
 	if err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
@@ -90,11 +123,7 @@ func (s *Service) load(ctx context.Context, codes []string, fromDay, toDay strin
 		if oErr != nil {
 			return
 		}
-		if len(codes) == 1 {
-			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCode: codes[0], Brief: true})
-		} else {
-			feeds, fErr = s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes, Brief: true})
-		}
+		feeds, fErr = list()
 	}()
 	d := quota.NewData(nil, nil, nil)
 	d.Expect(fromDay, toDay)
@@ -370,9 +399,17 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 		c   models.ChannelCoverage
 		err error
 	}
+	// Both read the brief feeds of the parent's units: once.
+	allCodes := make([]string, 0, len(all))
+	if parent != "" {
+		for _, u := range all {
+			allCodes = append(allCodes, u.Code)
+		}
+	}
+	feeds := s.sharedFeeds(ctx, allCodes)
 	covc := make(chan coverage, 1)
 	go func() {
-		c, err := s.coverageOf(ctx, parent, all)
+		c, err := s.coverageWith(ctx, parent, all, feeds)
 		covc <- coverage{c, err}
 	}()
 	withCoverage := func(r models.Review, err error) (models.Review, error) {
@@ -398,7 +435,7 @@ func (s *Service) Review(ctx context.Context, week, parent string) (models.Revie
 		list, err := s.weekCorrections(ctx, codes, week, monday, now)
 		corrCh <- corrections{list, err}
 	}()
-	d, err := s.load(ctx, codes, from, to)
+	d, err := s.loadWith(ctx, codes, from, to, feeds)
 	cr := <-corrCh
 	if err != nil {
 		return r, err

@@ -25,6 +25,12 @@ func (s *Service) ChannelCoverage(ctx context.Context, parent string) (models.Ch
 
 // coverageOf computes the coverage of units (the subtree of parent, already read).
 func (s *Service) coverageOf(ctx context.Context, parent string, all []models.Unit) (models.ChannelCoverage, error) {
+	return s.coverageWith(ctx, parent, all, nil)
+}
+
+// coverageWith is coverageOf with the feeds from list (which may hold more units), or
+// read for the covered units when list is nil.
+func (s *Service) coverageWith(ctx context.Context, parent string, all []models.Unit, list feedLister) (models.ChannelCoverage, error) {
 	now := s.now()
 	since := now.Add(-models.CoverageWindow)
 	c := models.ChannelCoverage{AsOf: now.UTC(), Since: since.UTC(), Baseline: models.CoverageBaseline, Target: models.CoverageTarget,
@@ -45,7 +51,10 @@ func (s *Service) coverageOf(ctx context.Context, parent string, all []models.Un
 		feedCodes = nil // every unit: no filter is cheaper than a long IN list
 	}
 	working := map[string]bool{}
-	fs, err := s.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: feedCodes, Brief: true})
+	if list == nil {
+		list = s.sharedFeeds(ctx, feedCodes)
+	}
+	fs, err := list()
 	if err != nil {
 		return c, fmt.Errorf("campaign: unable to list feeds for coverage: %w", err)
 	}
