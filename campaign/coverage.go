@@ -116,5 +116,8 @@ func (s *Service) coverageWith(ctx context.Context, parent string, all []models.
 		}
 		return 0
 	})
+	if len(c.Without) > models.CoverageWithoutMax {
+		c.Without = c.Without[:models.CoverageWithoutMax]
+	}
 	return c, nil
 }

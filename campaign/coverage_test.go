@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"tintot/models"
@@ -75,5 +76,21 @@ func TestChannelCoverage(t *testing.T) {
 	}
 	if c.Working != 0 || c.Share != 0 {
 		t.Errorf("after 8 days coverage = %d/%d, want 0", c.Working, c.Units)
+	}
+
+	// A province of many units without a channel: the list is cut (every review page
+	// carries it), the count is whole.
+	for i := range models.CoverageWithoutMax + 10 {
+		u := models.Unit{Code: fmt.Sprintf("xa-z%03d", i), Name: "Xã", Kind: models.UnitCommune, ParentCode: "huyen", CreatedAt: old, UpdatedAt: old}
+		if err := f.st.CreateUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err = f.svc.ChannelCoverage(ctx, "tinh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Without) != models.CoverageWithoutMax || c.WithoutCount() != c.Units || c.WithoutMore() != c.Units-models.CoverageWithoutMax {
+		t.Errorf("without %d listed, %d in all, %d more; units %d", len(c.Without), c.WithoutCount(), c.WithoutMore(), c.Units)
 	}
 }

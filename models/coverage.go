@@ -28,9 +28,20 @@ type ChannelCoverage struct {
 	Baseline float64        `json:"baseline"`
 	Target   float64        `json:"target"`
 	ByKind   []KindCoverage `json:"by_kind"`
-	// Without lists the units without a working channel (code and name), by code.
+	// Without lists the units without a working channel (code and name), by code: the
+	// first CoverageWithoutMax of them (every review page carries it); Units - Working
+	// is how many there are.
 	Without []UnitRef `json:"without"`
 }
+
+// CoverageWithoutMax is the most units ChannelCoverage.Without lists.
+const CoverageWithoutMax = 100
+
+// WithoutCount is how many units have no working channel.
+func (c ChannelCoverage) WithoutCount() int { return c.Units - c.Working }
+
+// WithoutMore is how many units without a working channel Without leaves out.
+func (c ChannelCoverage) WithoutMore() int { return c.Units - c.Working - len(c.Without) }
 
 // KindCoverage is the coverage of one unit kind.
 type KindCoverage struct {
