@@ -388,14 +388,18 @@ func keysString(keys bson.Raw) string {
 // ferretBulkMax is the most writes one bulk command carries on FerretDB (see bulkWrite).
 const ferretBulkMax = 16
 
-// chunkedBulkWrite sends writes in commands of at most ferretBulkMax and merges the
-// results and errors as one command would report them (indexes are positions in writes).
-// Ordered writes stop at the first chunk with an error.
-func (s *Store) chunkedBulkWrite(ctx context.Context, c *mongo.Collection, writes []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
+// chunkedBulkWrite sends writes in commands of at most size, consulting the test hook
+// before each, and merges the results and errors as one command would report them
+// (indexes are positions in writes). Ordered writes stop at the first command with an
+// error.
+func (s *Store) chunkedBulkWrite(ctx context.Context, c *mongo.Collection, op string, writes []mongo.WriteModel, ordered bool, size int) (*mongo.BulkWriteResult, error) {
 	sum := &mongo.BulkWriteResult{UpsertedIDs: map[int64]any{}, Acknowledged: true}
 	var bwe mongo.BulkWriteException
-	for from := 0; from < len(writes); from += ferretBulkMax {
-		to := min(from+ferretBulkMax, len(writes))
+	for from := 0; from < len(writes); from += size {
+		if err := s.step(op); err != nil {
+			return sum, err
+		}
+		to := min(from+size, len(writes))
 		r, err := c.BulkWrite(ctx, writes[from:to], options.BulkWrite().SetOrdered(ordered))
 		if r != nil {
 			sum.InsertedCount += r.InsertedCount
@@ -447,49 +451,17 @@ func (s *Store) step(op string) error {
 // command of more writes than its pool (about 50) never ends, and the server stops
 // answering anyone.
 func (s *Store) bulkWrite(ctx context.Context, c *mongo.Collection, op string, writes []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
-	if s.stop == nil && (!s.ferret || len(writes) <= ferretBulkMax) {
+	size := len(writes)
+	switch {
+	case s.stop != nil:
+		size = 1
+	case s.ferret:
+		size = ferretBulkMax
+	}
+	if s.stop == nil && size >= len(writes) {
 		return c.BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(ordered))
 	}
-	if s.stop == nil {
-		return s.chunkedBulkWrite(ctx, c, writes, ordered)
-	}
-	sum := &mongo.BulkWriteResult{UpsertedIDs: map[int64]any{}, Acknowledged: true}
-	var bwe mongo.BulkWriteException
-	for i, w := range writes {
-		if err := s.step(op); err != nil {
-			return sum, err
-		}
-		r, err := c.BulkWrite(ctx, []mongo.WriteModel{w})
-		if r != nil {
-			sum.InsertedCount += r.InsertedCount
-			sum.MatchedCount += r.MatchedCount
-			sum.ModifiedCount += r.ModifiedCount
-			sum.DeletedCount += r.DeletedCount
-			sum.UpsertedCount += r.UpsertedCount
-			if id, ok := r.UpsertedIDs[0]; ok {
-				sum.UpsertedIDs[int64(i)] = id
-			}
-		}
-		var one mongo.BulkWriteException
-		switch {
-		case err == nil:
-			continue
-		case errors.As(err, &one) && one.WriteConcernError == nil && len(one.WriteErrors) == 1:
-			we := one.WriteErrors[0]
-			we.Index = i
-			bwe.WriteErrors = append(bwe.WriteErrors, we)
-			if !ordered {
-				continue
-			}
-			return sum, bwe
-		default:
-			return sum, err
-		}
-	}
-	if len(bwe.WriteErrors) > 0 {
-		return sum, bwe
-	}
-	return sum, nil
+	return s.chunkedBulkWrite(ctx, c, op, writes, ordered, size)
 }
 
 // dupKeyOnly returns the positions of the writes a bulk write error rejected for a
