@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"tintot/models"
-	"tintot/quota"
 	"tintot/store"
 	"tintot/store/mongo"
 	"tintot/store/sqlite"
@@ -83,18 +81,7 @@ func BenchmarkReviewBackends(b *testing.B) {
 				}
 				b.Logf("%s: %d days of posts for %d units written in %v", be.name, days, benchUnits+1, time.Since(started).Round(time.Second))
 			}
-			svc := &Service{Store: st, Engine: quota.NewEngine(quota.DefaultPolicy()), Clock: models.ClockFunc(func() time.Time { return benchNow })}
-			r, err := svc.Review(ctx, "", "tinh")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(r.Rows) != benchUnits+1 {
-				b.Fatalf("review has %d rows, want %d", len(r.Rows), benchUnits+1)
-			}
-			reportLatency(b, func(int) error {
-				_, err := svc.Review(ctx, "", "tinh")
-				return err
-			})
+			benchReview(b, benchServiceOf(st))
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"tintot/models"
@@ -107,15 +108,7 @@ func (s *Service) coverageWith(ctx context.Context, parent string, all []models.
 			c.Without = append(c.Without, models.UnitRef{Code: u.Code, Name: u.Name})
 		}
 	}
-	slices.SortFunc(c.Without, func(a, b models.UnitRef) int {
-		switch {
-		case a.Code < b.Code:
-			return -1
-		case a.Code > b.Code:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(c.Without, func(a, b models.UnitRef) int { return strings.Compare(a.Code, b.Code) })
 	if len(c.Without) > models.CoverageWithoutMax {
 		c.Without = c.Without[:models.CoverageWithoutMax]
 	}
