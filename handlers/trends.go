@@ -76,19 +76,28 @@ func (s *server) trendParams(c *fiber.Ctx) (parent string, year int, err error) 
 
 // apiTrends is GET /api/v1/trends?parent=&year=.
 func (s *server) apiTrends(c *fiber.Ctx) error {
-	ts, err := s.trendService()
+	_, _, ty, err := s.trendYearOf(c)
 	if err != nil {
 		return err
+	}
+	return c.JSON(ty)
+}
+
+// trendYearOf reads ?parent=&year= and returns the parent's trends of that year.
+func (s *server) trendYearOf(c *fiber.Ctx) (string, int, models.TrendYear, error) {
+	ts, err := s.trendService()
+	if err != nil {
+		return "", 0, models.TrendYear{}, err
 	}
 	parent, year, err := s.trendParams(c)
 	if err != nil {
-		return err
+		return "", 0, models.TrendYear{}, err
 	}
 	ty, err := ts.TrendYear(c.UserContext(), parent, year)
 	if err != nil {
-		return errorf("unable to list trends of %q in %d: %w", parent, year, err)
+		return "", 0, models.TrendYear{}, errorf("unable to list trends of %q in %d: %w", parent, year, err)
 	}
-	return c.JSON(ty)
+	return parent, year, ty, nil
 }
 
 // apiTrend is GET /api/v1/trends/:id.
@@ -320,17 +329,9 @@ func (s *server) trendsPageView(c *fiber.Ctx) error {
 
 // renderTrends draws the list of a parent's trends of a year with the registration form.
 func (s *server) renderTrends(c *fiber.Ctx, status int, p page, form trendForm, ferr formErr) error {
-	ts, err := s.trendService()
+	parent, year, ty, err := s.trendYearOf(c)
 	if err != nil {
 		return err
-	}
-	parent, year, err := s.trendParams(c)
-	if err != nil {
-		return err
-	}
-	ty, err := ts.TrendYear(c.UserContext(), parent, year)
-	if err != nil {
-		return errorf("unable to list trends of %q in %d: %w", parent, year, err)
 	}
 	d := trendsPage{Year: ty, Parent: parent, Form: form, Err: ferr, Prev: year - 1, Next: year + 1, Today: s.today(), MinUnits: ty.MinUnits}
 	if d.Parents, err = s.parentChoices(c); err != nil {
