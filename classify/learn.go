@@ -138,7 +138,16 @@ func TrainModel(ctx context.Context, st store.Store, rules Rules, now time.Time)
 			return nil, ModelInfo{}, err
 		}
 	}
-	m := Train(append(ex, reviewers...))
+	var m *Model
+	if len(reviewers) == 0 {
+		// The corpus alone gives the model embedded at build time: no fit.
+		if cm, err := CorpusModel(); err == nil {
+			m = cm
+		}
+	}
+	if m == nil {
+		m = Train(append(ex, reviewers...))
+	}
 	c, err := New(rules, WithModel(m, DefaultReviewConfidence))
 	if err != nil {
 		return nil, ModelInfo{}, err

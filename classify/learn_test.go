@@ -37,6 +37,9 @@ func TestModelLearnsFromReviewers(t *testing.T) {
 	if infoBefore.Reviewers != 0 || infoBefore.Corpus != len(classify.TrainingCorpus()) || infoBefore.Version != before.Version() {
 		t.Fatalf("before any decision: %+v", infoBefore)
 	}
+	if emb, err := classify.CorpusModel(); err != nil || before != emb {
+		t.Fatalf("before any decision the model is not the one embedded at build time (%v)", err)
+	}
 	for _, p := range res.Inserted {
 		if err := st.SetOverride(ctx, p.ID, &models.Override{Kind: models.KindGoodNews, By: "tinhdoan@doan.vn", At: now}); err != nil {
 			t.Fatal(err)

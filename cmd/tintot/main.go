@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"text/tabwriter"
 )
@@ -21,6 +22,19 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if path := os.Getenv("TINTOT_CPUPROFILE"); path != "" {
+		// An operator's CPU profile of one run (go tool pprof BINARY FILE).
+		if f, err := os.Create(path); err != nil {
+			fmt.Fprintln(os.Stderr, "tintot: TINTOT_CPUPROFILE:", err)
+		} else if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "tintot: TINTOT_CPUPROFILE:", err)
+		} else {
+			code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 

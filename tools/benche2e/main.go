@@ -160,6 +160,7 @@ func main() {
 	skipIn := flag.Bool("skip-inprocess", false, "skip the in-process BenchmarkPoll")
 	prebuilt := flag.String("bin", "", "measure this tintot binary instead of building ./cmd/tintot")
 	keep := flag.Bool("keep", false, "keep the work directory (database, CSV) and print its path")
+	profile := flag.String("profile", "", "write the first cycle's CPU profile to this file (TINTOT_CPUPROFILE)")
 	flag.Parse()
 	work, err := os.MkdirTemp("", "tintot-bench-e2e")
 	check(err)
@@ -205,8 +206,12 @@ func main() {
 	}{{"first cycle", false}, {"all 304", false}, {"unchanged 200 (no validators)", true}, {"unchanged 200 again", true}} {
 		c.bare.Store(step.bare)
 		c.reset()
+		cycleEnv := env
+		if *profile != "" && len(cycles) == 0 {
+			cycleEnv = append(append([]string(nil), env...), "TINTOT_CPUPROFILE="+*profile)
+		}
 		start := time.Now()
-		out, errs, err := run(bin, env, "poll", "--once", "--force")
+		out, errs, err := run(bin, cycleEnv, "poll", "--once", "--force")
 		wall := time.Since(start)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, out, errs)
