@@ -8,13 +8,25 @@ import (
 	"tintot/models"
 )
 
-// heldOutFloors are the figures of the default rules with the model trained on the
-// embedded corpus, measured on the held-out part (classify/corpus/heldout.tsv), rounded
-// down to 0.05: a change that lowers one fails. The held-out part is never used to pick
-// anything; see doc.go for the measured figures.
-var heldOutFloors = struct {
+// heldOutFloor is a set of minimum figures of the default rules with the model trained
+// on the embedded corpus, on a part of the held-out set (classify/corpus/heldout.tsv):
+// the measured figures rounded down to 0.05, so a change that lowers one fails. The
+// held-out part is never used to pick anything; see doc.go for the measured figures.
+type heldOutFloor struct {
 	accuracy, storyPrecision, storyRecall, goodRecall, ideologyPrecision, dailyPrecision float64
-}{0.85, 0.75, 0.80, 0.85, 0.90, 0.90}
+}
+
+var (
+	// The whole held-out set (373 posts of seven labelling passes).
+	heldOutFloors = heldOutFloor{0.85, 0.75, 0.85, 0.85, 0.90, 0.85}
+	// The quarter of the first five passes (258 posts), held out since the corpus began,
+	// so its figures compare across rounds.
+	heldOutFirstFloors = heldOutFloor{0.85, 0.75, 0.80, 0.85, 0.85, 0.90}
+)
+
+// firstPasses reports whether a corpus item comes from the first five labelling passes
+// (by A to E), whose held-out quarter has stayed the same since the corpus began.
+func firstPasses(it CorpusItem) bool { return it.By != "" && it.By[0] >= 'A' && it.By[0] <= 'E' }
 
 func TestHeldOutCorpus(t *testing.T) {
 	held := HeldOutCorpus()
@@ -36,8 +48,20 @@ func TestHeldOutCorpus(t *testing.T) {
 		m := Evaluate(c.c, held)
 		t.Logf("%s on %d held-out posts:\n%s", c.name, len(held), FormatMetrics(m))
 	}
-	m := Evaluate(withModel, held)
-	f := heldOutFloors
+	var first []CorpusItem
+	for _, it := range held {
+		if firstPasses(it) {
+			first = append(first, it)
+		}
+	}
+	mf := Evaluate(withModel, first)
+	t.Logf("rules + model on the %d held-out posts of the first five passes:\n%s", len(first), FormatMetrics(mf))
+	checkFloors(t, "whole held-out set", Evaluate(withModel, held), heldOutFloors)
+	checkFloors(t, "first five passes", mf, heldOutFirstFloors)
+}
+
+func checkFloors(t *testing.T, part string, m Metrics, f heldOutFloor) {
+	t.Helper()
 	for _, chk := range []struct {
 		name       string
 		got, floor float64
@@ -50,7 +74,7 @@ func TestHeldOutCorpus(t *testing.T) {
 		{"daily precision", m.DailyPrecision, f.dailyPrecision},
 	} {
 		if chk.got < chk.floor {
-			t.Errorf("%s %.3f fell below the floor %.2f", chk.name, chk.got, chk.floor)
+			t.Errorf("%s: %s %.3f fell below the floor %.2f", part, chk.name, chk.got, chk.floor)
 		}
 	}
 }
