@@ -362,8 +362,8 @@ func (s *Service) reviewUnits(ctx context.Context, parent string) ([]models.Unit
 
 // withTargets keeps units whose kind has any target and returns their codes.
 func (s *Service) withTargets(units []models.Unit) ([]models.Unit, []string) {
-	var keep []models.Unit
-	var codes []string
+	keep := make([]models.Unit, 0, len(units))
+	codes := make([]string, 0, len(units))
 	for _, u := range units {
 		if s.Engine.HasTargets(u) {
 			keep = append(keep, u)

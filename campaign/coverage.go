@@ -36,10 +36,11 @@ func (s *Service) coverageWith(ctx context.Context, parent string, all []models.
 	since := now.Add(-models.CoverageWindow)
 	c := models.ChannelCoverage{AsOf: now.UTC(), Since: since.UTC(), Baseline: models.CoverageBaseline, Target: models.CoverageTarget,
 		ByKind: []models.KindCoverage{}, Without: []models.UnitRef{}}
-	var units []models.Unit
+	// Pointers into all: a province's units are not copied.
+	var units []*models.Unit
 	var codes []string
-	for _, u := range all {
-		if slices.Contains(models.CoverageKinds, u.Kind) && u.ActiveAt(now) {
+	for i := range all {
+		if u := &all[i]; slices.Contains(models.CoverageKinds, u.Kind) && u.ActiveAt(now) {
 			units = append(units, u)
 			codes = append(codes, u.Code)
 		}
@@ -51,7 +52,7 @@ func (s *Service) coverageWith(ctx context.Context, parent string, all []models.
 	if parent == "" {
 		feedCodes = nil // every unit: no filter is cheaper than a long IN list
 	}
-	working := map[string]bool{}
+	working := make(map[string]bool, len(units))
 	if list == nil {
 		list = s.sharedFeeds(ctx, feedCodes)
 	}

@@ -260,16 +260,38 @@ func rank(rows []models.ReviewRow) {
 		}
 		return a.code < b.code
 	})
-	sorted := make([]models.ReviewRow, len(rows))
+	// Ranks first (in sorted order), then the rows moved into that order in place by
+	// following the permutation's cycles: a province's rows are not copied.
+	ranks := make([]int, len(keys))
 	for i, k := range keys {
-		sorted[i] = rows[k.i]
 		if i > 0 && k.days == keys[i-1].days && k.total == keys[i-1].total {
-			sorted[i].Rank = sorted[i-1].Rank
+			ranks[i] = ranks[i-1]
 		} else {
-			sorted[i].Rank = i + 1
+			ranks[i] = i + 1
 		}
 	}
-	copy(rows, sorted)
+	for i := range keys {
+		if keys[i].i < 0 {
+			continue // already placed
+		}
+		// Position i takes the row at keys[i].i, which takes the row at its own key's
+		// source, and so on until the cycle returns to i.
+		tmp := rows[i]
+		j := i
+		for {
+			src := keys[j].i
+			keys[j].i = -1
+			if src == i {
+				rows[j] = tmp
+				break
+			}
+			rows[j] = rows[src]
+			j = src
+		}
+	}
+	for i := range rows {
+		rows[i].Rank = ranks[i]
+	}
 }
 
 // weekSummary counts rows by status per weekly target and level, in policy order.

@@ -2,7 +2,10 @@ package quota
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"tintot/models"
@@ -151,6 +154,47 @@ func TestLargeReviewIsSplitFaithfully(t *testing.T) {
 	for _, s := range r.DaySummary {
 		if got := s.Met + s.Short + s.AtRisk + s.Unknown + s.Excused + s.NA; got != n {
 			t.Errorf("%s: the day summary counts %d communes, want %d", s.Day, got, n)
+		}
+	}
+}
+
+// rank orders rows in place: every row ends where a plain sort puts it, with 1, 2, 2, 4
+// ranks, whatever the permutation's cycles.
+func TestRankInPlace(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		n := r.IntN(40)
+		rows := make([]models.ReviewRow, n)
+		for i := range rows {
+			rows[i] = models.ReviewRow{
+				Unit:       models.Unit{Code: fmt.Sprintf("U%03d", r.IntN(1000))},
+				DaysMet:    map[models.Level]int{models.LevelBaseline: r.IntN(3)},
+				WeekCounts: map[models.Kind]int{models.KindGoodNews: r.IntN(3), models.KindStory: r.IntN(2)},
+			}
+		}
+		want := slices.Clone(rows)
+		total := func(x models.ReviewRow) int { return x.WeekCounts[models.KindGoodNews] + x.WeekCounts[models.KindStory] }
+		slices.SortStableFunc(want, func(a, b models.ReviewRow) int {
+			if d := b.DaysMet[models.LevelBaseline] - a.DaysMet[models.LevelBaseline]; d != 0 {
+				return d
+			}
+			if d := total(b) - total(a); d != 0 {
+				return d
+			}
+			return strings.Compare(a.Unit.Code, b.Unit.Code)
+		})
+		rank(rows)
+		for i := range rows {
+			if rows[i].Unit.Code != want[i].Unit.Code || rows[i].DaysMet[models.LevelBaseline] != want[i].DaysMet[models.LevelBaseline] || total(rows[i]) != total(want[i]) {
+				t.Fatalf("round %d: row %d is %+v, want %+v", round, i, rows[i].Unit.Code, want[i].Unit.Code)
+			}
+			wantRank := i + 1
+			if i > 0 && rows[i].DaysMet[models.LevelBaseline] == rows[i-1].DaysMet[models.LevelBaseline] && total(rows[i]) == total(rows[i-1]) {
+				wantRank = rows[i-1].Rank
+			}
+			if rows[i].Rank != wantRank {
+				t.Fatalf("round %d: row %d rank %d, want %d", round, i, rows[i].Rank, wantRank)
+			}
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"tintot/config"
 	"tintot/models"
 	"tintot/store"
 	"tintot/store/sqlite"
@@ -328,6 +329,23 @@ func TestCatalogueCoversEveryMessage(t *testing.T) {
 		}
 		if a, b := verbs.FindAllString(vi, -1), verbs.FindAllString(en, -1); !slices.Equal(a, b) {
 			t.Errorf("%q has verbs %v, its English %q has %v", vi, a, en, b)
+		}
+	}
+}
+
+// serve collects garbage sooner than the other commands unless told otherwise.
+func TestServeGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{nil, strconv.Itoa(config.ServeGCPercent)},
+		{map[string]string{"TINTOT_GC_PERCENT": "80"}, ""},
+		{map[string]string{"GOGC": "200"}, ""},
+	} {
+		env := &cliEnv{getenv: func(k string) string { return c.vars[k] }}
+		if got := serveOverrides(env)["TINTOT_GC_PERCENT"]; got != c.want {
+			t.Errorf("%v: serve sets TINTOT_GC_PERCENT=%q, want %q", c.vars, got, c.want)
 		}
 	}
 }

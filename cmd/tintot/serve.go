@@ -7,11 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tintot/classify"
+	"tintot/config"
 	"tintot/demo"
 	"tintot/handlers"
 	"tintot/models"
@@ -26,7 +29,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	overrides := map[string]string{}
+	overrides := serveOverrides(env)
 	if *demoMode {
 		overrides["TINTOT_ALLOW_PRIVATE_FEEDS"] = "true"
 		if env.getenv("TINTOT_DATABASE_URL") == "" {
@@ -183,4 +186,15 @@ func (reportExporter) WritePeriodXLSX(w io.Writer, r models.PeriodReport) error 
 }
 func (reportExporter) WriteHonoursXLSX(w io.Writer, title string, rows []models.HonourLine) error {
 	return report.WriteHonoursXLSX(w, title, rows)
+}
+
+// serveOverrides are the settings serve changes from the other commands' defaults: the
+// garbage collection target (config.ServeGCPercent), unless TINTOT_GC_PERCENT or GOGC is
+// set.
+func serveOverrides(env *cliEnv) map[string]string {
+	o := map[string]string{}
+	if strings.TrimSpace(env.getenv("TINTOT_GC_PERCENT")) == "" && strings.TrimSpace(env.getenv("GOGC")) == "" {
+		o["TINTOT_GC_PERCENT"] = strconv.Itoa(config.ServeGCPercent)
+	}
+	return o
 }

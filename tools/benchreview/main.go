@@ -43,14 +43,15 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Second, "length of each run")
 	limit := flag.Int("limit", 100, "rows per page")
 	memLimit := flag.String("gomemlimit", "", "GOMEMLIMIT of the server (e.g. 96MiB; empty: the Go default)")
+	gcPercent := flag.String("gc-percent", "", "TINTOT_GC_PERCENT of the server (empty: tintot's default)")
 	flag.Parse()
-	if err := run(*communes, *clients, *duration, *limit, *memLimit); err != nil {
+	if err := run(*communes, *clients, *duration, *limit, *memLimit, *gcPercent); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreview:", err)
 		os.Exit(1)
 	}
 }
 
-func run(communes, clients int, duration time.Duration, limit int, memLimit string) error {
+func run(communes, clients int, duration time.Duration, limit int, memLimit, gcPercent string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "benchreview-")
 	if err != nil {
@@ -97,6 +98,9 @@ func run(communes, clients int, duration time.Duration, limit int, memLimit stri
 		"TINTOT_ADMIN_PASSWORD=benchreview-password", "TINTOT_LOG_LEVEL=warn")
 	if memLimit != "" {
 		serve.Env = append(serve.Env, "GOMEMLIMIT="+memLimit)
+	}
+	if gcPercent != "" {
+		serve.Env = append(serve.Env, "TINTOT_GC_PERCENT="+gcPercent)
 	}
 	serve.Stdout, serve.Stderr = logf, logf
 	if err := serve.Start(); err != nil {
