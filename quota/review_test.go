@@ -173,7 +173,9 @@ func TestRankInPlace(t *testing.T) {
 			}
 		}
 		want := slices.Clone(rows)
-		total := func(x models.ReviewRow) int { return x.WeekCounts[models.KindGoodNews] + x.WeekCounts[models.KindStory] }
+		total := func(x models.ReviewRow) int {
+			return x.WeekCounts[models.KindGoodNews] + x.WeekCounts[models.KindStory]
+		}
 		slices.SortStableFunc(want, func(a, b models.ReviewRow) int {
 			if d := b.DaysMet[models.LevelBaseline] - a.DaysMet[models.LevelBaseline]; d != 0 {
 				return d
