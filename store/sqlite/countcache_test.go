@@ -64,6 +64,40 @@ func TestCachedDaysSeeOtherWriters(t *testing.T) {
 	if got["X1/2026-10-05/good_news"] != 2 || got["X2/2026-10-06/story"] != 0 || got["X2/2026-10-06/ideology"] != 1 {
 		t.Fatalf("after the other writer: %v", got)
 	}
+	// A hand-submitted post, then its rejection, and an exclusion of the late post: every
+	// path that moves a counter makes the day read again.
+	manual := post("X2", "m", old.Add(2*time.Hour), models.KindGoodNews)
+	manual.Source, manual.URL = models.SourceManual, "https://example.org/m"
+	mp, err := writer.CreateManualPost(ctx, manual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got["X2/2026-10-05/good_news"] != 1 {
+		t.Fatalf("after a manual post: %v", got)
+	}
+	if err := writer.SetRejected(ctx, mp.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got["X2/2026-10-05/good_news"] != 0 {
+		t.Fatalf("after rejecting the manual post: %v", got)
+	}
+	late, err := writer.ListPosts(ctx, store.PostFilter{UnitCode: "X1", FromDay: "2026-10-05", ToDay: "2026-10-05"})
+	if err != nil || len(late) != 2 {
+		t.Fatalf("posts of X1: %v %v", late, err)
+	}
+	if err := writer.SetOverride(ctx, late[0].ID, &models.Override{Excluded: true, By: "r", At: old}); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(); got["X1/2026-10-05/good_news"] != 1 {
+		t.Fatalf("after excluding a post: %v", got)
+	}
+	if err := writer.SetOverride(ctx, late[0].ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	got = total()
+	if got["X1/2026-10-05/good_news"] != 2 {
+		t.Fatalf("after lifting the exclusion: %v", got)
+	}
 	// A read that does not change anything comes from memory and agrees.
 	if again := total(); len(again) != len(got) || again["X1/2026-10-05/good_news"] != 2 {
 		t.Fatalf("third read: %v", again)

@@ -451,6 +451,36 @@ INSERT INTO post_tags_backfill(next_rowid, last_rowid) SELECT 0, COALESCE(MAX(ro
 ALTER TABLE feeds ADD COLUMN body_hash BLOB;
 ALTER TABLE feeds ADD COLUMN item_hashes BLOB;
 `,
+	// 13: a day's counter version is bumped once per write of its counters, not once per
+	// counter row: a poll's batch (pendingCounts.flush) bumps each of its days once
+	// itself, and the posts triggers that move counters bump the days they touch, so the
+	// per-row triggers on post_counts go (a first poll wrote a version for each of its
+	// ~40,000 counter rows). Nothing else writes post_counts.
+	`
+DROP TRIGGER count_days_insert;
+DROP TRIGGER count_days_update;
+DROP TRIGGER post_counts_update;
+CREATE TRIGGER post_counts_update AFTER UPDATE OF local_day, unit_code, eff_kind, counted, source ON posts
+WHEN OLD.local_day IS NOT NEW.local_day OR OLD.unit_code IS NOT NEW.unit_code OR OLD.eff_kind IS NOT NEW.eff_kind
+	OR OLD.counted IS NOT NEW.counted OR OLD.source IS NOT NEW.source BEGIN
+	UPDATE post_counts SET count = count - 1, manual = manual - (OLD.source = 'manual')
+		WHERE OLD.counted = 1 AND local_day = OLD.local_day AND unit_code = OLD.unit_code AND kind = OLD.eff_kind;
+	INSERT INTO post_counts(local_day, unit_code, kind, count, manual)
+		SELECT NEW.local_day, NEW.unit_code, NEW.eff_kind, 1, NEW.source = 'manual' WHERE NEW.counted = 1
+		ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + 1, manual = manual + excluded.manual;
+	INSERT INTO count_days(local_day, version) VALUES (OLD.local_day, 1)
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+	INSERT INTO count_days(local_day, version) SELECT NEW.local_day, 1 WHERE NEW.local_day IS NOT OLD.local_day
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+END;
+DROP TRIGGER post_counts_delete;
+CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN OLD.counted = 1 BEGIN
+	UPDATE post_counts SET count = count - 1, manual = manual - (OLD.source = 'manual')
+		WHERE local_day = OLD.local_day AND unit_code = OLD.unit_code AND kind = OLD.eff_kind;
+	INSERT INTO count_days(local_day, version) VALUES (OLD.local_day, 1)
+		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
+END;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -166,8 +166,9 @@ const countPostsSQL = `INSERT INTO post_counts(local_day, unit_code, kind, count
 	ON CONFLICT(local_day, unit_code, kind) DO UPDATE SET count = count + excluded.count, manual = manual + excluded.manual`
 
 // flush writes the collected increments in key order with st (countPostsSQL within the
-// posts' transaction) and forgets them.
-func (c pendingCounts) flush(ctx context.Context, st *sql.Stmt) error {
+// posts' transaction), gives their days new versions with bump (bumpDaySQL), and forgets
+// them.
+func (c pendingCounts) flush(ctx context.Context, st, bump *sql.Stmt) error {
 	if len(c) == 0 {
 		return nil
 	}
@@ -190,9 +191,23 @@ func (c pendingCounts) flush(ctx context.Context, st *sql.Stmt) error {
 			return fmt.Errorf("sqlite: unable to count posts of %s on %s: %w", k.unit, k.day, err)
 		}
 	}
+	// Each day written gets a new version once (see migration 13), in the same
+	// transaction, so a reader holding the day in memory reads it again.
+	for i, k := range keys {
+		if i > 0 && keys[i-1].day == k.day {
+			continue
+		}
+		if _, err := bump.ExecContext(ctx, k.day); err != nil {
+			return fmt.Errorf("sqlite: unable to mark the counters of %s changed: %w", k.day, err)
+		}
+	}
 	clear(c)
 	return nil
 }
+
+// bumpDaySQL gives a day of counters a new version.
+const bumpDaySQL = `INSERT INTO count_days(local_day, version) VALUES (?, 1)
+	ON CONFLICT(local_day) DO UPDATE SET version = version + 1`
 
 // UpsertPosts writes a poll's posts in one transaction, idempotent on (unit, item key).
 func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.UpsertResult, error) {
@@ -223,7 +238,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 // as the front of posts.
 func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
-	insert, count := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts)
+	insert, count, bump := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.bumpDay)
 	var update *sql.Stmt
 	counts := pendingCounts{}
 	inserted := 0
@@ -248,7 +263,7 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		}
 		// Already stored: its counters may move (update trigger), so the pending
 		// increments go first.
-		if err := counts.flush(ctx, count); err != nil {
+		if err := counts.flush(ctx, count, bump); err != nil {
 			return res, err
 		}
 		if update == nil {
@@ -261,7 +276,7 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		}
 		res.Updated++
 	}
-	if err := counts.flush(ctx, count); err != nil {
+	if err := counts.flush(ctx, count, bump); err != nil {
 		return res, err
 	}
 	if inserted > 0 {
@@ -294,7 +309,7 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		}
 		counts := pendingCounts{}
 		counts.add(p)
-		return counts.flush(ctx, tx.StmtContext(ctx, s.countPosts))
+		return counts.flush(ctx, tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.bumpDay))
 	})
 	if err != nil {
 		return models.Post{}, err

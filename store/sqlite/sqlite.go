@@ -45,7 +45,7 @@ type Store struct {
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
-	insertPost, updatePost, countPosts, updateFeed *sql.Stmt
+	insertPost, updatePost, countPosts, updateFeed, bumpDay *sql.Stmt
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.
@@ -166,6 +166,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.updatePost, "post update", updatePostSQL},
 		{&s.countPosts, "day counter update", countPostsSQL},
 		{&s.updateFeed, "feed update", updateFeedSQL},
+		{&s.bumpDay, "day counter version", bumpDaySQL},
 	} {
 		var err error
 		if *st.dst, err = s.w.PrepareContext(ctx, st.sql); err != nil {
@@ -178,7 +179,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes the prepared statements and both pools.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.insertPost, s.updatePost, s.countPosts, s.updateFeed} {
+	for _, st := range []*sql.Stmt{s.insertPost, s.updatePost, s.countPosts, s.updateFeed, s.bumpDay} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
