@@ -481,6 +481,11 @@ CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN OLD.counted = 1 BEG
 		ON CONFLICT(local_day) DO UPDATE SET version = version + 1;
 END;
 `,
+	// 14: no query orders or ranges posts by first_seen_at alone (a filter on it always
+	// comes with a unit), so the index every post insert wrote goes.
+	`
+DROP INDEX IF EXISTS posts_first_seen;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
