@@ -18,7 +18,7 @@ type heldOutFloor struct {
 
 var (
 	// The whole held-out set (373 posts of seven labelling passes).
-	heldOutFloors = heldOutFloor{0.85, 0.75, 0.85, 0.85, 0.90, 0.85}
+	heldOutFloors = heldOutFloor{0.85, 0.80, 0.85, 0.85, 0.85, 0.90}
 	// The quarter of the first five passes (258 posts), held out since the corpus began,
 	// so its figures compare across rounds.
 	heldOutFirstFloors = heldOutFloor{0.85, 0.75, 0.80, 0.85, 0.85, 0.90}

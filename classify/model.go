@@ -70,6 +70,13 @@ var binary = true
 // on the same features (the naive Bayes weights as its starting point).
 var logistic = true
 
+// kindBias is added to each kind's score of the logistic regression (models.Kinds
+// order). Story's is chosen by cross-validation on the training part (never the held-out
+// part) to balance story precision and recall, which the campaign needs both of (a story
+// counted wrongly hides a unit's weekly shortfall; one missed sends a false one): at 0
+// they were 0.835 / 0.906, at -0.2 0.850 / 0.878, accuracy 0.880 → 0.878.
+var kindBias = [nKinds]float64{0, -0.2, 0, 0}
+
 // Logistic regression settings: L2 penalty, epochs and step size of the AdaGrad fit.
 var (
 	lrLambda = 1e-4
@@ -264,6 +271,11 @@ func (m *Model) Predict(title, summary string) Prediction {
 			for k := 0; k < nKinds; k++ {
 				score[k] += float64(f.weight) * inv * float64(f.ll[k])
 			}
+		}
+	}
+	if m.lr {
+		for k := range score {
+			score[k] += kindBias[k]
 		}
 	}
 	best, second := 0, 1
