@@ -242,13 +242,27 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 	var update *sql.Stmt
 	counts := pendingCounts{}
 	inserted := 0
+	// The rows' statements run without ctx's cancellation: with it, the driver starts a
+	// watcher goroutine and a progress handler for every statement (three a post). ctx
+	// is checked before each row instead, and the transaction (begun with ctx) is rolled
+	// back when it ends.
+	rowCtx := context.WithoutCancel(ctx)
 	for _, p := range posts {
+		if s.testHookRow != nil {
+			s.testHookRow()
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		args, err := insertPostArgs(p)
 		if err != nil {
 			return res, err
 		}
-		r, err := insert.ExecContext(ctx, args...)
+		r, err := insert.ExecContext(rowCtx, args...)
 		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err() // the transaction ended with ctx
+			}
 			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 		}
 		n, err := r.RowsAffected()
@@ -263,20 +277,20 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		}
 		// Already stored: its counters may move (update trigger), so the pending
 		// increments go first.
-		if err := counts.flush(ctx, count, bump); err != nil {
+		if err := counts.flush(rowCtx, count, bump); err != nil {
 			return res, err
 		}
 		if update == nil {
 			update = tx.StmtContext(ctx, s.updatePost)
 		}
-		_, err = update.ExecContext(ctx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
+		_, err = update.ExecContext(rowCtx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
 			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), jsonText(classify.PostTags(p)), p.UnitCode, p.ItemKey)
 		if err != nil {
 			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 		}
 		res.Updated++
 	}
-	if err := counts.flush(ctx, count, bump); err != nil {
+	if err := counts.flush(rowCtx, count, bump); err != nil {
 		return res, err
 	}
 	if inserted > 0 {

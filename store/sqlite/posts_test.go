@@ -1,11 +1,17 @@
 package sqlite
 
 import (
+	"context"
 	"encoding/hex"
+	"errors"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"tintot/models"
+	"tintot/store"
 )
 
 // TestNewPostIDs checks that post IDs keep the shape API clients know (32 lowercase hex
@@ -31,5 +37,53 @@ func TestNewPostIDs(t *testing.T) {
 	at, err := strconv.ParseInt(last[:12], 16, 64)
 	if err != nil || at < before || at > after {
 		t.Errorf("post ID time prefix = %d (%v), want a unix millisecond in [%d, %d]", at, err, before, after)
+	}
+}
+
+// A poll that is shut down while its posts are written stores none of them: the rows
+// run without the driver's per-statement cancellation, so the writer checks the context
+// between rows and the transaction rolls back.
+func TestUpsertPostsCanceled(t *testing.T) {
+	ctx := t.Context()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, models.Vietnam)
+	var posts []models.Post
+	for i := range 500 {
+		posts = append(posts, models.Post{UnitCode: "X1", ItemKey: "k" + strconv.Itoa(i), Title: "Tin", PublishedAt: at, FirstSeenAt: at, RuleKind: models.KindGoodNews})
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := st.UpsertPosts(canceled, posts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("UpsertPosts with a canceled context: %v, want context.Canceled", err)
+	}
+	got, err := st.ListPosts(ctx, store.PostFilter{UnitCode: "X1"})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("after a canceled write: %d posts stored (%v), want none", len(got), err)
+	}
+	// Canceled in the middle of the rows: none either.
+	mid, stop := context.WithCancel(ctx)
+	n := 0
+	st.testHookRow = func() {
+		if n++; n == 200 {
+			stop()
+		}
+	}
+	defer func() { st.testHookRow = nil }()
+	if _, err := st.UpsertPosts(mid, posts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("UpsertPosts canceled midway: %v, want context.Canceled", err)
+	}
+	if got, err := st.ListPosts(ctx, store.PostFilter{UnitCode: "X1"}); err != nil || len(got) != 0 {
+		t.Fatalf("after a write canceled midway: %d posts stored (%v), want none", len(got), err)
+	}
+	st.testHookRow = nil
+	if res, err := st.UpsertPosts(ctx, posts); err != nil || len(res.Inserted) != len(posts) {
+		t.Fatalf("then a whole write: %d inserted, %v", len(res.Inserted), err)
 	}
 }
