@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"tintot/classify"
@@ -32,8 +33,14 @@ const (
 // trendTally is what TrendTarget needs of a trend.
 type trendTally struct {
 	at     time.Time
+	key    string // what the count depends on (tallyKey): a changed trend is counted again
 	posts  int
 	counts bool
+}
+
+// tallyKey is what a trend's count depends on: its hashtags and days.
+func tallyKey(t models.Trend) string {
+	return strings.Join(t.Hashtags, "\x00") + "\x00" + t.StartDay + "\x00" + t.EndDay
 }
 
 // TrendTarget is TrendYear for the summaries that show the yearly target on every
@@ -190,7 +197,7 @@ func (s *Service) tally(t models.Trend) (trendTally, bool) {
 	s.trendMu.Lock()
 	c, ok := s.tallies[t.ID]
 	s.trendMu.Unlock()
-	if !ok {
+	if !ok || c.key != tallyKey(t) {
 		return c, false
 	}
 	now := s.now()
@@ -211,7 +218,7 @@ func (s *Service) keepTally(r models.TrendReport) {
 	if s.tallies == nil {
 		s.tallies = map[string]trendTally{}
 	}
-	s.tallies[r.ID] = trendTally{at: s.now(), posts: r.Posts, counts: r.Counts}
+	s.tallies[r.ID] = trendTally{at: s.now(), key: tallyKey(r.Trend), posts: r.Posts, counts: r.Counts}
 }
 
 // trendDays lists every local day in [from, to] with its posts.

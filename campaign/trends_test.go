@@ -179,6 +179,37 @@ func TestTrendTargetReusesCounts(t *testing.T) {
 	}
 }
 
+// A trend whose hashtags or days a reviewer changes is counted again at once, not after
+// the reuse window: the reused count belongs to the trend as it was.
+func TestTrendTargetCountsAnEditedTrendAgain(t *testing.T) {
+	f := newFixture(t, at("2026-11-27 10:00"))
+	ctx := context.Background()
+	tr, err := f.st.CreateTrend(ctx, models.Trend{ParentCode: "tinh", Name: "Áo xanh", Hashtags: []string{"#AoXanhSai"}, StartDay: "2026-11-01", EndDay: "2026-11-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"xa-a", "xa-b", "xa-c"} {
+		f.titled(t, u, "2026-11-02 08:00", "#AoXanh", "")
+	}
+	ty, err := f.svc.TrendTarget(ctx, "tinh", 2026)
+	if err != nil || ty.Counted != 0 {
+		t.Fatalf("with the mistyped hashtag: %d trends count (%v), want 0", ty.Counted, err)
+	}
+	tr.Hashtags = []string{"#AoXanh"}
+	if _, err := f.st.UpdateTrend(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	if ty, err = f.svc.TrendTarget(ctx, "tinh", 2026); err != nil || ty.Counted != 1 {
+		t.Errorf("right after the hashtag was corrected: %d trends count (%v), want 1", ty.Counted, err)
+	}
+	if err := f.st.DeleteTrend(ctx, tr.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ty, err = f.svc.TrendTarget(ctx, "tinh", 2026); err != nil || ty.Counted != 0 || len(ty.Trends) != 0 {
+		t.Errorf("after deleting it: %d trends count, %d listed (%v), want none", ty.Counted, len(ty.Trends), err)
+	}
+}
+
 // TestTrendReportReadsOnlyTaggedPosts compares each trend's report, read through the
 // posts' hashtag terms, with the report made from every post of the units in the
 // trend's days (how trends were counted before): the same posts, units, days and top

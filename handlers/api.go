@@ -53,6 +53,8 @@ func (s *server) registerAPI(app *fiber.App) {
 	api.Get("/trends", s.apiTrends)
 	api.Post("/trends", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiCreateTrend)
 	api.Get("/trends/:id", s.apiTrend)
+	api.Put("/trends/:id", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiUpdateTrend)
+	api.Delete("/trends/:id", requireRole(models.RoleAdmin, models.RoleReviewer), s.apiDeleteTrend)
 
 	api.Get("/alerts", s.listAlerts)
 	api.Get("/audit", s.listAudit)

@@ -50,4 +50,11 @@ var trendsEnglish = map[string]string{
 	"Mỗi cột là số bài của các đơn vị mang một trong các hashtag của trào lưu trong ngày đó.": "Each column is the number of the units' posts carrying one of the trend's hashtags that day.",
 	"Trào lưu chưa bắt đầu.": "The trend has not started.",
 	"Đã đăng ký trào lưu.":   "Trend registered.",
+	"Sửa hoặc xoá trào lưu":  "Correct or delete the trend",
+	"Xoá trào lưu":           "Delete the trend",
+	"Xoá hẳn trào lưu này (không tính vào chỉ tiêu năm nữa)": "Delete this trend for good (it no longer counts toward the yearly target)",
+	"Đã lưu trào lưu; số đơn vị tham gia được tính lại.":     "Trend saved; the units that joined are counted again.",
+	"Đã xoá trào lưu.":                                       "Trend deleted.",
+	"Đánh dấu ô xác nhận để xoá trào lưu":                    "Tick the confirmation box to delete the trend",
+	"Chỉ người duyệt và quản trị viên sửa hoặc xoá trào lưu": "Only reviewers and admins correct or delete trends",
 }

@@ -291,6 +291,8 @@ var flashes = map[string]string{
 	"unit_save":       "Đã lưu đơn vị.",
 	"user_add":        "Đã tạo tài khoản.",
 	"trend_add":       "Đã đăng ký trào lưu.",
+	"trend_edit":      "Đã lưu trào lưu; số đơn vị tham gia được tính lại.",
+	"trend_delete":    "Đã xoá trào lưu.",
 	"picked":          "Đã chọn đăng bài viết vào bản tin quý.",
 	"unpicked":        "Đã bỏ chọn bài viết khỏi bản tin.",
 	"arranged":        "Đã lưu thứ tự bản tin.",

@@ -38,6 +38,8 @@ func (s *server) registerPages(app *fiber.App) {
 	pages.Get("/trends", s.trendsPageView)
 	pages.Post("/trends", requireRole(models.RoleAdmin, models.RoleReviewer), s.trendsPageSubmit)
 	pages.Get("/trends/:id", s.trendPageView)
+	pages.Post("/trends/:id", requireRole(models.RoleAdmin, models.RoleReviewer), s.trendPageSubmit)
+	pages.Post("/trends/:id/delete", requireRole(models.RoleAdmin, models.RoleReviewer), s.trendPageDelete)
 	s.registerBulletinPages(pages)
 	admin := pages.Group("/admin", requireRole(models.RoleAdmin))
 	admin.Get("", s.adminPage)

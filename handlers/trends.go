@@ -130,6 +130,99 @@ func (s *server) apiCreateTrend(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(r)
 }
 
+// apiUpdateTrend is PUT /api/v1/trends/:id: its organiser's reviewer corrects a trend
+// (name, hashtags, days, description); the answer is the trend counted afresh.
+func (s *server) apiUpdateTrend(c *fiber.Ctx) error {
+	var in trendInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := s.updateTrend(c, c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	ts, err := s.trendService()
+	if err != nil {
+		return err
+	}
+	r, err := ts.TrendReport(c.UserContext(), t.ID)
+	if err != nil {
+		return errorf("unable to report trend %s: %w", t.ID, err)
+	}
+	return c.JSON(r)
+}
+
+// apiDeleteTrend is DELETE /api/v1/trends/:id.
+func (s *server) apiDeleteTrend(c *fiber.Ctx) error {
+	if _, err := s.deleteTrend(c, c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// editableTrend loads a trend the caller may change: a reviewer or admin whose scope
+// holds the trend's organiser.
+func (s *server) editableTrend(c *fiber.Ctx, id string) (models.Trend, error) {
+	if _, err := s.trendService(); err != nil {
+		return models.Trend{}, err
+	}
+	if principalOf(c).User.Role == models.RoleUnitAdmin {
+		return models.Trend{}, httpErr(fiber.StatusForbidden, "Chỉ người duyệt và quản trị viên sửa hoặc xoá trào lưu")
+	}
+	t, err := s.Store.GetTrend(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return models.Trend{}, httpErr(fiber.StatusNotFound, "Không tìm thấy trào lưu")
+	}
+	if err != nil {
+		return models.Trend{}, errorf("unable to load trend %s: %w", id, err)
+	}
+	if _, err := s.unitInScope(c, t.ParentCode); err != nil {
+		return models.Trend{}, err
+	}
+	return t, nil
+}
+
+// updateTrend validates and stores a correction of a trend; API and page share it.
+func (s *server) updateTrend(c *fiber.Ctx, id string, in trendInput) (models.Trend, error) {
+	old, err := s.editableTrend(c, id)
+	if err != nil {
+		return models.Trend{}, err
+	}
+	t, err := s.trendFrom(in)
+	if err != nil {
+		return models.Trend{}, err
+	}
+	t.ID, t.ParentCode, t.CreatedBy, t.CreatedAt = old.ID, old.ParentCode, old.CreatedBy, old.CreatedAt
+	t, err = s.Store.UpdateTrend(c.UserContext(), t)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return models.Trend{}, &userError{Status: fiber.StatusConflict, Field: "name", Msg: fmt.Sprintf("Đơn vị đã có trào lưu %q trong năm %d", in.Name, t.Year())}
+	case errors.Is(err, store.ErrNotFound):
+		return models.Trend{}, httpErr(fiber.StatusNotFound, "Không tìm thấy trào lưu")
+	case err != nil:
+		return models.Trend{}, errorf("unable to update trend %s: %w", id, err)
+	}
+	s.audit(c.UserContext(), actor(c), "trend.update", "trend:"+t.ID, t.ParentCode, old, t, "")
+	return t, nil
+}
+
+// deleteTrend removes a trend the caller may change and returns it as it was.
+func (s *server) deleteTrend(c *fiber.Ctx, id string) (models.Trend, error) {
+	old, err := s.editableTrend(c, id)
+	if err != nil {
+		return models.Trend{}, err
+	}
+	err = s.Store.DeleteTrend(c.UserContext(), id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return models.Trend{}, httpErr(fiber.StatusNotFound, "Không tìm thấy trào lưu")
+	case err != nil:
+		return models.Trend{}, errorf("unable to delete trend %s: %w", id, err)
+	}
+	s.audit(c.UserContext(), actor(c), "trend.delete", "trend:"+old.ID, old.ParentCode, old, nil, "")
+	return old, nil
+}
+
 // createTrend validates and stores a trend of the request's parent; API and page share it.
 func (s *server) createTrend(c *fiber.Ctx, in trendInput) (models.Trend, error) {
 	if _, err := s.trendService(); err != nil {
@@ -315,6 +408,7 @@ type trendsPage struct {
 	Trend    *models.TrendReport
 	ListURL  template.URL
 	MinUnits int
+	CanEdit  bool // on the detail page: the caller may correct or delete the trend
 }
 
 // trendForm is what the registration form shows back.
@@ -364,17 +458,64 @@ func (s *server) trendsPageSubmit(c *fiber.Ctx) error {
 
 // trendPageView is GET /trends/:id: one trend with its units, posts per day and top posts.
 func (s *server) trendPageView(c *fiber.Ctx) error {
+	return s.renderTrend(c, fiber.StatusOK, page{}, nil, formErr{})
+}
+
+// renderTrend draws one trend; form is what the correction form shows back (the trend
+// as stored when nil).
+func (s *server) renderTrend(c *fiber.Ctx, status int, p page, form *trendForm, ferr formErr) error {
 	r, err := s.trendInScope(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	l := langOf(c)
-	d := trendsPage{Trend: &r, Chart: trendChart(l, r).render(), Today: s.today(),
+	d := trendsPage{Trend: &r, Chart: trendChart(l, r).render(), Today: s.today(), Err: ferr,
 		ListURL: template.URL("/trends?" + url.Values{"parent": {r.ParentCode}, "year": {strconv.Itoa(r.Year())}}.Encode())}
 	if u, err := s.Store.GetUnit(c.UserContext(), r.ParentCode); err == nil {
 		d.Name = u.Name
 	}
-	return s.render(c, fiber.StatusOK, "trends", page{Title: r.Name, Nav: "trends", Data: d})
+	if _, err := s.unitInScope(c, r.ParentCode); err == nil && principalOf(c).User.Role != models.RoleUnitAdmin {
+		d.CanEdit = true
+	}
+	if form != nil {
+		d.Form = *form
+	} else {
+		d.Form = trendForm{Name: r.Name, Hashtags: strings.Join(r.Hashtags, ", "), StartDay: r.StartDay, EndDay: r.EndDay, Description: r.Description}
+	}
+	p.Title, p.Nav, p.Data = r.Name, "trends", d
+	return s.render(c, status, "trends", p)
+}
+
+// trendPageSubmit is POST /trends/:id: the correction form of one trend.
+func (s *server) trendPageSubmit(c *fiber.Ctx) error {
+	form := trendForm{Name: c.FormValue("name"), Hashtags: c.FormValue("hashtags"), StartDay: c.FormValue("start_day"),
+		EndDay: c.FormValue("end_day"), Description: c.FormValue("description")}
+	t, err := s.updateTrend(c, c.Params("id"), trendInput{Name: form.Name, Hashtags: splitHashtags(form.Hashtags), StartDay: form.StartDay,
+		EndDay: form.EndDay, Description: form.Description})
+	if err != nil {
+		status, msg, field, ok := formError(err)
+		if !ok || status == fiber.StatusForbidden || status == fiber.StatusNotFound || status == fiber.StatusServiceUnavailable {
+			return err
+		}
+		return s.renderTrend(c, status, page{Error: msg, Field: field}, &form, formErr{Form: "trend", Field: field, Msg: msg})
+	}
+	return redirect(c, "/trends/"+url.PathEscape(t.ID)+"?ok=trend_edit")
+}
+
+// trendPageDelete is POST /trends/:id/delete: removes the trend once the box saying so is ticked.
+func (s *server) trendPageDelete(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		if _, err := s.editableTrend(c, c.Params("id")); err != nil {
+			return err
+		}
+		msg := "Đánh dấu ô xác nhận để xoá trào lưu"
+		return s.renderTrend(c, fiber.StatusUnprocessableEntity, page{Error: msg, Field: "confirm"}, nil, formErr{Form: "trend-delete", Field: "confirm", Msg: msg})
+	}
+	t, err := s.deleteTrend(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/trends?"+url.Values{"parent": {t.ParentCode}, "year": {strconv.Itoa(t.Year())}, "ok": {"trend_delete"}}.Encode())
 }
 
 // trendChart draws a trend's posts per day as columns.

@@ -237,3 +237,120 @@ func TestSplitHashtags(t *testing.T) {
 		t.Errorf("splitHashtags = %q, want %q", got, want)
 	}
 }
+
+// A reviewer corrects a mistyped hashtag or a wrong day, or deletes a trend registered
+// by mistake, through the API and the trend's page; the yearly target follows at once.
+func TestTrendsEditAndDelete(t *testing.T) {
+	e := newEnv(t, withCampaign)
+	seedTrendPosts(t, e)
+	typo := map[string]any{"name": "Xanh hóa quê hương", "hashtags": []string{"#XanhHoaQueHuongg"}, "start_day": "2026-11-20", "end_day": "2026-12-05"}
+	resp, body := e.do("reviewerP", "POST", "/api/v1/trends", typo)
+	wantStatus(t, resp, body, http.StatusCreated)
+	tr := decode[models.TrendReport](t, body)
+	if tr.Posts != 0 || tr.Counts {
+		t.Fatalf("with the typo: %+v", tr)
+	}
+	resp, body = e.do("reviewerP", "POST", "/api/v1/trends", map[string]any{"name": "Áo xanh", "hashtags": []string{"#AoXanh"}, "start_day": "2026-11-01", "end_day": "2026-11-30"})
+	wantStatus(t, resp, body, http.StatusCreated)
+	other := decode[models.TrendReport](t, body)
+	resp, body = e.do("admin", "POST", "/api/v1/trends?parent=Q", typo)
+	wantStatus(t, resp, body, http.StatusCreated)
+	ofQ := decode[models.TrendReport](t, body)
+
+	fixed := map[string]any{"name": "Xanh hóa quê hương", "hashtags": []string{"#XanhHóaQuêHương"}, "start_day": "2026-11-20", "end_day": "2026-12-05", "description": "Sửa hashtag"}
+	for _, tt := range []struct {
+		name, user, method, path string
+		body                     any
+		status                   int
+		field                    string
+	}{
+		{"no hashtag", "reviewerP", "PUT", "/api/v1/trends/" + tr.ID, map[string]any{"name": "X", "hashtags": []string{}, "start_day": "2026-11-01", "end_day": "2026-11-02"}, 400, "hashtags"},
+		{"name of another trend", "reviewerP", "PUT", "/api/v1/trends/" + tr.ID, map[string]any{"name": "Áo xanh", "hashtags": []string{"#x"}, "start_day": "2026-11-01", "end_day": "2026-11-02"}, 409, "name"},
+		{"other province", "reviewerP", "PUT", "/api/v1/trends/" + ofQ.ID, fixed, 403, ""},
+		{"unit admin", "adminC1", "PUT", "/api/v1/trends/" + tr.ID, fixed, 403, ""},
+		{"missing", "reviewerP", "PUT", "/api/v1/trends/nope", fixed, 404, ""},
+		{"delete other province", "reviewerP", "DELETE", "/api/v1/trends/" + ofQ.ID, nil, 403, ""},
+		{"delete as unit admin", "adminC1", "DELETE", "/api/v1/trends/" + tr.ID, nil, 403, ""},
+		{"delete missing", "reviewerP", "DELETE", "/api/v1/trends/nope", nil, 404, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := e.do(tt.user, tt.method, tt.path, tt.body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tt.status, body)
+			}
+			if got := decode[apiError](t, body); got.Field != tt.field || got.Error == "" {
+				t.Errorf("error %+v, want a message on field %q", got, tt.field)
+			}
+		})
+	}
+	resp, body = e.do("reviewerP", "PUT", "/api/v1/trends/"+tr.ID, fixed)
+	wantStatus(t, resp, body, http.StatusOK)
+	if got := decode[models.TrendReport](t, body); got.ID != tr.ID || got.ParentCode != "P" || got.CreatedBy != "reviewerP@doan.vn" ||
+		got.Hashtags[0] != "#XanhHóaQuêHương" || got.Posts != 4 || len(got.JoinedUnits) != 3 || !got.Counts || got.Description != "Sửa hashtag" {
+		t.Fatalf("after the correction = %+v", got)
+	}
+	resp, body = e.do("reviewerP", "GET", "/api/v1/trends?year=2026", nil)
+	wantStatus(t, resp, body, http.StatusOK)
+	if ty := decode[models.TrendYear](t, body); ty.Counted != 1 || ty.Status[0].Actual != 1 {
+		t.Errorf("yearly target after the correction: %d counted, %+v", ty.Counted, ty.Status)
+	}
+	if entries, err := e.st.ListAudit(t.Context(), "trend:"+tr.ID, 0); err != nil || len(entries) != 2 || entries[0].Action != "trend.update" && entries[1].Action != "trend.update" {
+		t.Errorf("audit after the correction = %+v, %v", entries, err)
+	}
+
+	// The page: the form shows the trend as stored, errors beside the field, then saves.
+	detail := "/trends/" + url.PathEscape(other.ID)
+	resp, body = e.as("reviewerP", request("GET", detail, nil))
+	wantStatus(t, resp, body, http.StatusOK)
+	for _, want := range []string{`id="edit-trend"`, `action="` + detail + `"`, `value="#AoXanh"`, `name="start_day" required value="2026-11-01"`, `id="delete-trend"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("trend page lacks %q", want)
+		}
+	}
+	resp, body = e.as("reviewerP", form(detail, url.Values{"name": {"Áo xanh"}, "hashtags": {"#AoXanh"}, "start_day": {"2026-11-30"}, "end_day": {"2026-11-01"}}))
+	if resp.StatusCode != 400 {
+		t.Fatalf("bad dates: %d, want 400", resp.StatusCode)
+	}
+	for _, want := range []string{`id="edit-trend" open`, `id="err-trend-end_day"`, `name="start_day" required value="2026-11-30"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("form with bad dates lacks %q", want)
+		}
+	}
+	resp, body = e.as("reviewerP", form(detail, url.Values{"name": {"Áo xanh tình nguyện"}, "hashtags": {"#AoXanh, #XanhHoaQueHuong"}, "start_day": {"2026-11-01"}, "end_day": {"2026-11-30"}}))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != detail+"?ok=trend_edit" {
+		t.Fatalf("save: %d to %q; body %.300s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	resp, body = e.as("reviewerP", request("GET", detail+"?ok=trend_edit", nil))
+	wantStatus(t, resp, body, http.StatusOK)
+	if page := string(body); !strings.Contains(page, "Đã lưu trào lưu") || !strings.Contains(page, "<h1>Áo xanh tình nguyện") || !strings.Contains(page, `id="trend-units">3<`) || !strings.Contains(page, `id="trend-posts">5<`) {
+		t.Errorf("after saving, the page does not show the corrected trend counted again")
+	}
+
+	// Deleting asks for the box to be ticked, then removes the trend from the year.
+	resp, body = e.as("reviewerP", form(detail+"/delete", url.Values{}))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `id="err-trend-delete"`) {
+		t.Fatalf("delete without confirmation: %d", resp.StatusCode)
+	}
+	if resp, _ := e.as("adminC1", form(detail+"/delete", url.Values{"confirm": {"yes"}})); resp.StatusCode != 403 {
+		t.Errorf("unit admin deletes: %d, want 403", resp.StatusCode)
+	}
+	resp, _ = e.as("reviewerP", form(detail+"/delete", url.Values{"confirm": {"yes"}}))
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/trends?") || !strings.Contains(loc, "ok=trend_delete") {
+		t.Fatalf("delete: %d to %q", resp.StatusCode, loc)
+	}
+	if resp, _ := e.do("reviewerP", "GET", "/api/v1/trends/"+other.ID, nil); resp.StatusCode != 404 {
+		t.Errorf("deleted trend: %d, want 404", resp.StatusCode)
+	}
+	resp, body = e.do("reviewerP", "DELETE", "/api/v1/trends/"+tr.ID, nil)
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("API delete: %d %s", resp.StatusCode, body)
+	}
+	resp, body = e.do("reviewerP", "GET", "/api/v1/trends?year=2026", nil)
+	wantStatus(t, resp, body, http.StatusOK)
+	if ty := decode[models.TrendYear](t, body); len(ty.Trends) != 0 || ty.Counted != 0 {
+		t.Errorf("after both deletions: %d trends, %d counted", len(ty.Trends), ty.Counted)
+	}
+	if entries, err := e.st.ListAudit(t.Context(), "trend:"+other.ID, 0); err != nil || len(entries) != 3 {
+		t.Errorf("audit of the page's changes = %+v, %v; want create, update, delete", entries, err)
+	}
+}

@@ -307,6 +307,12 @@ type TrendStore interface {
 	GetTrend(ctx context.Context, id string) (models.Trend, error)
 	// ListTrends returns the trends matching the filter, by first day, then name.
 	ListTrends(ctx context.Context, f TrendFilter) ([]models.Trend, error)
+	// UpdateTrend replaces a trend's name, hashtags, days and description (its organiser
+	// and creation stay) and returns it as stored; ErrNotFound if there is none with that
+	// ID, ErrConflict if its organiser has another trend of the new name in the new year.
+	UpdateTrend(ctx context.Context, t models.Trend) (models.Trend, error)
+	// DeleteTrend removes a trend; ErrNotFound if there is none with that ID.
+	DeleteTrend(ctx context.Context, id string) error
 }
 
 // TrendFilter selects trends. Zero fields match everything.

@@ -92,3 +92,44 @@ func (s *Store) ListTrends(ctx context.Context, f store.TrendFilter) ([]models.T
 	}
 	return out, nil
 }
+
+// UpdateTrend replaces a trend's name, hashtags, days and description.
+func (s *Store) UpdateTrend(ctx context.Context, t models.Trend) (models.Trend, error) {
+	cur, err := s.GetTrend(ctx, t.ID)
+	if err != nil {
+		return models.Trend{}, err
+	}
+	d := toTrendDoc(t)
+	// The unique index refuses a name the organiser already uses that year, but FerretDB
+	// reports that as an internal error rather than a duplicate key: look first.
+	n, err := s.col(colTrends).CountDocuments(ctx, bson.D{{Key: "parent_code", Value: cur.ParentCode}, {Key: "year", Value: d.Year},
+		{Key: "name", Value: d.Name}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: t.ID}}}})
+	if err != nil {
+		return models.Trend{}, mapErr("check trend names of "+cur.ParentCode, err)
+	}
+	if n > 0 {
+		return models.Trend{}, fmt.Errorf("mongo: unit %s already has trend %q in %d: %w", cur.ParentCode, d.Name, d.Year, store.ErrConflict)
+	}
+	set := bson.D{{Key: "year", Value: d.Year}, {Key: "name", Value: d.Name}, {Key: "hashtags", Value: d.Hashtags},
+		{Key: "start_day", Value: d.StartDay}, {Key: "end_day", Value: d.EndDay}, {Key: "description", Value: d.Description}}
+	res, err := s.col(colTrends).UpdateOne(ctx, bson.D{{Key: "_id", Value: t.ID}}, bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return models.Trend{}, mapErr("update trend "+t.ID, err)
+	}
+	if res.MatchedCount == 0 {
+		return models.Trend{}, fmt.Errorf("mongo: trend %s: %w", t.ID, store.ErrNotFound)
+	}
+	return s.GetTrend(ctx, t.ID)
+}
+
+// DeleteTrend removes a trend.
+func (s *Store) DeleteTrend(ctx context.Context, id string) error {
+	res, err := s.col(colTrends).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return mapErr("delete trend "+id, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("mongo: trend %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}

@@ -47,6 +47,35 @@ func (s *Store) ListTrends(ctx context.Context, f store.TrendFilter) ([]models.T
 	return queryAll(ctx, s.r, "trends", "trend", scanTrend, `SELECT `+trendCols+` FROM trends`+w.String()+` ORDER BY start_day, name, id`, w.args...)
 }
 
+// UpdateTrend replaces a trend's name, hashtags, days and description.
+func (s *Store) UpdateTrend(ctx context.Context, t models.Trend) (models.Trend, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE trends SET year = ?, name = ?, hashtags = ?, start_day = ?, end_day = ?, description = ? WHERE id = ?`,
+		t.Year(), t.Name, jsonText(t.Hashtags), t.StartDay, t.EndDay, t.Description, t.ID)
+	if err != nil {
+		return models.Trend{}, fmt.Errorf("sqlite: unable to update trend %s: %w", t.ID, mapErr(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return models.Trend{}, fmt.Errorf("sqlite: unable to update trend %s: %w", t.ID, err)
+	} else if n == 0 {
+		return models.Trend{}, fmt.Errorf("sqlite: trend %s: %w", t.ID, store.ErrNotFound)
+	}
+	return getOne(ctx, s.w, "trend "+t.ID, scanTrend, `SELECT `+trendCols+` FROM trends WHERE id = ?`, t.ID)
+}
+
+// DeleteTrend removes a trend.
+func (s *Store) DeleteTrend(ctx context.Context, id string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM trends WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: unable to delete trend %s: %w", id, mapErr(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: unable to delete trend %s: %w", id, err)
+	} else if n == 0 {
+		return fmt.Errorf("sqlite: trend %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
 const trendCols = `id, parent_code, name, hashtags, start_day, end_day, description, created_by, created_at`
 
 func scanTrend(sc rowScanner) (models.Trend, error) {

@@ -78,4 +78,44 @@ func testTrends(t *testing.T, open Opener) {
 			t.Errorf("ListTrends %s = %v, want %v", tt.name, g, tt.want)
 		}
 	}
+
+	// Changing a trend keeps its organiser and creation; a name its organiser already
+	// uses that year is refused, and moving to another year frees the old name.
+	up := got
+	up.Name, up.Hashtags, up.StartDay, up.EndDay, up.Description = "Xanh hóa quê hương 2026", []string{"#XanhHoa"}, "2026-04-01", "2026-04-30", ""
+	up.ParentCode, up.CreatedBy = "TD2", "someone-else"
+	u2, err := s.UpdateTrend(ctx(t), up)
+	mustNil(t, "UpdateTrend", err)
+	if u2.ParentCode != "TD" || u2.CreatedBy != in.CreatedBy || u2.Name != up.Name || !slices.Equal(u2.Hashtags, up.Hashtags) ||
+		u2.StartDay != "2026-04-01" || u2.EndDay != "2026-04-30" || u2.Description != "" {
+		t.Errorf("UpdateTrend = %+v", u2)
+	}
+	if again, err := s.GetTrend(ctx(t), a.ID); err != nil || again.Name != up.Name || again.ParentCode != "TD" {
+		t.Errorf("GetTrend after update = %+v, %v", again, err)
+	}
+	clash := u2
+	clash.Name = "Áo xanh tình nguyện" // c's name, same parent and year
+	_, err = s.UpdateTrend(ctx(t), clash)
+	mustIs(t, "UpdateTrend to a name in use", err, store.ErrConflict)
+	moved := u2
+	moved.StartDay, moved.EndDay = "2025-12-01", "2025-12-31"
+	if m, err := s.UpdateTrend(ctx(t), moved); err != nil || m.Year() != 2025 {
+		t.Errorf("UpdateTrend to another year = %+v, %v", m, err)
+	}
+	if got, err := s.ListTrends(ctx(t), store.TrendFilter{ParentCode: "TD", Year: 2025}); err != nil || len(got) != 1 || got[0].ID != a.ID {
+		t.Errorf("ListTrends TD 2025 after moving = %v, %v", ids(got), err)
+	}
+	_, err = s.UpdateTrend(ctx(t), models.Trend{ID: "missing", ParentCode: "TD", Name: "x", Hashtags: []string{"#x"}, StartDay: "2026-01-01", EndDay: "2026-01-02"})
+	mustIs(t, "UpdateTrend missing", err, store.ErrNotFound)
+
+	mustNil(t, "DeleteTrend", s.DeleteTrend(ctx(t), c.ID))
+	_, err = s.GetTrend(ctx(t), c.ID)
+	mustIs(t, "GetTrend deleted", err, store.ErrNotFound)
+	mustIs(t, "DeleteTrend again", s.DeleteTrend(ctx(t), c.ID), store.ErrNotFound)
+	if got, err := s.ListTrends(ctx(t), store.TrendFilter{ParentCode: "TD", Year: 2026}); err != nil || len(got) != 0 {
+		t.Errorf("ListTrends TD 2026 after delete and move = %v, %v", ids(got), err)
+	}
+	// The freed name can be registered again.
+	_, err = s.CreateTrend(ctx(t), models.Trend{ParentCode: "TD", Name: "Áo xanh tình nguyện", Hashtags: []string{"#AoXanh"}, StartDay: "2026-01-15", EndDay: "2026-02-15"})
+	mustNil(t, "CreateTrend after delete", err)
 }
