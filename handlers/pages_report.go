@@ -72,7 +72,35 @@ func (s *server) buildPeriodReport(c *fiber.Ctx) (models.PeriodReport, error) {
 	if err != nil {
 		return models.PeriodReport{}, errorf("unable to build report %s..%s/%s: %w", from, to, parent, err)
 	}
-	return r, s.addCoverage(c, &r)
+	if err := s.addCoverage(c, &r); err != nil {
+		return models.PeriodReport{}, err
+	}
+	return r, s.addTrends(c, &r)
+}
+
+// addTrends sets the report's trends of the year it ends in, with the parent's yearly
+// trend target, when the status service has them and there is something to show.
+func (s *server) addTrends(c *fiber.Ctx, r *models.PeriodReport) error {
+	ts, ok := s.Status.(TrendService)
+	if !ok || r.Parent == "" || len(r.To) < 4 {
+		return nil
+	}
+	year, err := strconv.Atoi(r.To[:4])
+	if err != nil {
+		return nil
+	}
+	ty, err := ts.TrendYear(c.UserContext(), r.Parent, year)
+	if err != nil {
+		return errorf("unable to list trends of %q in %d: %w", r.Parent, year, err)
+	}
+	if len(ty.Trends) == 0 && len(ty.Status) == 0 {
+		return nil
+	}
+	for i := range ty.Trends {
+		ty.Trends[i].PerDay, ty.Trends[i].TopPosts = []models.TrendDay{}, []models.Post{}
+	}
+	r.Trends = &ty
+	return nil
 }
 
 // CoverageReporter counts the units with a working information channel in a parent's

@@ -1,15 +1,18 @@
 package handlers
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
 	"tintot/models"
+	"tintot/report"
 )
 
 // seedTrendPosts adds commune C3 under P and posts of P's communes in November 2026:
@@ -352,5 +355,42 @@ func TestTrendsEditAndDelete(t *testing.T) {
 	}
 	if entries, err := e.st.ListAudit(t.Context(), "trend:"+other.ID, 0); err != nil || len(entries) != 3 {
 		t.Errorf("audit of the page's changes = %+v, %v; want create, update, delete", entries, err)
+	}
+}
+
+// Báo cáo kỳ carries the year's trends and the yearly target in its JSON and its workbook.
+func TestPeriodReportCarriesTrends(t *testing.T) {
+	e := newEnv(t, withReports)
+	seedTrendPosts(t, e)
+	resp, body := e.do("reviewerP", "POST", "/api/v1/trends", map[string]any{"name": "Xanh hóa quê hương", "hashtags": []string{"#XanhHóaQuêHương"}, "start_day": "2026-11-20", "end_day": "2026-12-05"})
+	wantStatus(t, resp, body, http.StatusCreated)
+
+	resp, body = e.do("reviewerP", "GET", "/api/v1/report?parent=P&from=2026-01-01&to=2026-12-31", nil)
+	wantStatus(t, resp, body, http.StatusOK)
+	r := decode[models.PeriodReport](t, body)
+	if r.Trends == nil || r.Trends.Year != 2026 || r.Trends.Counted != 1 || len(r.Trends.Trends) != 1 || len(r.Trends.Trends[0].JoinedUnits) != 3 ||
+		len(r.Trends.Status) != 2 || r.Trends.Status[0].Actual != 1 || r.Trends.Status[0].Required != 2 {
+		t.Fatalf("report trends = %+v", r.Trends)
+	}
+	if len(r.Trends.Trends[0].PerDay) != 0 || len(r.Trends.Trends[0].TopPosts) != 0 {
+		t.Error("the report carries the trend's days and top posts")
+	}
+	// A commune has no trend target: nothing to show.
+	resp, body = e.do("reviewerP", "GET", "/api/v1/report?parent=C1&from=2026-01-01&to=2026-12-31", nil)
+	wantStatus(t, resp, body, http.StatusOK)
+	if strings.Contains(string(body), `"trends"`) {
+		t.Errorf("a commune's report has trends: %.200s", body)
+	}
+
+	resp, body = e.as("reviewerP", request("GET", "/report.xlsx?parent=P&from=2026-01-01&to=2026-12-31", nil))
+	wantStatus(t, resp, body, http.StatusOK)
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetTrends)
+	if err != nil || len(rows) != 5 || rows[4][0] != "Xanh hóa quê hương" || rows[4][4] != "3" || rows[4][6] != "Có" {
+		t.Errorf("trends sheet = %q, %v", rows, err)
 	}
 }

@@ -18,6 +18,11 @@ type PeriodReport struct {
 	GeneratedAt time.Time   `json:"generated_at"`
 	// ChannelCoverage is the subtree's channel coverage at GeneratedAt, when asked for.
 	ChannelCoverage *ChannelCoverage `json:"channel_coverage,omitempty"`
+	// Trends is the parent's trends (trào lưu) of the year the report ends in, with the
+	// units that joined each and its yearly trend target; absent when the parent has
+	// neither a trend nor a trend target that year. Each trend comes without its days
+	// and top posts.
+	Trends *TrendYear `json:"trends,omitempty"`
 }
 
 // PeriodRow is one unit's figures over a period.

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -93,10 +94,101 @@ func WritePeriodXLSX(w io.Writer, r models.PeriodReport) error {
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	if r.Trends != nil {
+		if err := writeTrendsSheet(f, *r.Trends, head, bold); err != nil {
+			return err
+		}
+	}
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("report: unable to write XLSX: %w", err)
 	}
 	return nil
+}
+
+// SheetTrends is the sheet name of the trends (trào lưu) of a period report's year.
+const SheetTrends = "Trào lưu"
+
+// TrendHeaders are the column headers of the trends sheet.
+var TrendHeaders = []string{"Trào lưu", "Hashtag", "Từ ngày", "Đến ngày", "Đơn vị tham gia", "Số bài", "Được tính vào chỉ tiêu năm"}
+
+// writeTrendsSheet adds the year's trends and the yearly trend target as their own sheet.
+func writeTrendsSheet(f *excelize.File, ty models.TrendYear, head, bold int) error {
+	if _, err := f.NewSheet(SheetTrends); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	sw, err := f.NewStreamWriter(SheetTrends)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_ = sw.SetColWidth(1, 1, 34)
+	_ = sw.SetColWidth(2, 2, 30)
+	_ = sw.SetColWidth(3, len(TrendHeaders), 14)
+	title := fmt.Sprintf("Trào lưu năm %d của %s: %d trào lưu được tính (từ %d đơn vị tham gia trở lên)", ty.Year, ty.Parent, ty.Counted, ty.MinUnits)
+	if err := sw.SetRow("A1", []any{excelize.Cell{Value: title, StyleID: bold}}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	n := 2
+	for _, st := range ty.Status {
+		line := fmt.Sprintf("Chỉ tiêu năm, %s: %s/%d trào lưu — %s", levelText(st.Level), st.ActualText(), st.Required, st.Status.Label())
+		if !st.Obligatory {
+			line += " (chưa bắt buộc)"
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, n)
+		if err := sw.SetRow(ref, []any{line}); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		n++
+	}
+	hs := make([]any, len(TrendHeaders))
+	for i, h := range TrendHeaders {
+		hs[i] = excelize.Cell{Value: h, StyleID: head}
+	}
+	ref, _ := excelize.CoordinatesToCellName(1, n)
+	if err := sw.SetRow(ref, hs, excelize.RowOpts{Height: 32}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, t := range ty.Trends {
+		n++
+		counts := "Chưa"
+		if t.Counts {
+			counts = "Có"
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, n)
+		// Names and hashtags are typed by people: strings, never formulas.
+		row := []any{t.Name, strings.Join(t.Hashtags, " "), vnDay(t.StartDay), vnDay(t.EndDay), len(t.JoinedUnits), t.Posts, counts}
+		if err := sw.SetRow(ref, row); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if len(ty.Trends) == 0 {
+		ref, _ := excelize.CoordinatesToCellName(1, n+1)
+		if err := sw.SetRow(ref, []any{"Chưa có trào lưu nào trong năm này."}); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// levelText names a level of a target in Vietnamese.
+func levelText(l models.Level) string {
+	switch l {
+	case models.LevelBaseline:
+		return "mức cơ bản"
+	case models.LevelTarget:
+		return "mức phấn đấu"
+	}
+	return string(l)
+}
+
+// vnDay writes a day key (2026-11-27) as Vietnamese dates are written (27/11/2026).
+func vnDay(day string) string {
+	if len(day) != 10 {
+		return day
+	}
+	return day[8:10] + "/" + day[5:7] + "/" + day[0:4]
 }
 
 // PeriodTitle is the report's title line, in Vietnamese.
