@@ -119,15 +119,20 @@ func (s *server) apiCreateTrend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.trendAnswer(c, fiber.StatusCreated, t.ID)
+}
+
+// trendAnswer answers with a trend counted afresh.
+func (s *server) trendAnswer(c *fiber.Ctx, status int, id string) error {
 	ts, err := s.trendService()
 	if err != nil {
 		return err
 	}
-	r, err := ts.TrendReport(c.UserContext(), t.ID)
+	r, err := ts.TrendReport(c.UserContext(), id)
 	if err != nil {
-		return errorf("unable to report trend %s: %w", t.ID, err)
+		return errorf("unable to report trend %s: %w", id, err)
 	}
-	return c.Status(fiber.StatusCreated).JSON(r)
+	return c.Status(status).JSON(r)
 }
 
 // apiUpdateTrend is PUT /api/v1/trends/:id: its organiser's reviewer corrects a trend
@@ -141,15 +146,7 @@ func (s *server) apiUpdateTrend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ts, err := s.trendService()
-	if err != nil {
-		return err
-	}
-	r, err := ts.TrendReport(c.UserContext(), t.ID)
-	if err != nil {
-		return errorf("unable to report trend %s: %w", t.ID, err)
-	}
-	return c.JSON(r)
+	return s.trendAnswer(c, fiber.StatusOK, t.ID)
 }
 
 // apiDeleteTrend is DELETE /api/v1/trends/:id.
@@ -158,6 +155,18 @@ func (s *server) apiDeleteTrend(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// storedTrend reads a trend; 404 when there is none.
+func (s *server) storedTrend(c *fiber.Ctx, id string) (models.Trend, error) {
+	t, err := s.Store.GetTrend(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return models.Trend{}, httpErr(fiber.StatusNotFound, "Không tìm thấy trào lưu")
+	}
+	if err != nil {
+		return models.Trend{}, errorf("unable to load trend %s: %w", id, err)
+	}
+	return t, nil
 }
 
 // editableTrend loads a trend the caller may change: a reviewer or admin whose scope
@@ -169,12 +178,9 @@ func (s *server) editableTrend(c *fiber.Ctx, id string) (models.Trend, error) {
 	if principalOf(c).User.Role == models.RoleUnitAdmin {
 		return models.Trend{}, httpErr(fiber.StatusForbidden, "Chỉ người duyệt và quản trị viên sửa hoặc xoá trào lưu")
 	}
-	t, err := s.Store.GetTrend(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return models.Trend{}, httpErr(fiber.StatusNotFound, "Không tìm thấy trào lưu")
-	}
+	t, err := s.storedTrend(c, id)
 	if err != nil {
-		return models.Trend{}, errorf("unable to load trend %s: %w", id, err)
+		return models.Trend{}, err
 	}
 	if _, err := s.unitInScope(c, t.ParentCode); err != nil {
 		return models.Trend{}, err
@@ -346,12 +352,9 @@ func (s *server) trendInScope(c *fiber.Ctx, id string) (models.TrendReport, erro
 	if principalOf(c).User.Role == models.RoleUnitAdmin {
 		return models.TrendReport{}, httpErr(fiber.StatusForbidden, "Trào lưu dành cho người duyệt và quản trị viên")
 	}
-	t, err := s.Store.GetTrend(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return models.TrendReport{}, httpErr(fiber.StatusNotFound, "Không tìm thấy trào lưu")
-	}
+	t, err := s.storedTrend(c, id)
 	if err != nil {
-		return models.TrendReport{}, errorf("unable to load trend %s: %w", id, err)
+		return models.TrendReport{}, err
 	}
 	if err := s.mustSee(c, t.ParentCode); err != nil {
 		return models.TrendReport{}, err
@@ -440,12 +443,21 @@ func (s *server) renderTrends(c *fiber.Ctx, status int, p page, form trendForm, 
 	return s.render(c, status, "trends", p)
 }
 
+// trendFormOf reads the trend form of a request.
+func trendFormOf(c *fiber.Ctx) trendForm {
+	return trendForm{Name: c.FormValue("name"), Hashtags: c.FormValue("hashtags"), StartDay: c.FormValue("start_day"),
+		EndDay: c.FormValue("end_day"), Description: c.FormValue("description")}
+}
+
+// input is the form as the API's body.
+func (f trendForm) input() trendInput {
+	return trendInput{Name: f.Name, Hashtags: splitHashtags(f.Hashtags), StartDay: f.StartDay, EndDay: f.EndDay, Description: f.Description}
+}
+
 // trendsPageSubmit is POST /trends?parent=&year=: the registration form.
 func (s *server) trendsPageSubmit(c *fiber.Ctx) error {
-	form := trendForm{Name: c.FormValue("name"), Hashtags: c.FormValue("hashtags"), StartDay: c.FormValue("start_day"),
-		EndDay: c.FormValue("end_day"), Description: c.FormValue("description")}
-	t, err := s.createTrend(c, trendInput{Name: form.Name, Hashtags: splitHashtags(form.Hashtags), StartDay: form.StartDay,
-		EndDay: form.EndDay, Description: form.Description})
+	form := trendFormOf(c)
+	t, err := s.createTrend(c, form.input())
 	if err != nil {
 		status, msg, field, ok := formError(err)
 		if !ok || status == fiber.StatusForbidden || status == fiber.StatusNotFound || status == fiber.StatusServiceUnavailable {
@@ -488,10 +500,8 @@ func (s *server) renderTrend(c *fiber.Ctx, status int, p page, form *trendForm, 
 
 // trendPageSubmit is POST /trends/:id: the correction form of one trend.
 func (s *server) trendPageSubmit(c *fiber.Ctx) error {
-	form := trendForm{Name: c.FormValue("name"), Hashtags: c.FormValue("hashtags"), StartDay: c.FormValue("start_day"),
-		EndDay: c.FormValue("end_day"), Description: c.FormValue("description")}
-	t, err := s.updateTrend(c, c.Params("id"), trendInput{Name: form.Name, Hashtags: splitHashtags(form.Hashtags), StartDay: form.StartDay,
-		EndDay: form.EndDay, Description: form.Description})
+	form := trendFormOf(c)
+	t, err := s.updateTrend(c, c.Params("id"), form.input())
 	if err != nil {
 		status, msg, field, ok := formError(err)
 		if !ok || status == fiber.StatusForbidden || status == fiber.StatusNotFound || status == fiber.StatusServiceUnavailable {
