@@ -96,15 +96,7 @@ func (l lang) Role(r models.Role) string {
 }
 
 // Level names a quota level.
-func (l lang) Level(lv models.Level) string {
-	switch lv {
-	case models.LevelBaseline:
-		return l.T("Mức cơ bản")
-	case models.LevelTarget:
-		return l.T("Mức phấn đấu")
-	}
-	return string(lv)
-}
+func (l lang) Level(lv models.Level) string { return l.T(lv.Label()) }
 
 // Left formats a remaining duration ("3 giờ 20 phút").
 func (l lang) Left(d time.Duration) string {

@@ -21,6 +21,17 @@ const (
 	LevelTarget   Level = "target"
 )
 
+// Label names the level in Vietnamese: "Mức cơ bản", "Mức phấn đấu".
+func (l Level) Label() string {
+	switch l {
+	case LevelBaseline:
+		return "Mức cơ bản"
+	case LevelTarget:
+		return "Mức phấn đấu"
+	}
+	return string(l)
+}
+
 // Target is one quota rule of a policy: for units of some kinds, at least Minimum posts of
 // the counted kinds per period, at a level, effective in [From, To).
 type Target struct {

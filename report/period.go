@@ -129,7 +129,7 @@ func writeTrendsSheet(f *excelize.File, ty models.TrendYear, head, bold int) err
 	}
 	n := 2
 	for _, st := range ty.Status {
-		line := fmt.Sprintf("Chỉ tiêu năm, %s: %s/%d trào lưu — %s", levelText(st.Level), st.ActualText(), st.Required, st.Status.Label())
+		line := fmt.Sprintf("Chỉ tiêu năm, %s: %s/%d trào lưu — %s", strings.ToLower(st.Level.Label()), st.ActualText(), st.Required, st.Status.Label())
 		if !st.Obligatory {
 			line += " (chưa bắt buộc)"
 		}
@@ -170,17 +170,6 @@ func writeTrendsSheet(f *excelize.File, ty models.TrendYear, head, bold int) err
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
-}
-
-// levelText names a level of a target in Vietnamese.
-func levelText(l models.Level) string {
-	switch l {
-	case models.LevelBaseline:
-		return "mức cơ bản"
-	case models.LevelTarget:
-		return "mức phấn đấu"
-	}
-	return string(l)
 }
 
 // vnDay writes a day key (2026-11-27) as Vietnamese dates are written (27/11/2026).
