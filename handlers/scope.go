@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"sort"
 
@@ -36,6 +37,30 @@ func (sc Scope) List() []string {
 // Empty reports whether the scope holds no unit at all.
 func (sc Scope) Empty() bool { return !sc.All && len(sc.Codes) == 0 }
 
+// subtreeCoder is a store that lists a unit's subtree as a shared set of codes
+// (store/sqlite does); the others give the scope from Descendants.
+type subtreeCoder interface {
+	SubtreeCodes(ctx context.Context, code string) (map[string]bool, error)
+}
+
+// subtreeCodes returns the codes of a unit and its descendants, read-only: the store's
+// shared set when it keeps one, else a set built from Descendants.
+func (s *server) subtreeCodes(ctx context.Context, code string) (map[string]bool, error) {
+	if st, ok := s.Store.(subtreeCoder); ok {
+		return st.SubtreeCodes(ctx, code)
+	}
+	subtree, err := s.Store.Descendants(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(subtree)+1)
+	set[code] = true
+	for _, u := range subtree {
+		set[u.Code] = true
+	}
+	return set, nil
+}
+
 // scopeOf computes (once per request) the caller's scope.
 func (s *server) scopeOf(c *fiber.Ctx) (Scope, error) {
 	if sc, ok := c.Locals(localScope).(Scope); ok {
@@ -51,15 +76,12 @@ func (s *server) scopeOf(c *fiber.Ctx) (Scope, error) {
 		sc.All = true
 	case models.RoleReviewer:
 		if p.User.UnitCode != "" {
-			subtree, err := s.Store.Descendants(c.UserContext(), p.User.UnitCode)
+			set, err := s.subtreeCodes(c.UserContext(), p.User.UnitCode)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return Scope{}, errorf("unable to load scope of %s: %w", p.User.Email, err)
 			}
 			if err == nil {
-				sc.Codes[p.User.UnitCode] = true
-				for _, u := range subtree {
-					sc.Codes[u.Code] = true
-				}
+				sc.Codes = set
 			}
 		}
 	case models.RoleUnitAdmin:

@@ -62,11 +62,11 @@ const readConns = 4
 // cycle: a third of the peak of `poll --once` on 2,000 feeds) for no measurable gain.
 // The readers' are moderate: day counters are kept in tintot's own memory (countcache),
 // so reviews and reports read few pages again; 32 MB each made neither the review of
-// 3,300 communes (BenchmarkReview) nor the yearly report faster than 8 MB, and four of
-// them held up to 128 MB of a server's memory.
+// 3,300 communes (BenchmarkReview) nor the yearly report faster than 8 or 4 MB, and four
+// of them held up to 128 MB of a server's memory.
 const (
 	writerCache = "cache_size(-2000)" // 2 MB
-	readerCache = "cache_size(-8000)" // 8 MB for each reader
+	readerCache = "cache_size(-4000)" // 4 MB for each reader
 )
 
 // Open opens (creating if needed) the database at path, with WAL, foreign keys and a busy

@@ -27,6 +27,8 @@ type unitSnapshot struct {
 	units    []models.Unit    // ordered by code
 	index    map[string]int   // code → position in units
 	children map[string][]int // parent code → positions of its children, ascending
+
+	subtrees sync.Map // root code → map[string]bool of the root and its descendants (SubtreeCodes)
 }
 
 // registry returns the current unit snapshot, loading it if a unit changed since.
@@ -129,6 +131,40 @@ func (s *Store) Descendants(ctx context.Context, code string) ([]models.Unit, er
 	if err != nil {
 		return nil, err
 	}
+	pos, err := snap.below(code)
+	if err != nil {
+		return nil, err
+	}
+	return snap.collect(pos), nil
+}
+
+// SubtreeCodes returns the codes of the unit and all its descendants, or ErrNotFound.
+// The set is shared by every caller until a unit changes: it must not be modified. A
+// reviewer's every request checks its scope with it; copying a province's 8,000 units
+// for that was most of what a page of the review API allocated.
+func (s *Store) SubtreeCodes(ctx context.Context, code string) (map[string]bool, error) {
+	snap, err := s.registry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if set, ok := snap.subtrees.Load(code); ok {
+		return set.(map[string]bool), nil
+	}
+	pos, err := snap.below(code)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(pos)+1)
+	set[code] = true
+	for _, p := range pos {
+		set[snap.units[p].Code] = true
+	}
+	snap.subtrees.Store(code, set)
+	return set, nil
+}
+
+// below returns the positions of code's descendants, or ErrNotFound.
+func (snap *unitSnapshot) below(code string) ([]int, error) {
 	root, ok := snap.index[code]
 	if !ok {
 		return nil, fmt.Errorf("sqlite: unit %s: %w", code, store.ErrNotFound)
@@ -148,5 +184,5 @@ func (s *Store) Descendants(ctx context.Context, code string) ([]models.Unit, er
 			stack = append(stack, snap.units[p].Code)
 		}
 	}
-	return snap.collect(pos), nil
+	return pos, nil
 }

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"errors"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -90,5 +92,40 @@ func TestRegistryCacheSeesOtherWriters(t *testing.T) {
 	again, err := server.ListUnits(ctx, store.UnitFilter{Kind: models.UnitProvince})
 	if err != nil || len(again) != 1 || again[0].Name != "Đơn vị tinh" || again[0].Emails[0] != "tinh@doan.vn" {
 		t.Errorf("ListUnits after a caller changed its copy = %+v, %v", again, err)
+	}
+}
+
+// SubtreeCodes is a unit and its descendants, shared until a unit changes, then read
+// again: a unit added under a province is in its reviewers' scope at once.
+func TestSubtreeCodes(t *testing.T) {
+	ctx := t.Context()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, u := range []models.Unit{{Code: "P", Kind: models.UnitProvince}, {Code: "H", Kind: models.UnitDistrict, ParentCode: "P"},
+		{Code: "X1", Kind: models.UnitCommune, ParentCode: "H"}, {Code: "Q", Kind: models.UnitProvince}} {
+		u.Name = "Đoàn " + u.Code
+		if err := st.CreateUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := st.SubtreeCodes(ctx, "P")
+	if err != nil || len(set) != 3 || !set["P"] || !set["H"] || !set["X1"] || set["Q"] {
+		t.Fatalf("SubtreeCodes(P) = %v, %v", set, err)
+	}
+	again, _ := st.SubtreeCodes(ctx, "P")
+	if reflect.ValueOf(again).Pointer() != reflect.ValueOf(set).Pointer() {
+		t.Error("an unchanged registry built the set again")
+	}
+	if err := st.CreateUnit(ctx, models.Unit{Code: "X2", Name: "Đoàn X2", Kind: models.UnitCommune, ParentCode: "H"}); err != nil {
+		t.Fatal(err)
+	}
+	if set, err := st.SubtreeCodes(ctx, "P"); err != nil || !set["X2"] || len(set) != 4 {
+		t.Errorf("after adding X2 under H: %v, %v", set, err)
+	}
+	if _, err := st.SubtreeCodes(ctx, "NOPE"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SubtreeCodes of a missing unit: %v, want ErrNotFound", err)
 	}
 }
