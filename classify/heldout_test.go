@@ -17,11 +17,11 @@ type heldOutFloor struct {
 }
 
 var (
-	// The whole held-out set (373 posts of seven labelling passes).
-	heldOutFloors = heldOutFloor{0.85, 0.80, 0.85, 0.85, 0.85, 0.90}
+	// The whole held-out set (478 posts of eight labelling passes).
+	heldOutFloors = heldOutFloor{0.85, 0.80, 0.85, 0.85, 0.95, 0.90}
 	// The quarter of the first five passes (258 posts), held out since the corpus began,
 	// so its figures compare across rounds.
-	heldOutFirstFloors = heldOutFloor{0.85, 0.75, 0.80, 0.85, 0.85, 0.90}
+	heldOutFirstFloors = heldOutFloor{0.85, 0.75, 0.80, 0.85, 0.90, 0.90}
 )
 
 // firstPasses reports whether a corpus item comes from the first five labelling passes
