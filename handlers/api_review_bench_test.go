@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"runtime"
 	"sort"
@@ -12,72 +10,21 @@ import (
 	"time"
 
 	"tintot/campaign"
+	"tintot/internal/synth"
 	"tintot/models"
 	"tintot/quota"
-	"tintot/store"
 )
 
-// seedLargeProvince puts n communes under P in one registry import, each with a feed read
-// for a year (1% of them broken), and ~1.5 posts a day for the days before testNow.
+// seedLargeProvince puts n communes under P (see synth.Write) with posts for the days
+// before testNow.
 func seedLargeProvince(b *testing.B, e *testEnv, n, days int) {
 	b.Helper()
 	ctx := context.Background()
-	created := testNow.AddDate(-1, 0, 0).UTC()
 	p, err := e.st.GetUnit(ctx, "P")
 	if err != nil {
 		b.Fatal(err)
 	}
-	entries := []store.RegistryEntry{{Unit: p}}
-	for i := range n {
-		code := fmt.Sprintf("XA%04d", i)
-		entries = append(entries, store.RegistryEntry{Unit: models.Unit{Code: code, Name: fmt.Sprintf("Đoàn xã Số %d", i), Kind: models.UnitCommune,
-			ParentCode: "P", CreatedAt: created, UpdatedAt: created}, FeedURLs: []string{"https://" + code + ".example.vn/rss"}})
-	}
-	if _, err := e.st.ApplyRegistry(ctx, entries); err != nil {
-		b.Fatal(err)
-	}
-	feeds, err := e.st.ListFeeds(ctx, store.FeedFilter{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	feedOf := map[string]string{}
-	for i := range feeds {
-		feedOf[feeds[i].UnitCode] = feeds[i].ID
-		feeds[i].FirstReadAt, feeds[i].CoveredFrom = &created, &created
-		if i%100 == 0 {
-			feeds[i].State = models.FeedBroken
-		}
-	}
-	if err := e.st.UpdateFeeds(ctx, feeds); err != nil {
-		b.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(2026, 8000))
-	kinds := []models.Kind{models.KindGoodNews, models.KindGoodNews, models.KindGoodNews, models.KindStory, models.KindOther}
-	batch := make([]models.Post, 0, 5000)
-	first := testNow.AddDate(0, 0, -days)
-	for d := 0; d <= days; d++ {
-		day := time.Date(first.Year(), first.Month(), first.Day()+d, 0, 0, 0, 0, models.Vietnam)
-		key := day.Format(models.DayLayout)
-		for i := range n {
-			code := fmt.Sprintf("XA%04d", i)
-			for j := range r.IntN(4) {
-				pub := day.Add(time.Duration(6*3600+r.IntN(16*3600)) * time.Second)
-				if pub.After(testNow) {
-					continue
-				}
-				batch = append(batch, models.Post{UnitCode: code, FeedID: feedOf[code], ItemKey: fmt.Sprintf("%s/%d", key, j), Source: models.SourceFeed,
-					Title: "Tin " + key, PublishedAt: pub.UTC(), LocalDay: key, FirstSeenAt: pub.UTC(), RuleKind: kinds[r.IntN(len(kinds))],
-					RuleReason: "hashtag", UpdatedAt: pub.UTC()})
-				if len(batch) == cap(batch) {
-					if _, err := e.st.UpsertPosts(ctx, batch); err != nil {
-						b.Fatal(err)
-					}
-					batch = batch[:0]
-				}
-			}
-		}
-	}
-	if _, err := e.st.UpsertPosts(ctx, batch); err != nil {
+	if err := synth.Write(ctx, e.st, synth.Province{Parent: p, Communes: n, CodeWidth: 4, Days: days, Now: testNow}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -30,8 +30,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"tintot/internal/synth"
 	"tintot/models"
-	"tintot/store"
 	"tintot/store/sqlite"
 )
 
@@ -328,57 +328,9 @@ func generate(ctx context.Context, path string, n int) error {
 	defer st.Close()
 	now := time.Now()
 	created := now.AddDate(-1, 0, 0)
-	entries := []store.RegistryEntry{{Unit: models.Unit{Code: "P", Name: "Tỉnh đoàn Thử nghiệm", Kind: models.UnitProvince, CreatedAt: created, UpdatedAt: created}}}
-	for i := range n {
-		code := fmt.Sprintf("XA%05d", i)
-		entries = append(entries, store.RegistryEntry{Unit: models.Unit{Code: code, Name: fmt.Sprintf("Đoàn xã Số %d", i), Kind: models.UnitCommune,
-			ParentCode: "P", CreatedAt: created, UpdatedAt: created}, FeedURLs: []string{"https://" + strings.ToLower(code) + ".example.vn/rss"}})
-	}
-	if _, err := st.ApplyRegistry(ctx, entries); err != nil {
-		return err
-	}
-	feeds, err := st.ListFeeds(ctx, store.FeedFilter{})
-	if err != nil {
-		return err
-	}
-	feedOf := map[string]string{}
-	later := now.AddDate(1, 0, 0)
-	for i := range feeds {
-		feedOf[feeds[i].UnitCode] = feeds[i].ID
-		feeds[i].FirstReadAt, feeds[i].CoveredFrom, feeds[i].NextCheckAt = &created, &created, later
-		if i%100 == 0 {
-			feeds[i].State = models.FeedBroken
-		}
-	}
-	if err := st.UpdateFeeds(ctx, feeds); err != nil {
-		return err
-	}
-	r := rand.New(rand.NewPCG(2026, uint64(n)))
-	kinds := []models.Kind{models.KindGoodNews, models.KindGoodNews, models.KindGoodNews, models.KindStory, models.KindOther}
-	batch := make([]models.Post, 0, 5000)
-	first := now.In(models.Vietnam).AddDate(0, 0, -21)
-	for d := 0; d <= 21; d++ {
-		day := time.Date(first.Year(), first.Month(), first.Day()+d, 0, 0, 0, 0, models.Vietnam)
-		key := day.Format(models.DayLayout)
-		for i := range n {
-			code := fmt.Sprintf("XA%05d", i)
-			for j := range r.IntN(4) {
-				pub := day.Add(time.Duration(6*3600+r.IntN(16*3600)) * time.Second)
-				if pub.After(now) {
-					continue
-				}
-				batch = append(batch, models.Post{UnitCode: code, FeedID: feedOf[code], ItemKey: fmt.Sprintf("%s/%d", key, j), Source: models.SourceFeed,
-					Title: "Tin " + key, PublishedAt: pub.UTC(), LocalDay: key, FirstSeenAt: pub.UTC(), RuleKind: kinds[r.IntN(len(kinds))],
-					RuleReason: "hashtag", UpdatedAt: pub.UTC()})
-				if len(batch) == cap(batch) {
-					if _, err := st.UpsertPosts(ctx, batch); err != nil {
-						return err
-					}
-					batch = batch[:0]
-				}
-			}
-		}
-	}
-	_, err = st.UpsertPosts(ctx, batch)
-	return err
+	return synth.Write(ctx, st, synth.Province{
+		Parent:   models.Unit{Code: "P", Name: "Tỉnh đoàn Thử nghiệm", Kind: models.UnitProvince, CreatedAt: created, UpdatedAt: created},
+		Communes: n, CodeWidth: 5, Days: 21, Now: now,
+		NextCheck: now.AddDate(1, 0, 0), // the server polls none of them
+	})
 }
