@@ -248,9 +248,6 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 	// back when it ends.
 	rowCtx := context.WithoutCancel(ctx)
 	for _, p := range posts {
-		if s.testHookRow != nil {
-			s.testHookRow()
-		}
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}

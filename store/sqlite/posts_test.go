@@ -69,21 +69,28 @@ func TestUpsertPostsCanceled(t *testing.T) {
 	}
 	// Canceled in the middle of the rows: none either.
 	mid, stop := context.WithCancel(ctx)
-	n := 0
-	st.testHookRow = func() {
-		if n++; n == 200 {
-			stop()
-		}
-	}
-	defer func() { st.testHookRow = nil }()
-	if _, err := st.UpsertPosts(mid, posts); !errors.Is(err, context.Canceled) {
+	if _, err := st.UpsertPosts(&cancelAfter{Context: mid, cancel: stop, n: 200}, posts); !errors.Is(err, context.Canceled) {
 		t.Fatalf("UpsertPosts canceled midway: %v, want context.Canceled", err)
 	}
 	if got, err := st.ListPosts(ctx, store.PostFilter{UnitCode: "X1"}); err != nil || len(got) != 0 {
 		t.Fatalf("after a write canceled midway: %d posts stored (%v), want none", len(got), err)
 	}
-	st.testHookRow = nil
 	if res, err := st.UpsertPosts(ctx, posts); err != nil || len(res.Inserted) != len(posts) {
 		t.Fatalf("then a whole write: %d inserted, %v", len(res.Inserted), err)
 	}
+}
+
+// cancelAfter is a context canceled at the n-th look at its Err: a shutdown arriving in
+// the middle of a write's rows (the writer looks once a row).
+type cancelAfter struct {
+	context.Context
+	cancel context.CancelFunc
+	n      int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return c.Context.Err()
 }

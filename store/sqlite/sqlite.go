@@ -46,8 +46,6 @@ type Store struct {
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
 	insertPost, updatePost, countPosts, updateFeed, bumpDay *sql.Stmt
-
-	testHookRow func() // tests: called before each post row is written
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.
