@@ -44,7 +44,7 @@ func TestCrossValidation(t *testing.T) {
 		defer func() { logistic = false }()
 		fmt.Sscan(os.Getenv("TINTOT_CV_LR"), &lrLambda, &lrEpochs, &lrStep, &lrTemp)
 	}
-	if v := os.Getenv("ZZ_BIAS"); v != "" {
+	if v := os.Getenv("TINTOT_CV_BIAS"); v != "" {
 		fmt.Sscan(v, &kindBias[0], &kindBias[1], &kindBias[2], &kindBias[3])
 		defer func(b [nKinds]float64) { kindBias = b }(kindBias)
 	}

@@ -3,6 +3,7 @@ package classify
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	le "encoding/binary"
@@ -57,19 +58,18 @@ func EncodeModel(w io.Writer, m *Model) error {
 		uv(uint64(m.counts[k]))
 		u64(math.Float64bits(m.logPrior[k]))
 	}
-	var keys []uint64
+	var used []fslot
 	for _, s := range m.logLik.slots {
 		if s.key != 0 {
-			keys = append(keys, s.key)
+			used = append(used, s)
 		}
 	}
-	slices.Sort(keys)
-	uv(uint64(len(keys)))
-	for _, key := range keys {
-		ll, _ := m.logLik.get(key)
-		u64(key)
+	slices.SortFunc(used, func(a, b fslot) int { return cmp.Compare(a.key, b.key) })
+	uv(uint64(len(used)))
+	for _, s := range used {
+		u64(s.key)
 		for k := 0; k < nKinds; k++ {
-			u32(math.Float32bits(ll[k]))
+			u32(math.Float32bits(s.ll[k]))
 		}
 	}
 	hs := make([]uint64, 0, len(m.surface))
