@@ -69,17 +69,22 @@ func parseDate(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	// "GMT+7", "GMT+07:00", "UTC+7" → "+0700"
-	s = gmtOffsetRe.ReplaceAllStringFunc(s, func(m string) string {
-		sm := gmtOffsetRe.FindStringSubmatch(m)
-		h, _ := strconv.Atoi(sm[2])
-		mm := sm[3]
-		if mm == "" {
-			mm = "00"
-		}
-		return sm[1] + pad2(h) + mm
-	})
-	s = parenZoneRe.ReplaceAllString(s, "$1")
+	// "GMT+7", "GMT+07:00", "UTC+7" → "+0700" (the regexps run only on dates that can
+	// match: most carry neither, and they were most of a feed's date reading)
+	if containsFoldASCII(s, "gmt") || containsFoldASCII(s, "utc") {
+		s = gmtOffsetRe.ReplaceAllStringFunc(s, func(m string) string {
+			sm := gmtOffsetRe.FindStringSubmatch(m)
+			h, _ := strconv.Atoi(sm[2])
+			mm := sm[3]
+			if mm == "" {
+				mm = "00"
+			}
+			return sm[1] + pad2(h) + mm
+		})
+	}
+	if strings.IndexByte(s, '(') >= 0 {
+		s = parenZoneRe.ReplaceAllString(s, "$1")
+	}
 	for _, l := range zonedLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return fixZone(t, s), true
@@ -162,6 +167,16 @@ func slashDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// containsFoldASCII reports whether s contains the lower-case ASCII word w in any case.
+func containsFoldASCII(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
 }
 
 func pad2(n int) string {
