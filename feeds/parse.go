@@ -160,6 +160,11 @@ func isNukeViet(generator string) bool {
 // parseBody runs gofeed on a cleaned document (cleanXML) or a JSON one, retrying on the
 // complete items of a truncated XML document.
 func parseBody(doc []byte, jsonDoc bool) (*gofeed.Feed, bool, error) {
+	if !jsonDoc {
+		if f, ok := directRSS(doc); ok && len(f.Items) > 0 {
+			return f, false, nil
+		}
+	}
 	fp := newFeedParser()
 	if jsonDoc {
 		f, err := fp.Parse(bytes.NewReader(doc))
