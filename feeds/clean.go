@@ -87,19 +87,22 @@ func toUTF8(b []byte, declared string) []byte {
 	return out
 }
 
+// hasForbidden reports whether b holds anything dropControlChars removes: a C0 control
+// other than tab, LF and CR, U+FFFE or U+FFFF (EF BF BE/BF), or invalid UTF-8. Bytes are
+// looked at, not runes: most documents have none, and this look is most of their cost.
+func hasForbidden(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return true
+		}
+	}
+	return !utf8.Valid(b) || bytes.Contains(b, []byte("\xef\xbf\xbe")) || bytes.Contains(b, []byte("\xef\xbf\xbf"))
+}
+
 // dropControlChars removes characters XML 1.0 forbids (C0 controls except tab, LF, CR,
 // U+FFFE/U+FFFF) and invalid UTF-8 sequences.
 func dropControlChars(b []byte) []byte {
-	bad := false
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF || (r == utf8.RuneError && n == 1) {
-			bad = true
-			break
-		}
-		i += n
-	}
-	if !bad {
+	if !hasForbidden(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b))

@@ -172,7 +172,11 @@ func slashDate(s string) (time.Time, bool) {
 // containsFoldASCII reports whether s contains the lower-case ASCII word w in any case.
 func containsFoldASCII(s, w string) bool {
 	for i := 0; i+len(w) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(w)], w) {
+		j := 0
+		for j < len(w) && s[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
 			return true
 		}
 	}

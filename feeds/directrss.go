@@ -50,24 +50,14 @@ var (
 )
 
 // directRSS returns the document read directly, or ok false when it is not of the
-// shape described above (then nothing of it is used).
+// shape described above (then nothing of it is used). doc is cleanXML's output: valid
+// UTF-8 without the characters gofeed's reader drops or encoding/xml refuses.
 func directRSS(doc []byte) (f *gofeed.Feed, ok bool) {
-	if directRSSOff || !plainUTF8(doc) || bytes.Contains(doc, []byte("xml:base")) {
+	if directRSSOff || bytes.Contains(doc, []byte("xml:base")) {
 		return nil, false
 	}
 	s := &rssScan{doc: doc}
 	return s.feed()
-}
-
-// plainUTF8 reports whether doc is valid UTF-8 without the bytes gofeed or encoding/xml
-// would drop or refuse: C0 controls other than tab and line ends, U+FFFE and U+FFFF.
-func plainUTF8(doc []byte) bool {
-	for _, c := range doc {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return false
-		}
-	}
-	return utf8.Valid(doc) && !bytes.Contains(doc, []byte("\xef\xbf\xbe")) && !bytes.Contains(doc, []byte("\xef\xbf\xbf"))
 }
 
 // rssScan walks a document; every method returns false when the document leaves the

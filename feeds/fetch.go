@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
-	"golang.org/x/text/unicode/norm"
 
 	"tintot/models"
 )
@@ -183,7 +182,7 @@ func htmlTitle(r io.Reader) string {
 
 // clean collapses whitespace and NFC-normalises.
 func clean(s string) string {
-	return norm.NFC.String(collapseSpace(s))
+	return toNFC(collapseSpace(s))
 }
 
 // parseURL is url.Parse on a trimmed string.

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"tintot/models"
 )
@@ -376,6 +379,47 @@ func FuzzStripTags(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, ok := stripTags(s); ok && collapseSpace(got) != collapseSpace(tokenizeText(s)) {
 			t.Errorf("stripTags(%q) = %q, the tokenizer reads %q", s, got, tokenizeText(s))
+		}
+	})
+}
+
+// toNFC must give exactly what the full normalisation gives, its quick pass included.
+func TestToNFC(t *testing.T) {
+	for _, s := range []string{"", "Đoàn Thanh niên xã Tân Phú", "Việt Nam “tin tốt” – 2026…", "e\u0301", "Vie\u0323\u0302t", "\u2000\u2001", "\u212B \u2126",
+		"A\u030A", "ẛ\u0323", "\u1E9B", "\u0374", "한국", "\u0B47\u0B3E", "©®°±", "ʼ\u0300", "\xff\xfe"} {
+		if got, want := toNFC(s), norm.NFC.String(s); got != want {
+			t.Errorf("toNFC(%+q) = %+q, want %+q", s, got, want)
+		}
+	}
+}
+
+func FuzzToNFC(f *testing.F) {
+	for _, s := range []string{"Đoàn Thanh niên", "e\u0301", "\u2000", "\u212B", "ẛ\u0323"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := toNFC(s), norm.NFC.String(s); got != want {
+			t.Errorf("toNFC(%+q) = %+q, want %+q", s, got, want)
+		}
+	})
+}
+
+// hasForbidden finds exactly the runes dropControlChars drops.
+func FuzzHasForbidden(f *testing.F) {
+	for _, s := range []string{"<rss>tốt</rss>", "a\x01b", "\xef\xbf\xbe", "\xef\xbf\xbf", "\xff", "\t\r\n", "\xed\xa0\x80"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := false
+		for i := 0; i < len(b); {
+			r, n := utf8.DecodeRune(b[i:])
+			if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF || (r == utf8.RuneError && n == 1) {
+				want = true
+			}
+			i += n
+		}
+		if got := hasForbidden(b); got != want {
+			t.Errorf("hasForbidden(%q) = %v, want %v", b, got, want)
 		}
 	})
 }
