@@ -203,7 +203,8 @@ func (r *reader) offer(items []*gofeed.Item) {
 	}
 }
 
-// parse wraps items in the chunk's context and runs gofeed on them.
+// parse wraps items in the chunk's context and reads them: directly when they are plain
+// RSS (directRSS), else with gofeed.
 func (r *reader) parse(c *chunk, items [][]byte) ([]*gofeed.Item, error) {
 	b := append(c.buf[:0], c.open...)
 	for i, it := range items {
@@ -214,6 +215,11 @@ func (r *reader) parse(c *chunk, items [][]byte) ([]*gofeed.Item, error) {
 	}
 	b = append(b, c.close...)
 	c.buf = b
+	if !r.jsonDoc {
+		if f, ok := directRSS(b); ok && len(f.Items) > 0 {
+			return f.Items, nil // the common shape, read as parseBody reads it
+		}
+	}
 	f, err := newFeedParser().Parse(bytes.NewReader(b))
 	if err != nil {
 		return nil, err

@@ -261,3 +261,35 @@ func BenchmarkParseRSS(b *testing.B) {
 		})
 	}
 }
+
+// TestDirectRSSInChunks: a large document read in chunks gives the same posts whether
+// the chunks are read directly or by gofeed.
+func TestDirectRSSInChunks(t *testing.T) {
+	docs := map[string][]byte{"huge": hugeFeedBody(700, 3), "bench": benchFeedBody(2)}
+	for _, c := range directCases {
+		docs[c.name] = []byte(c.doc)
+	}
+	for _, dir := range []string{"testdata", corpusDir} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".xml") {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				docs[e.Name()] = b
+			}
+		}
+	}
+	for name, body := range docs {
+		for _, n := range []int{1, 7, 256} {
+			direct, errDirect := parseWith(body, "https://doan.example.vn/rss", testNow, splitLimits(500, n))
+			directRSSOff = true
+			gofeedOnly, errGofeed := parseWith(body, "https://doan.example.vn/rss", testNow, splitLimits(500, n))
+			directRSSOff = false
+			if (errDirect == nil) != (errGofeed == nil) || !reflect.DeepEqual(direct, gofeedOnly) {
+				t.Errorf("%s in chunks of %d: direct %+v (%v), gofeed %+v (%v)", name, n, direct, errDirect, gofeedOnly, errGofeed)
+			}
+		}
+	}
+}
