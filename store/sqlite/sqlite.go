@@ -54,19 +54,19 @@ var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 // readConns is the size of the read pool.
 const readConns = 4
 
-// Page caches. The writer's is small but holds a poll batch's dirty pages: with 2 MB,
-// a batch of 2,000 posts dirtied more pages than fit (the day counters and the
+// Page caches. The writer's is small but holds most of a poll batch's dirty pages: with
+// 2 MB, a batch of 2,000 posts dirtied more pages than fit (the day counters and the
 // published_at index take a few in every leaf), so SQLite spilled them to the WAL in the
-// middle of the transaction and wrote them again at its commit — 4 MB made the first
-// poll of 2,000 feeds ~8 % faster (6 of 8 interleaved runs; the spills gone from its
-// profile) for ~3.5 MiB more at its peak (~61 MiB). A larger one would take the first
-// poll past its 64 MiB budget: a cache is held up to its size for every poll cycle.
+// middle of the transaction (pagerStress, ~0.07 s of a first poll of 2,000 feeds) and
+// wrote them again at its commit. 4 MB removed the spills but took the first poll's peak
+// to 61–63 MiB, too near its 64 MiB budget (a cache is held up to its size for every
+// poll cycle); 3 MB leaves about half of them for ~2 MiB more than 2 MB (58–61 MiB).
 // The readers' are moderate: day counters are kept in tintot's own memory (countcache),
 // so reviews and reports read few pages again; 32 MB each made neither the review of
 // 3,300 communes (BenchmarkReview) nor the yearly report faster than 8 or 4 MB, and four
 // of them held up to 128 MB of a server's memory.
 const (
-	writerCache = "cache_size(-4000)" // 4 MB
+	writerCache = "cache_size(-3000)" // 3 MB
 	readerCache = "cache_size(-4000)" // 4 MB for each reader
 )
 
