@@ -63,12 +63,16 @@ func directRSS(doc []byte) (f *gofeed.Feed, ok bool) {
 // rssScan walks a document; every method returns false when the document leaves the
 // shape it reads.
 type rssScan struct {
-	doc   []byte
-	i     int
-	ns    map[string]string // prefix → namespace declared on <rss>
-	attrs [][2][]byte       // the current start tag's attributes: name, raw value
-	buf   []byte
-	low   []byte
+	doc []byte
+	i   int
+	ns  map[string]string // prefix → namespace declared on <rss>
+	// What link needs of the current start tag's attributes (nothing else is kept, so a
+	// tag with a million attributes costs no memory): its href, and whether any
+	// attribute name has a prefix.
+	href             []byte
+	hasHref, prefAtt bool
+	buf              []byte
+	low              []byte
 }
 
 // tag is a start tag just read.
@@ -192,7 +196,8 @@ func (s *rssScan) child(parent tag) (t tag, end bool, ok bool) {
 	return t, false, ok
 }
 
-// startTag reads a start tag at s.i into s.attrs. Only the root may declare namespaces.
+// startTag reads a start tag at s.i (and what link needs of its attributes). Only the
+// root may declare namespaces.
 func (s *rssScan) startTag(root bool) (tag, bool) {
 	d := s.doc
 	if s.i >= len(d) || d[s.i] != '<' {
@@ -211,7 +216,7 @@ func (s *rssScan) startTag(root bool) (tag, bool) {
 		t.local = t.raw
 	}
 	s.i += n
-	s.attrs = s.attrs[:0]
+	s.href, s.hasHref, s.prefAtt = nil, false, false
 	for {
 		sp := s.i
 		s.space()
@@ -268,7 +273,12 @@ func (s *rssScan) startTag(root bool) (tag, bool) {
 			s.ns[string(name[len("xmlns:"):])] = uri
 			continue
 		}
-		s.attrs = append(s.attrs, [2][]byte{name, val})
+		switch {
+		case bytes.IndexByte(name, ':') >= 0:
+			s.prefAtt = true
+		case string(name) == "href":
+			s.href, s.hasHref = val, true
+		}
 	}
 }
 
@@ -437,16 +447,10 @@ func (s *rssScan) item(it tag) (*gofeed.Item, bool) {
 
 // link reads a <link>: its text, else its href.
 func (s *rssScan) link(t tag) (string, bool) {
-	var href []byte
-	hasHref := false
-	for _, a := range s.attrs {
-		if bytes.IndexByte(a[0], ':') >= 0 {
-			return "", false
-		}
-		if string(a[0]) == "href" {
-			href, hasHref = a[1], true
-		}
+	if s.prefAtt {
+		return "", false // gofeed's href lookup ignores prefixes
 	}
+	href, hasHref := s.href, s.hasHref
 	v, ok := s.text(t)
 	if ok && v == "" && hasHref {
 		if bytes.IndexByte(href, '&') >= 0 {

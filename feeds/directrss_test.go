@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -291,5 +292,22 @@ func TestDirectRSSInChunks(t *testing.T) {
 				t.Errorf("%s in chunks of %d: direct %+v (%v), gofeed %+v (%v)", name, n, direct, errDirect, gofeedOnly, errGofeed)
 			}
 		}
+	}
+}
+
+// A tag with a great many attributes costs the direct reader no memory of its own: it
+// keeps only what a link needs of them.
+func TestDirectRSSManyAttributes(t *testing.T) {
+	doc := []byte(plainHead + `<item><title>a</title><x` + strings.Repeat(` a="1"`, 200000) + `/><link href="https://x.vn/a"/></item>` + plainTail)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f, ok := directRSS(doc)
+	runtime.ReadMemStats(&after)
+	if !ok || len(f.Items) != 1 || f.Items[0].Link != "https://x.vn/a" {
+		t.Fatalf("read directly = %v", ok)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > uint64(len(doc)/4) {
+		t.Errorf("reading a %d-byte document allocated %d bytes", len(doc), got)
 	}
 }
