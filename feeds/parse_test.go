@@ -3,8 +3,10 @@ package feeds
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -422,4 +424,41 @@ func FuzzHasForbidden(f *testing.F) {
 			t.Errorf("hasForbidden(%q) = %v, want %v", b, got, want)
 		}
 	})
+}
+
+// A tag with more attributes than any feed has is refused before encoding/xml builds
+// them all (a clear parse error, bounded memory), unless the document is plain RSS,
+// which the direct reader reads without keeping them.
+func TestTooManyAttributes(t *testing.T) {
+	attrs := strings.Repeat(` a="1"`, 50000)
+	atom := `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><entry><title>a</title><id>1</id><x` + attrs + `/></entry></feed>`
+	var big strings.Builder
+	big.WriteString(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title><link>https://x.vn/</link>`)
+	for i := range 8000 {
+		fmt.Fprintf(&big, "<item><title>Tin %d</title><guid>g%d</guid></item>", i, i)
+	}
+	big.WriteString("<item><title>b</title><x" + attrs + "/></item></channel></rss>")
+	for name, doc := range map[string]string{"atom": atom, "large, read in chunks": big.String()} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Parse([]byte(doc), "https://x.vn/feed", testNow)
+		runtime.ReadMemStats(&after)
+		var fe *FetchError
+		if !errors.As(err, &fe) || fe.Kind != ErrParse || !strings.Contains(err.Error(), "attributes") {
+			t.Errorf("%s: error %v, want a parse error naming the attributes", name, err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > uint64(4*len(doc)) {
+			t.Errorf("%s: a %d-byte document allocated %d bytes", name, len(doc), got)
+		}
+	}
+	plain := plainHead + "<item><title>a</title><x" + attrs + "/></item>" + plainTail
+	if pf, err := Parse([]byte(plain), "https://x.vn/feed", testNow); err != nil || len(pf.Posts) != 1 {
+		t.Errorf("plain RSS with a tag of many attributes: %d posts, %v", len(pf.Posts), err)
+	}
+	// Many '=' in text and in many ordinary tags: read as before.
+	many := plainHead + strings.Repeat(`<item><title>x = 1</title><guid isPermaLink="false">`+"g"+`</guid></item>`, 1) + strings.Repeat(`<item><title>t</title><link href="https://x.vn/?a=1&amp;b=2"/></item>`, 700) + plainTail
+	if _, err := Parse([]byte(many), "https://x.vn/feed", testNow); err != nil {
+		t.Errorf("ordinary document with many '=': %v", err)
+	}
 }
