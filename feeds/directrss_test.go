@@ -162,6 +162,9 @@ func TestDirectRSSMatchesGofeed(t *testing.T) {
 // reads any field tintot uses differently from gofeed.
 func assertSameAsGofeed(t *testing.T, body []byte) {
 	t.Helper()
+	if !isJSON(body) && tooManyAttrs(cleanXML(body)) {
+		return // gofeed is not given such a document at all (TestTooManyAttributes)
+	}
 	withDirect, errDirect := Parse(body, "https://doan.example.vn/rss", testNow)
 	directRSSOff = true
 	withGofeed, errGofeed := Parse(body, "https://doan.example.vn/rss", testNow)
