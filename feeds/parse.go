@@ -159,7 +159,7 @@ func tooManyAttrs(doc []byte) bool {
 	return false
 }
 
-// parseWhole reads a small document in one gofeed parse.
+// parseWhole reads a small document in one parse.
 func parseWhole(doc []byte, jsonDoc bool, base *url.URL, now time.Time, k *keeper) (ParsedFeed, error) {
 	f, recovered, err := parseBody(doc, jsonDoc)
 	if err != nil {
@@ -192,8 +192,9 @@ func isNukeViet(generator string) bool {
 	return strings.Contains(strings.ToLower(generator), "nukeviet")
 }
 
-// parseBody runs gofeed on a cleaned document (cleanXML) or a JSON one, retrying on the
-// complete items of a truncated XML document.
+// parseBody reads a cleaned document (cleanXML) or a JSON one: plain RSS directly
+// (directRSS), anything else with gofeed, retrying on the complete items of a truncated
+// XML document.
 func parseBody(doc []byte, jsonDoc bool) (*gofeed.Feed, bool, error) {
 	if !jsonDoc {
 		if f, ok := directRSS(doc); ok && len(f.Items) > 0 {
