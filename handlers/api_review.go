@@ -7,11 +7,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
-
-	"unicode"
 
 	"tintot/models"
 )
@@ -149,12 +144,7 @@ func contentDisposition(name string) string {
 
 // asciiFilename folds diacritics (đ→d) and keeps letters, digits, '-', '_' and '.'.
 func asciiFilename(name string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, name)
-	if err != nil {
-		folded = name
-	}
-	folded = strings.NewReplacer("đ", "d", "Đ", "D").Replace(folded)
+	folded := dToD.Replace(stripMarks(name))
 	var b strings.Builder
 	for _, r := range folded {
 		switch {

@@ -13,12 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"tintot/models"
 	"tintot/store"
@@ -308,12 +304,7 @@ func (l *reviewLine) hasStatus(st models.Status) bool {
 // foldSearch folds text for a search: lower case, without diacritics (đ as d), single
 // spaces, so that "dong hoa" finds "Đoàn xã Đông Hòa".
 func foldSearch(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, s)
-	if err != nil {
-		folded = s
-	}
-	folded = strings.NewReplacer("đ", "d", "Đ", "d").Replace(folded)
+	folded := dTod.Replace(stripMarks(s))
 	return strings.ToLower(strings.Join(strings.Fields(folded), " "))
 }
 
