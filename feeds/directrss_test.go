@@ -127,10 +127,10 @@ func TestDirectRSS(t *testing.T) {
 	}
 }
 
-// TestDirectRSSMatchesGofeed holds the direct reader to gofeed on every feed at hand: the
-// fixtures, the benchmark's feeds, and the shared corpus of real feeds when present.
-func TestDirectRSSMatchesGofeed(t *testing.T) {
-	docs := map[string][]byte{}
+// addXMLDocs adds the XML fixtures and, when present, the shared corpus's XML documents
+// to docs, by file name.
+func addXMLDocs(t *testing.T, docs map[string][]byte) {
+	t.Helper()
 	for _, dir := range []string{"testdata", corpusDir} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
@@ -143,6 +143,13 @@ func TestDirectRSSMatchesGofeed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDirectRSSMatchesGofeed holds the direct reader to gofeed on every feed at hand: the
+// fixtures, the benchmark's feeds, and the shared corpus of real feeds when present.
+func TestDirectRSSMatchesGofeed(t *testing.T) {
+	docs := map[string][]byte{}
+	addXMLDocs(t, docs)
 	for i := range 5 {
 		docs["bench"+string(rune('0'+i))] = benchFeedBody(i)
 	}
@@ -273,18 +280,7 @@ func TestDirectRSSInChunks(t *testing.T) {
 	for _, c := range directCases {
 		docs[c.name] = []byte(c.doc)
 	}
-	for _, dir := range []string{"testdata", corpusDir} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".xml") {
-				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				docs[e.Name()] = b
-			}
-		}
-	}
+	addXMLDocs(t, docs)
 	for name, body := range docs {
 		for _, n := range []int{1, 7, 256} {
 			direct, errDirect := parseWith(body, "https://doan.example.vn/rss", testNow, splitLimits(500, n))
