@@ -335,6 +335,12 @@ func (s *Store) GetPost(ctx context.Context, id string) (models.Post, error) {
 
 // ListPosts returns posts matching the filter, newest PublishedAt first.
 func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Post, error) {
+	q, args := listPostsSQL(f)
+	return queryAll(ctx, s.r, "posts", "post", scanPost, q, args...)
+}
+
+// listPostsSQL is ListPosts' query for f, and its arguments.
+func listPostsSQL(f store.PostFilter) (string, []any) {
 	var w where
 	if f.UnitCode != "" {
 		w.add("unit_code = ?", f.UnitCode)
@@ -372,9 +378,8 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 	}
 	order := ` ORDER BY published_at DESC, id`
 	if f.Decided || f.Proposed {
-		// Few posts match: find them through their small partial index and sort them,
-		// rather than walk every post in date order (unary + keeps the planner off
-		// posts_published).
+		// Few posts match: find them through their small partial index and sort them
+		// (unary + keeps the planner from any index that would give the order).
 		order = ` ORDER BY +published_at DESC, id`
 	}
 	from, args := ` FROM posts`, w.args
@@ -402,7 +407,7 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, max(f.Offset, 0))
 	}
-	return queryAll(ctx, s.r, "posts", "post", scanPost, q, args...)
+	return q, args
 }
 
 // SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.

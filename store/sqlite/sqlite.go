@@ -56,7 +56,7 @@ const readConns = 4
 
 // Page caches. The writer's is small but holds most of a poll batch's dirty pages: with
 // 2 MB, a batch of 2,000 posts dirtied more pages than fit (the day counters and the
-// published_at index take a few in every leaf), so SQLite spilled them to the WAL in the
+// posts' day indexes take a few in every leaf), so SQLite spilled them to the WAL in the
 // middle of the transaction (pagerStress, ~0.07 s of a first poll of 2,000 feeds) and
 // wrote them again at its commit. 4 MB removed the spills but took the first poll's peak
 // to 61–63 MiB, too near its 64 MiB budget (a cache is held up to its size for every
