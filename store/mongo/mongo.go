@@ -233,6 +233,8 @@ func indexSpecs() []indexSpec {
 			unique("dedup_key", bson.D{{Key: "dedup_key", Value: 1}}),
 			plain("status_next_try_at", bson.D{{Key: "status", Value: 1}, {Key: "next_try_at", Value: 1}}),
 			plain("created_at", bson.D{{Key: "created_at", Value: -1}}),
+			// A unit's alerts (its /alerts page, the feed-recovery and correction notices).
+			plain("unit_code_created_at", bson.D{{Key: "unit_code", Value: 1}, {Key: "created_at", Value: -1}}),
 		}},
 		{colUsers, []mongo.IndexModel{
 			unique("email_lower", bson.D{{Key: "email_lower", Value: 1}}),

@@ -305,3 +305,89 @@ func BenchmarkListPostsWeekAll(b *testing.B) {
 	b.ReportMetric(float64(n), "posts")
 	reportPercentiles(b, ds, cpu0)
 }
+
+// benchAlertsDB returns the path of a cached database holding a year of alerts for the
+// benchmark province: an afternoon reminder and a shortfall notice for about a third of
+// its communes each day (~730,000), a few feed notices. The bodies are left short, to
+// keep the file small (real ones, ~0.6 KB of text and ~2 KB of HTML, would make it
+// ~3 GB): reading every alert costs less here than on a user's database.
+func benchAlertsDB(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("tintot-bench-alerts-%s-m%d.db", benchVersion, len(migrations)))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	tmp := fmt.Sprintf("%s.building-%d", path, os.Getpid())
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(tmp + suffix)
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = s.w.ExecContext(ctx, fmt.Sprintf(`WITH RECURSIVE
+		d(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM d WHERE j + 1 < %d),
+		u(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM u WHERE i + 1 < %d),
+		t(typ) AS (VALUES ('at_risk'), ('daily_short'))
+		INSERT INTO alerts(id, dedup_key, type, unit_code, period, level, recipients, subject, body_text, body_html, status, attempts, created_at, sent_at)
+		SELECT printf('%%032x', (j * 10000 + i) * 2 + (typ = 'daily_short')), printf('%%s:X%%04d:%%d', typ, i, j), typ, printf('X%%04d', i),
+			date('%s', '+' || j || ' days'), 'commune', '["doan@example.vn"]', 'Nhắc việc', 'Đơn vị chưa đạt chỉ tiêu hôm nay.', '<p>Đơn vị chưa đạt chỉ tiêu hôm nay.</p>',
+			CASE WHEN j < %d - 1 THEN 'sent' ELSE 'pending' END, 1,
+			(unixepoch('%s') + j * 86400 + (typ = 'daily_short') * 3600 + i) * 1000, (unixepoch('%s') + j * 86400 + i + 60) * 1000
+		FROM d CROSS JOIN u CROSS JOIN t WHERE (i + j) %% 3 = 0`, benchDays, benchUnits, benchFirst, benchDays, benchFirst, benchFirst))
+	if err == nil {
+		_, err = s.w.ExecContext(ctx, fmt.Sprintf(`WITH RECURSIVE u(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM u WHERE i + 1 < %d)
+			INSERT INTO alerts(id, dedup_key, type, unit_code, level, recipients, subject, status, created_at)
+			SELECT printf('f%%031x', i), printf('feed_broken:X%%04d', i), 'feed_broken', printf('X%%04d', i), 'commune', '[]', 'Nguồn tin lỗi', 'sent',
+				(unixepoch('%s') + i * 7919 %% (%d * 86400)) * 1000 FROM u WHERE i %% 2 = 0`, benchUnits, benchFirst, benchDays))
+	}
+	if err != nil {
+		b.Fatalf("build alerts benchmark database: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	return path
+}
+
+// BenchmarkListAlerts lists alerts as their callers do, on a year of alerts: a commune's
+// /alerts page, the earlier shortfall notice a correction looks for, and the newest sent
+// alerts of the whole province (/alerts?status=sent).
+func BenchmarkListAlerts(b *testing.B) {
+	path := benchAlertsDB(b)
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	for _, c := range []struct {
+		name string
+		f    store.AlertFilter
+	}{
+		{"commune-page", store.AlertFilter{UnitCodes: []string{"X0007"}, Limit: 301}},
+		{"correction", store.AlertFilter{UnitCodes: []string{"X0007"}, Types: []models.AlertType{models.AlertDailyShort}}},
+		{"status-sent", store.AlertFilter{Status: models.AlertSent, Limit: 301}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				as, err := s.ListAlerts(context.Background(), c.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(as)
+			}
+			if n == 0 {
+				b.Fatal("no alerts listed")
+			}
+			b.ReportMetric(float64(n), "alerts")
+		})
+	}
+}

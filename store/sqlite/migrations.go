@@ -496,6 +496,17 @@ DROP INDEX IF EXISTS posts_first_seen;
 CREATE INDEX posts_day ON posts(local_day);
 DROP INDEX IF EXISTS posts_published;
 `,
+	// 16: the alerts of a unit (a commune's /alerts page, the feed-recovery and correction
+	// notices, which look for the unit's earlier alert) are found through the unit, and
+	// those of a status in their order: without these, both walked or sorted every alert
+	// of a year (1.5–2 s for one unit, 5–6 s for /alerts?status=sent on ~730,000 alerts).
+	// alerts_status serves the sender's due alerts too (status, then created_at, the order
+	// it sends them in), so alerts_due goes.
+	`
+CREATE INDEX alerts_unit ON alerts(unit_code, created_at);
+CREATE INDEX alerts_status ON alerts(status, created_at);
+DROP INDEX IF EXISTS alerts_due;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
