@@ -133,7 +133,7 @@ func TestAlertQueriesUseIndexes(t *testing.T) {
 	}
 	since := time.Date(2026, 11, 1, 0, 0, 0, 0, models.Vietnam)
 	filters := map[string]store.AlertFilter{
-		"correction notice (alerts.Corrections)": {UnitCodes: []string{"X0007"}, Types: []models.AlertType{models.AlertDailyShort}},
+		"correction notice (alerts.Corrections)":  {UnitCodes: []string{"X0007"}, Types: []models.AlertType{models.AlertDailyShort}},
 		"feed recovery (alerts.FeedStateChanged)": {UnitCodes: []string{"X0007"}, Types: []models.AlertType{models.AlertFeedBroken}},
 		"a commune's /alerts":                     {UnitCodes: []string{"X0007"}, Limit: 301},
 		"a district's /alerts":                    {UnitCodes: district, Limit: 301},
