@@ -105,22 +105,20 @@ func ratio(a, b int) float64 {
 // gave a kind (an override with a kind: a reviewer's or admin's decision, an approved
 // proposal, a /check decision), with who decided.
 func ReviewerExamples(ctx context.Context, st store.Store) ([]Example, error) {
-	var out []Example
-	for offset := 0; ; offset += reclassifyPage {
-		posts, err := st.ListPosts(ctx, store.PostFilter{Decided: true, Limit: reclassifyPage, Offset: offset})
-		if err != nil {
-			return nil, fmt.Errorf("classify: unable to list reviewers' decisions: %w", err)
-		}
-		for _, p := range posts {
-			if p.Override == nil || !p.Override.Kind.Valid() {
-				continue
-			}
-			out = append(out, Example{Kind: p.Override.Kind, Title: p.Title, Summary: p.Summary, Source: "reviewer:" + p.Override.By})
-		}
-		if len(posts) < reclassifyPage {
-			return out, nil
-		}
+	// One query: the examples hold the posts' texts anyway, and pages by offset would
+	// each sort every decided post again (~18 s for 35,000 decisions in 500s).
+	posts, err := st.ListPosts(ctx, store.PostFilter{Decided: true})
+	if err != nil {
+		return nil, fmt.Errorf("classify: unable to list reviewers' decisions: %w", err)
 	}
+	out := make([]Example, 0, len(posts))
+	for _, p := range posts {
+		if p.Override == nil || !p.Override.Kind.Valid() {
+			continue
+		}
+		out = append(out, Example{Kind: p.Override.Kind, Title: p.Title, Summary: p.Summary, Source: "reviewer:" + p.Override.By})
+	}
+	return out, nil
 }
 
 // TrainModel fits a model on the embedded corpus plus the installation's reviewers'

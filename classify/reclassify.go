@@ -64,14 +64,9 @@ func Reclassify(ctx context.Context, st store.Store, c *Classifier, unitCode str
 	}
 	type change struct{ from, to models.Kind }
 	moved := map[change]int{}
-	for offset := 0; ; offset += reclassifyPage {
-		posts, err := st.ListPosts(ctx, store.PostFilter{
-			UnitCode: unitCode, FromDay: since, NoOverride: true,
-			Limit: reclassifyPage, Offset: offset,
-		})
-		if err != nil {
-			return res, fmt.Errorf("classify: unable to list posts from %d: %w", offset, err)
-		}
+	// A walk, not pages by offset: every page of an offset re-reads the pages before it
+	// (all posts of a year: some 7,000 pages, each a sort of up to millions of rows).
+	err = st.WalkPosts(ctx, store.PostFilter{UnitCode: unitCode, FromDay: since, NoOverride: true}, reclassifyPage, func(posts []models.Post) error {
 		var updates []store.RuleKindUpdate
 		for _, p := range posts {
 			if p.Override != nil { // defensive: never touch a person's decision
@@ -90,13 +85,14 @@ func Reclassify(ctx context.Context, st store.Store, c *Classifier, unitCode str
 		}
 		if len(updates) > 0 {
 			if err := st.SetRuleKinds(ctx, updates); err != nil {
-				return res, fmt.Errorf("classify: unable to store %d new kinds: %w", len(updates), err)
+				return fmt.Errorf("classify: unable to store %d new kinds: %w", len(updates), err)
 			}
 			res.Changed += len(updates)
 		}
-		if len(posts) < reclassifyPage {
-			break
-		}
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("classify: reclassify: %w", err)
 	}
 	for ch, n := range moved {
 		res.ByKind = append(res.ByKind, KindChange{From: ch.from, To: ch.to, Count: n})

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ type memStore struct {
 	feeds  []models.Feed
 	posts  []models.Post
 	writes int
+	pages  int // pages walked
 }
 
 func (m *memStore) ListFeeds(_ context.Context, f store.FeedFilter) ([]models.Feed, error) {
@@ -45,6 +47,19 @@ func (m *memStore) ListPosts(_ context.Context, f store.PostFilter) ([]models.Po
 		out = out[:f.Limit]
 	}
 	return out, nil
+}
+
+func (m *memStore) WalkPosts(ctx context.Context, f store.PostFilter, size int, fn func([]models.Post) error) error {
+	all, _ := m.ListPosts(ctx, f)
+	for len(all) > 0 {
+		page := all[:min(size, len(all))]
+		all = all[len(page):]
+		m.pages++
+		if err := fn(slices.Clone(page)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (m *memStore) SetRuleKinds(_ context.Context, ups []store.RuleKindUpdate) error {
@@ -109,8 +124,8 @@ func TestReclassifyPagesAndBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Checked != len(st.posts) || res.Changed != len(st.posts) || st.writes != 3 {
-		t.Errorf("checked %d changed %d writes %d; want %d, %d, 3", res.Checked, res.Changed, st.writes, len(st.posts), len(st.posts))
+	if res.Checked != len(st.posts) || res.Changed != len(st.posts) || st.writes != 3 || st.pages != 3 {
+		t.Errorf("checked %d changed %d writes %d pages %d; want %d, %d, 3, 3", res.Checked, res.Changed, st.writes, st.pages, len(st.posts), len(st.posts))
 	}
 	if _, err := Reclassify(context.Background(), st, newDefault(t), "", "20-11-2026"); err == nil || !strings.Contains(err.Error(), "20-11-2026") {
 		t.Errorf("bad since: err = %v", err)

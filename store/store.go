@@ -140,6 +140,14 @@ type PostStore interface {
 	GetPost(ctx context.Context, id string) (models.Post, error)
 	// ListPosts returns posts matching the filter, newest PublishedAt first.
 	ListPosts(ctx context.Context, f PostFilter) ([]models.Post, error)
+	// WalkPosts calls fn with successive pages of at most size posts (0: 500) matching f,
+	// in an order of the backend's that begins with the local day, until none is left or
+	// fn returns an error (returned as is). Each page continues after the page before, so
+	// a walk of all posts reads each once, whatever its length (an OFFSET would re-read
+	// every page before). fn may change the posts it is given. A post inserted, or moved
+	// to another day, during the walk may be missed; none is passed twice. f's Limit,
+	// Offset and Tags must be unset (ErrInvalid).
+	WalkPosts(ctx context.Context, f PostFilter, size int, fn func([]models.Post) error) error
 	// SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.
 	SetOverride(ctx context.Context, id string, o *models.Override) error
 	// SetProposal sets (or clears, with nil) a post's pending proposal, which never

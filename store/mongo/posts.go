@@ -377,6 +377,44 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 	return out, nil
 }
 
+// WalkPosts calls fn with successive pages of at most size posts matching f (its Limit,
+// Offset and Tags must be unset), in local day and ID order: each page is one query that
+// continues after the last post of the page before, never a skip re-reading the pages
+// before it; fn may write the posts it is given. A post inserted or moved to another day
+// during the walk may be missed; none is passed twice.
+func (s *Store) WalkPosts(ctx context.Context, f store.PostFilter, size int, fn func([]models.Post) error) error {
+	if f.Limit != 0 || f.Offset != 0 || len(f.Tags) > 0 {
+		return fmt.Errorf("mongo: walk posts: a limit, an offset or tags cannot be walked: %w", store.ErrInvalid)
+	}
+	if size <= 0 {
+		size = 500
+	}
+	base := postFilter(f)
+	opts := options.Find().SetSort(bson.D{{Key: "local_day", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(size))
+	filter := base
+	for {
+		posts, err := findAll(ctx, s.col(colPosts), filter, opts, postDoc.model)
+		if err != nil {
+			return mapErr("walk posts", err)
+		}
+		if len(posts) == 0 {
+			return nil
+		}
+		last := posts[len(posts)-1]
+		if err := fn(posts); err != nil {
+			return err
+		}
+		if len(posts) < size {
+			return nil
+		}
+		after := bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "local_day", Value: bson.D{{Key: "$gt", Value: last.LocalDay}}}},
+			bson.D{{Key: "local_day", Value: last.LocalDay}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: last.ID}}}},
+		}}}
+		filter = bson.D{{Key: "$and", Value: bson.A{base, after}}}
+	}
+}
+
 func (s *Store) updatePost(ctx context.Context, id string, update bson.D) error {
 	res, err := s.col(colPosts).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
 	if err != nil {

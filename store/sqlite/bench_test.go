@@ -391,3 +391,33 @@ func BenchmarkListAlerts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWalkPosts walks posts as a reclassification does (without writing), on a year
+// of posts: those of the last month of every unit, and a whole year of one unit.
+func BenchmarkWalkPosts(b *testing.B) {
+	s := openBench(b)
+	first, _ := models.DayStart(benchFirst, models.Vietnam)
+	month := models.LocalDay(first.AddDate(0, 0, benchDays-30), models.Vietnam)
+	for _, c := range []struct {
+		name string
+		f    store.PostFilter
+	}{
+		{"month-all-units", store.PostFilter{FromDay: month, NoOverride: true}},
+		{"year-one-unit", store.PostFilter{UnitCode: "X0007", NoOverride: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				n = 0
+				err := s.WalkPosts(context.Background(), c.f, 500, func(ps []models.Post) error { n += len(ps); return nil })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if n == 0 {
+				b.Fatal("walked nothing")
+			}
+			b.ReportMetric(float64(n), "posts")
+		})
+	}
+}

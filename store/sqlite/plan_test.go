@@ -116,7 +116,25 @@ func TestPostIndexesServeQueries(t *testing.T) {
 		q, args := listPostsSQL(f)
 		queries[name] = planQuery{q, args}
 	}
-	checkPlans(t, s, "posts", queries, nil)
+	walks := map[string]store.PostFilter{
+		"reclassify the open week (ReclassifyIfRulesChanged)": {FromDay: "2026-11-30", NoOverride: true},
+		"reclassify a unit (tintot reclassify --unit)":        {UnitCode: "X0001", NoOverride: true},
+	}
+	for name, f := range walks {
+		q, args := walkPageSQL(f, &walkCursor{day: "2026-12-01", rowid: 1234}, 500)
+		queries[name] = planQuery{q, args}
+	}
+	// Every post, a page at a time: one pass along posts_day.
+	q, args := walkPageSQL(store.PostFilter{NoOverride: true}, &walkCursor{day: "2026-12-01", rowid: 1234}, 500)
+	queries["reclassify all (tintot reclassify)"] = planQuery{q, args}
+	plans := checkPlans(t, s, "posts", queries, map[string]bool{"reclassify all (tintot reclassify)": true})
+	for name := range walks {
+		for _, d := range plans[name] {
+			if strings.Contains(d, "TEMP B-TREE FOR ORDER BY") && !strings.Contains(name, "a unit") {
+				t.Errorf("%s sorts every post it reads for each page:\n%s", name, strings.Join(plans[name], "\n"))
+			}
+		}
+	}
 	if all, _ := tableIndexes(t, s, "posts"); !slices.Contains(all, "posts_unit_day") {
 		t.Fatalf("posts indexes = %v, want posts_unit_day among them", all)
 	}

@@ -341,6 +341,43 @@ func (s *Store) ListPosts(ctx context.Context, f store.PostFilter) ([]models.Pos
 
 // listPostsSQL is ListPosts' query for f, and its arguments.
 func listPostsSQL(f store.PostFilter) (string, []any) {
+	w := postsWhere(f)
+	order := ` ORDER BY published_at DESC, id`
+	if f.Decided || f.Proposed {
+		// Few posts match: find them through their small partial index and sort them
+		// (unary + keeps the planner from any index that would give the order).
+		order = ` ORDER BY +published_at DESC, id`
+	}
+	from, args := ` FROM posts`, w.args
+	if len(f.Tags) > 0 {
+		// The posts carrying the terms, found through post_tags' (tag, local_day) index,
+		// drive the query (INDEXED BY and CROSS JOIN hold the plan): a trend reads its few posts,
+		// never every post of its units in its days.
+		var t where
+		t.in("tag", f.Tags)
+		if f.FromDay != "" {
+			t.add("local_day >= ?", f.FromDay)
+		}
+		if f.ToDay != "" {
+			t.add("local_day <= ?", f.ToDay)
+		}
+		from = ` FROM (SELECT DISTINCT post_id FROM post_tags INDEXED BY post_tags_tag_day` + t.String() + `) AS tagged CROSS JOIN posts ON posts.id = tagged.post_id`
+		args = append(t.args, w.args...)
+	}
+	q := `SELECT ` + postCols + from + w.String() + order
+	if f.Limit > 0 || f.Offset > 0 {
+		limit := f.Limit
+		if limit <= 0 {
+			limit = -1
+		}
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, limit, max(f.Offset, 0))
+	}
+	return q, args
+}
+
+// postsWhere is the condition on posts of every selection of f but its tags.
+func postsWhere(f store.PostFilter) where {
 	var w where
 	if f.UnitCode != "" {
 		w.add("unit_code = ?", f.UnitCode)
@@ -376,38 +413,79 @@ func listPostsSQL(f store.PostFilter) (string, []any) {
 	if f.SeenSince != nil {
 		w.add("first_seen_at >= ?", f.SeenSince.UnixMilli())
 	}
-	order := ` ORDER BY published_at DESC, id`
-	if f.Decided || f.Proposed {
-		// Few posts match: find them through their small partial index and sort them
-		// (unary + keeps the planner from any index that would give the order).
-		order = ` ORDER BY +published_at DESC, id`
+	return w
+}
+
+// WalkPosts calls fn with successive pages of at most size posts matching f (its Limit,
+// Offset and Tags must be unset), in local day and rowid order. Each page is one query
+// that continues after the last post of the page before (through posts_day, or the
+// unit's posts in posts_unit_day), never an OFFSET re-reading the pages before it; fn
+// may write the posts it is given. A post inserted or moved to another day during the
+// walk may be missed; none is passed twice.
+func (s *Store) WalkPosts(ctx context.Context, f store.PostFilter, size int, fn func([]models.Post) error) error {
+	if f.Limit != 0 || f.Offset != 0 || len(f.Tags) > 0 {
+		return fmt.Errorf("sqlite: walk posts: a limit, an offset or tags cannot be walked: %w", store.ErrInvalid)
 	}
-	from, args := ` FROM posts`, w.args
-	if len(f.Tags) > 0 {
-		// The posts carrying the terms, found through post_tags' (tag, local_day) index,
-		// drive the query (INDEXED BY and CROSS JOIN hold the plan): a trend reads its few posts,
-		// never every post of its units in its days.
-		var t where
-		t.in("tag", f.Tags)
-		if f.FromDay != "" {
-			t.add("local_day >= ?", f.FromDay)
-		}
-		if f.ToDay != "" {
-			t.add("local_day <= ?", f.ToDay)
-		}
-		from = ` FROM (SELECT DISTINCT post_id FROM post_tags INDEXED BY post_tags_tag_day` + t.String() + `) AS tagged CROSS JOIN posts ON posts.id = tagged.post_id`
-		args = append(t.args, w.args...)
+	if size <= 0 {
+		size = 500
 	}
-	q := `SELECT ` + postCols + from + w.String() + order
-	if f.Limit > 0 || f.Offset > 0 {
-		limit := f.Limit
-		if limit <= 0 {
-			limit = -1
-		}
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, limit, max(f.Offset, 0))
+	var (
+		after *walkCursor
+		rowid int64
+	)
+	scan := func(sc rowScanner) (models.Post, error) {
+		return scanPost(rowidScanner{sc, &rowid})
 	}
-	return q, args
+	for {
+		q, args := walkPageSQL(f, after, size)
+		posts, err := queryAll(ctx, s.r, "posts", "post", scan, q, args...)
+		if err != nil {
+			return err
+		}
+		if len(posts) == 0 {
+			return nil
+		}
+		after = &walkCursor{day: posts[len(posts)-1].LocalDay, rowid: rowid} // rowid: the last row's, scanned last
+		if err := fn(posts); err != nil {
+			return err
+		}
+		if len(posts) < size {
+			return nil
+		}
+	}
+}
+
+// walkCursor is where a walk of posts goes on from: the last post passed.
+type walkCursor struct {
+	day   string
+	rowid int64
+}
+
+// walkPageSQL is the query of a page of WalkPosts after a cursor (nil: the first page),
+// selecting postCols and the rowid.
+func walkPageSQL(f store.PostFilter, after *walkCursor, size int) (string, []any) {
+	if after != nil {
+		// The cursor's day is the lower bound of the day range (never before f's): the
+		// range starts there in posts_day, and only the posts of that day passed already
+		// are read again (a filter on the rowid, which is in the index). With f's bound
+		// kept and the cursor in an OR, every page read the range from f's first day.
+		f.FromDay = after.day
+	}
+	w := postsWhere(f)
+	if after != nil {
+		w.add("(local_day > ? OR rowid > ?)", after.day, after.rowid)
+	}
+	return `SELECT ` + postCols + `, rowid FROM posts` + w.String() + ` ORDER BY local_day, rowid LIMIT ?`, append(w.args, size)
+}
+
+// rowidScanner scans a row of postCols followed by the rowid, into rowid.
+type rowidScanner struct {
+	sc    rowScanner
+	rowid *int64
+}
+
+func (r rowidScanner) Scan(dest ...any) error {
+	return r.sc.Scan(append(dest, r.rowid)...)
 }
 
 // SetOverride sets (or clears, with nil) a post's manual override; ErrNotFound if absent.

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Proposals", testProposals},
 		{"ModelFields", testModelFields},
 		{"Posts", testPosts},
+		{"WalkPosts", testWalkPosts},
 		{"Counts", testCounts},
 		{"Evaluations", testEvaluations},
 		{"Alerts", testAlerts},
