@@ -523,6 +523,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > len(migrations) {
 		return fmt.Errorf("sqlite: database schema version %d is newer than this program (%d)", current, len(migrations))
 	}
+	if current == len(migrations) {
+		return nil
+	}
+	// A migration that builds an index sorts every row of its table: in temporary files,
+	// not in memory (the writer's temp_store), so a year of posts does not take hundreds
+	// of megabytes for the sort.
+	if _, err := s.w.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return fmt.Errorf("sqlite: unable to set temp_store for migrations: %w", err)
+	}
+	defer s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) //nolint:errcheck // the setting of Open, restored
 	for v := current + 1; v <= len(migrations); v++ {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
