@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
 )
 
 // openAtVersion creates a database at schema version v (the first v migrations), on a
