@@ -304,7 +304,7 @@ func previous(pk models.PeriodKind, period string) (string, error) {
 }
 
 // Corrections tells a unit that a period reported short is now met (a post was found
-// late). Only periods whose shortfall alert exists get a correction notice.
+// late). Only periods whose shortfall mail went out get a correction notice.
 func (s *Service) Corrections(ctx context.Context, corrections []models.Correction, units map[string]models.Unit) error {
 	var errs []error
 	for _, c := range corrections {
@@ -326,9 +326,11 @@ func (s *Service) Corrections(ctx context.Context, corrections []models.Correcti
 			errs = append(errs, err)
 			continue
 		}
+		// Only a shortfall that was mailed (or recorded, mail being off) is corrected: one
+		// canceled before it went, or still waiting, was never read as a shortfall.
 		reported := false
 		for _, a := range sent {
-			if a.Period == c.Period {
+			if a.Period == c.Period && (a.Status == models.AlertSent || a.Status == models.AlertNoMail) {
 				reported = true
 			}
 		}

@@ -251,13 +251,28 @@ func TestFeedBrokenThenRecoveredIsNotAQuotaFailure(t *testing.T) {
 func TestCorrectionOnlyForReportedShortfalls(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, vn(2026, 11, 27, 10, 0))
-	if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{dayShort("P01", "2026-11-26", 0)}, f.units); err != nil {
-		t.Fatal(err)
+	for _, day := range []string{"2026-11-24", "2026-11-26"} {
+		if err := f.svc.DailyShort(ctx, day, []models.Evaluation{dayShort("P01", day, 0)}, f.units); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The 26th's shortfall was mailed; the 24th's is still waiting (quiet hours, the mail
+	// server down): it was never read, so it is not corrected (the mailer cancels it).
+	for _, a := range listAlerts(t, f.st, models.AlertDailyShort) {
+		if a.Period == "2026-11-26" {
+			sent := vn(2026, 11, 27, 7, 0)
+			a.Status, a.SentAt = models.AlertSent, &sent
+			if err := f.st.UpdateAlert(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	corr := []models.Correction{
 		{UnitCode: "P01", Target: "commune_daily_good_news", Period: "2026-11-26", Level: models.LevelBaseline, OldStatus: models.StatusShort, NewStatus: models.StatusMet, NewActual: 1},
 		// Never reported (no short alert for this day): no correction mail.
 		{UnitCode: "P01", Target: "commune_daily_good_news", Period: "2026-11-25", Level: models.LevelBaseline, OldStatus: models.StatusShort, NewStatus: models.StatusMet, NewActual: 1},
+		// Recorded but not mailed yet: no correction mail either.
+		{UnitCode: "P01", Target: "commune_daily_good_news", Period: "2026-11-24", Level: models.LevelBaseline, OldStatus: models.StatusShort, NewStatus: models.StatusMet, NewActual: 1},
 	}
 	for range 2 {
 		if err := f.svc.Corrections(ctx, corr, f.units); err != nil {

@@ -35,6 +35,12 @@ type MailerOptions struct {
 	Log                  *slog.Logger
 	// Attachment supplies the file of an alert that names one (the weekly digest's XLSX).
 	Attachment func(ctx context.Context, a models.Alert) (name string, data []byte, err error)
+	// Reevaluate evaluates a unit's targets for a closed period (a day or an ISO week) as
+	// its close would now (campaign.Service.EvaluateUnit). When set, a shortfall or an
+	// escalation is checked again right before its mail goes: one whose period is no
+	// longer short (a late post was read between the close and the send, often while
+	// quiet hours held the mail) is canceled, not sent.
+	Reevaluate func(ctx context.Context, unitCode, period string) ([]models.Evaluation, error)
 }
 
 // Mailer sends due alerts from the outbox.
@@ -48,8 +54,9 @@ type Mailer struct {
 // SendSummary is what one SendDue did.
 type SendSummary struct {
 	Sent, Failed, Deferred, Recorded int
-	// Canceled counts at-risk reminders whose day ended before they could be sent: the
-	// day's final result (short or met) replaces them.
+	// Canceled counts at-risk reminders whose day ended before they could be sent (the
+	// day's final result, short or met, replaces them), and shortfalls and escalations
+	// whose period was no longer short when they were due.
 	Canceled int
 }
 
@@ -69,6 +76,52 @@ func (m *Mailer) dropStale(ctx context.Context, due []models.Alert, now time.Tim
 			continue
 		}
 		keep = append(keep, a)
+	}
+	return keep, n, errors.Join(errs...)
+}
+
+// dropResolved cancels the shortfall and escalation mails whose period is no longer short
+// now (Reevaluate): nobody is told of a shortfall a late post has already made good. An
+// alert whose period cannot be evaluated again is sent as it was recorded.
+func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models.Alert, int, error) {
+	if m.opts.Reevaluate == nil {
+		return due, 0, nil
+	}
+	keep := due[:0:0]
+	n := 0
+	var errs []error
+	for _, a := range due {
+		if a.Type != models.AlertDailyShort && a.Type != models.AlertWeeklyShort && a.Type != models.AlertEscalation || a.Period == "" {
+			keep = append(keep, a)
+			continue
+		}
+		pk := models.PeriodDay
+		if strings.Contains(a.Period, "-W") {
+			pk = models.PeriodWeek
+		}
+		evals, err := m.opts.Reevaluate(ctx, a.UnitCode, a.Period)
+		if err != nil {
+			m.opts.Log.Warn("shortfall not checked again before its mail", slog.String("alert_id", a.ID),
+				slog.String("unit", a.UnitCode), slog.String("period", a.Period), slog.Any("error", err))
+			keep = append(keep, a)
+			continue
+		}
+		still := false
+		var now []string
+		for _, e := range evals {
+			if e.PeriodKind == pk && e.Level == models.LevelBaseline {
+				now = append(now, string(e.Target)+" "+string(e.Status))
+				still = still || alertable(e, pk)
+			}
+		}
+		if still {
+			keep = append(keep, a)
+			continue
+		}
+		a.Status = models.AlertCanceled
+		a.LastError = "period " + a.Period + " no longer short when the mail was due (" + strings.Join(now, ", ") + ")"
+		errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
+		n++
 	}
 	return keep, n, errors.Join(errs...)
 }
@@ -241,6 +294,11 @@ func (m *Mailer) sendBatch(ctx context.Context, sum *SendSummary, seen map[strin
 			sum.Deferred++
 		}
 		return n, errors.Join(errs...)
+	}
+	due, canceled, err = m.dropResolved(ctx, due)
+	sum.Canceled += canceled
+	if err != nil {
+		return n, err
 	}
 	conn := &session{m: m}
 	defer conn.close()

@@ -313,6 +313,62 @@ func TestStaleAtRiskReminderIsNotSentNextMorning(t *testing.T) {
 	}
 }
 
+// TestShortfallCheckedAgainBeforeItsMail: at 07:00, a shortfall whose day is met by now
+// is canceled, and one that cannot be evaluated again goes as recorded; the Reevaluate
+// here answers from a table of each unit's present status.
+func TestShortfallCheckedAgainBeforeItsMail(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 28, 0, 10))
+	srv := newSMTPServer(t)
+	now := map[string]models.Status{"P01": models.StatusMet} // TD: cannot be evaluated
+	var asked []string
+	m := f.mailer(t, srv.url(), func(o *MailerOptions) {
+		o.Reevaluate = func(_ context.Context, unit, period string) ([]models.Evaluation, error) {
+			asked = append(asked, unit+" "+period)
+			st, ok := now[unit]
+			if !ok {
+				return nil, errors.New("unit unknown to the engine")
+			}
+			e := dayShort(unit, period, 1)
+			e.Status = st
+			return []models.Evaluation{e}, nil
+		}
+	})
+	var evals []models.Evaluation
+	for code := range f.units {
+		evals = append(evals, dayShort(code, "2026-11-27", 0))
+	}
+	if err := f.svc.DailyShort(ctx, "2026-11-27", evals, f.units); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := m.SendDue(ctx); err != nil || sum.Deferred == 0 || len(asked) != 0 {
+		t.Fatalf("00:10: %+v %v, asked %v; want every mail held by quiet hours, none checked yet", sum, err, asked)
+	}
+	f.clock.Set(vn(2026, 11, 28, 7, 0))
+	sum, err := m.SendDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUnit := map[string]models.Alert{}
+	for _, a := range listAlerts(t, f.st, models.AlertDailyShort) {
+		byUnit[a.UnitCode] = a
+	}
+	if a := byUnit["P01"]; a.Status != models.AlertCanceled || !strings.Contains(a.LastError, "no longer short") {
+		t.Errorf("P01 met by 07:00: %s (%q), want canceled", a.Status, a.LastError)
+	}
+	if a := byUnit["TD"]; a.Status != models.AlertSent {
+		t.Errorf("TD, not evaluated again: %s (%q), want sent as recorded", a.Status, a.LastError)
+	}
+	if sum.Canceled != 1 || sum.Sent != 1 || len(srv.messages()) != 1 {
+		t.Errorf("07:00: %+v, %d messages; want TD's sent and P01's canceled", sum, len(srv.messages()))
+	}
+	for _, msg := range srv.messages() {
+		if slices.Contains(msg.To, "bch@hoankiem.example.vn") {
+			t.Errorf("P01 was mailed a shortfall its day no longer has: %q", msg.Subject)
+		}
+	}
+}
+
 func TestNewMailerRejectsBadURLs(t *testing.T) {
 	st := openStore(t)
 	for _, tc := range []struct{ url, from, want string }{

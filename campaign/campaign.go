@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -560,6 +561,49 @@ func (s *Service) close(ctx context.Context, pk models.PeriodKind, key, fromDay,
 		return nil, nil, fmt.Errorf("campaign: unable to save evaluations of %s: %w", key, err)
 	}
 	return evals, corr, nil
+}
+
+// EvaluateUnit evaluates one unit's targets for a period that is over — a day
+// ("2006-01-02") or an ISO week ("2006-W01") — as its close would now, without saving:
+// whether a shortfall still stands when its mail is about to go.
+func (s *Service) EvaluateUnit(ctx context.Context, code, period string) ([]models.Evaluation, error) {
+	pk, fromDay, toDay := models.PeriodDay, period, period
+	var end time.Time
+	if strings.Contains(period, "-W") {
+		start, e, err := s.Engine.WeekPeriod(period)
+		if err != nil {
+			return nil, fmt.Errorf("campaign: %w", err)
+		}
+		pk, end = models.PeriodWeek, e
+		fromDay = start.In(s.loc()).Format(models.DayLayout)
+		toDay = e.Add(-time.Hour).In(s.loc()).Format(models.DayLayout)
+	} else {
+		_, e, err := s.Engine.DayPeriod(period)
+		if err != nil {
+			return nil, fmt.Errorf("campaign: %w", err)
+		}
+		end = e
+	}
+	now := s.now()
+	if now.Before(end) {
+		return nil, fmt.Errorf("campaign: period %s is not over yet", period)
+	}
+	u, err := s.unit(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Engine.Targets(u, pk)) == 0 {
+		return nil, nil
+	}
+	d, err := s.load(ctx, []string{code}, fromDay, toDay)
+	if err != nil {
+		return nil, err
+	}
+	evals, err := s.Engine.Evaluate([]models.Unit{u}, pk, period, d, now)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	return evals, nil
 }
 
 // Recheck re-evaluates the already closed days in [fromDay, toDay] and the closed weeks

@@ -73,6 +73,7 @@ func scenario() map[string][]scenarioPost {
 		story := "Gương người tốt việc tốt: trả lại ví cho người đánh rơi #CauChuyenDep"
 		if wd == time.Tuesday {
 			add("A", story, "", at(d, 10, 0), at(d, 10, 0))
+			add("E", story, "", at(d, 10, 0), at(d, 10, 0))
 		}
 		if wd == time.Wednesday {
 			add("C", story, "", at(d, 10, 0), at(d, 10, 0))
@@ -80,6 +81,14 @@ func scenario() map[string][]scenarioPost {
 		}
 		if wd == time.Saturday && d < 10 { // B tells no story in the second week
 			add("B", story, "", at(d, 10, 0), at(d, 10, 0))
+		}
+		// E posts every day; on the 12th only at 23:55, after the evening's last boost poll
+		// (23:45): the post is read after the 00:10 close, while quiet hours hold the
+		// shortfall mail until 07:00. No shortfall mail goes, and no correction.
+		if d == 12 {
+			add("E", good, "", at(d, 23, 55), at(d, 23, 56))
+		} else {
+			add("E", good, "", pub, pub)
 		}
 		if wd == time.Monday || wd == time.Wednesday || wd == time.Friday {
 			add("TD", "Đấu tranh phản bác quan điểm sai trái trên mạng xã hội", "", at(d, 8, 0), at(d, 8, 0))
@@ -194,6 +203,7 @@ func startInstance(t *testing.T, st store.Store, smtpURL string, log *slog.Logge
 			}
 			return alerts.DigestAttachment(r)
 		},
+		Reevaluate: camp.EvaluateUnit,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -255,6 +265,7 @@ func TestFortnight(t *testing.T) {
 		{Code: "B", Name: "Xã Bình Minh", Kind: models.UnitCommune, ParentCode: "TD", Emails: []string{"b@td.vn"}},
 		{Code: "C", Name: "Xã Cẩm Lệ", Kind: models.UnitCommune, ParentCode: "TD", Emails: []string{"c@td.vn"}},
 		{Code: "D", Name: "Phường Định Công", Kind: models.UnitCommune, ParentCode: "TD", Emails: []string{"d@td.vn"}},
+		{Code: "E", Name: "Xã Ea Tiêu", Kind: models.UnitCommune, ParentCode: "TD", Emails: []string{"e@td.vn"}},
 	} {
 		u.ActiveFrom = &since
 		entries = append(entries, store.RegistryEntry{Unit: u, FeedURLs: []string{feedSrv.URL + "/" + u.Code + ".xml"}})
@@ -343,6 +354,14 @@ func TestFortnight(t *testing.T) {
 		{models.AlertWeeklyDigest, "TD", "2000-W01"},
 		{models.AlertWeeklyShort, "B", "2000-W02"},
 		{models.AlertWeeklyDigest, "TD", "2000-W02"},
+		{models.AlertAtRisk, "E", "2000-01-12"},
+	}
+	// E's shortfall of the 12th was recorded at the close and canceled at 07:00, its
+	// post having been read meanwhile: no mail, and so no correction either.
+	if a, ok := got[key{models.AlertDailyShort, "E", "2000-01-12"}]; !ok || a.Status != models.AlertCanceled || a.SentAt != nil {
+		t.Errorf("E's shortfall of the 12th: %+v, want one canceled before its mail", a)
+	} else {
+		delete(got, key{models.AlertDailyShort, "E", "2000-01-12"})
 	}
 	for _, k := range want {
 		a, ok := got[k]

@@ -115,6 +115,7 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 		Clock:      a.clock,
 		Log:        a.log,
 		Attachment: a.digestAttachment,
+		Reevaluate: a.campaign.EvaluateUnit,
 	})
 	if err != nil {
 		a.store.Close()
