@@ -278,7 +278,10 @@ type polled struct {
 	// What the parsed body holds, kept in the feed's state once its posts are stored.
 	bodyHash   []byte
 	itemHashes models.ItemHashes
-	err        error
+	// oldest is the publication time of the body's oldest item with a usable date (zero:
+	// none): how far back this read reached, stored or not.
+	oldest time.Time
+	err    error
 }
 
 // fetchOne fetches one feed within its host's concurrency limit, then parses it. The
@@ -521,6 +524,9 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func(
 	changed := pf.Posts[:0]
 	now := p.clock.Now()
 	for i := range pf.Posts {
+		if q := &pf.Posts[i]; !q.DateInferred && !q.DateClamped && (b.oldest.IsZero() || q.PublishedAt.Before(b.oldest)) {
+			b.oldest = q.PublishedAt
+		}
 		var ih models.ItemHash
 		ih, buf = itemHash(f, &pf.Posts[i], buf)
 		hashes = append(hashes, ih)
@@ -655,13 +661,14 @@ func (p *Poller) record(ctx context.Context, f *models.Feed, b polled, now time.
 			f.BodyHash, f.ItemHashes = b.bodyHash, b.itemHashes
 		}
 		wasFailing := f.ConsecutiveFailures > 0 || f.FailingSince != nil
+		covered := recoveryCoverage(b, f.LastSuccessAt, now)
 		f.State = models.FeedOK
 		f.ConsecutiveFailures = 0
 		f.FailingSince = nil
 		f.LastError, f.LastErrorDetail = "", ""
 		f.LastSuccessAt = &now
 		if wasFailing {
-			if cerr := p.st.CloseOutage(ctx, f.ID, now); cerr != nil {
+			if cerr := p.st.CloseOutage(ctx, f.ID, now, &covered); cerr != nil {
 				p.log.Error("unable to close outage", slog.String("feed_id", f.ID), slog.Any("error", cerr))
 			}
 		}
@@ -684,6 +691,20 @@ func (p *Poller) record(ctx context.Context, f *models.Feed, b polled, now time.
 		f.State = models.FeedFailing
 	}
 	f.NextCheckAt = now.Add(p.opts.Policy(*f, Outcome{Failures: f.ConsecutiveFailures, RetryAfter: fr.RetryAfter}))
+}
+
+// recoveryCoverage is how far back a successful read reached, for the outage it ends: the
+// oldest dated item of a parsed body; the previous good read when the feed answered 304
+// or sent the body already stored (nothing was published since); else the read itself
+// (a body without usable dates shows nothing of the past).
+func recoveryCoverage(b polled, lastSuccess *time.Time, now time.Time) time.Time {
+	switch {
+	case b.parsed && !b.oldest.IsZero() && b.oldest.Before(now):
+		return b.oldest.UTC()
+	case !b.parsed && lastSuccess != nil:
+		return lastSuccess.UTC()
+	}
+	return now.UTC()
 }
 
 // byteBudget is a semaphore weighted in bytes. A request larger than the whole budget is

@@ -335,8 +335,9 @@ func TestPollFailuresBackoffBrokenRecovery(t *testing.T) {
 	}
 
 	env.srv.fail("/e.rss", 0, nil)
-	env.srv.set("/e.rss", rssDoc("Xã E", rssItem{"e1", "Đã hoạt động lại", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
-	if s := env.pollDue(t); s.OK != 1 || s.NewPosts != 1 {
+	env.srv.set("/e.rss", rssDoc("Xã E", rssItem{"e1", "Đã hoạt động lại", "Fri, 27 Nov 2026 07:00:00 +0700", ""},
+		rssItem{"e0", "Bài cũ hơn", "Thu, 26 Nov 2026 09:00:00 +0700", ""}, rssItem{"e2", "Bài không có ngày", "", ""}))
+	if s := env.pollDue(t); s.OK != 1 || s.NewPosts != 3 {
 		t.Fatalf("recovery poll: %s", s)
 	}
 	got := env.feed(t, f.ID)
@@ -347,9 +348,42 @@ func TestPollFailuresBackoffBrokenRecovery(t *testing.T) {
 	if len(outs) != 1 || outs[0].To == nil || !outs[0].To.Equal(env.clock.Now()) {
 		t.Errorf("outage not closed at recovery: %+v", outs)
 	}
+	// How far back the recovery read reached: its oldest dated item (the undated one says
+	// nothing of the past).
+	if want := time.Date(2026, 11, 26, 9, 0, 0, 0, models.Vietnam); len(outs) == 1 && (outs[0].CoveredFrom == nil || !outs[0].CoveredFrom.Equal(want)) {
+		t.Errorf("outage covered from %v, want %v", outs[0].CoveredFrom, want)
+	}
 	wantStates := []string{f.ID + ":->failing", f.ID + ":failing->broken", f.ID + ":broken->ok"}
 	if fmt.Sprint(env.states) != fmt.Sprint(wantStates) {
 		t.Errorf("state changes %v, want %v", env.states, wantStates)
+	}
+}
+
+// TestRecoveryWith304CoversTheOutage: a feed that answers 304 after an outage has not
+// changed since its last good read, so nothing was published meanwhile: the outage is
+// covered from that read.
+func TestRecoveryWith304CoversTheOutage(t *testing.T) {
+	env := newPollEnv(t, true, PollerOptions{Interval: 30 * time.Minute, MaxInterval: 4 * time.Hour})
+	env.srv.set("/h.rss", rssDoc("Xã H", rssItem{"h1", "Tin tốt", "Fri, 27 Nov 2026 07:00:00 +0700", ""}))
+	f := env.addFeed(t, "XH", "/h.rss", "")
+	if s := env.pollDue(t); s.OK != 1 {
+		t.Fatalf("first poll: %s", s)
+	}
+	poll := func() Summary { return env.poller.PollFeeds(context.Background(), []models.Feed{env.feed(t, f.ID)}) }
+	read := env.clock.Now()
+	env.clock.Add(time.Hour)
+	env.srv.fail("/h.rss", http.StatusBadGateway, nil)
+	if s := poll(); s.Failed != 1 {
+		t.Fatalf("failing poll: %s", s)
+	}
+	env.clock.Add(time.Hour)
+	env.srv.fail("/h.rss", 0, nil)
+	if s := poll(); s.NotModified != 1 {
+		t.Fatalf("recovery poll: %s, want a 304", s)
+	}
+	outs, _ := env.st.ListOutages(context.Background(), nil, testNow.AddDate(-1, 0, 0), testNow.AddDate(1, 0, 0))
+	if len(outs) != 1 || outs[0].To == nil || outs[0].CoveredFrom == nil || !outs[0].CoveredFrom.Equal(read) {
+		t.Errorf("outages %+v, want one closed and covered from the last good read %v", outs, read)
 	}
 }
 

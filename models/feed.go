@@ -87,6 +87,11 @@ type FeedOutage struct {
 	From     time.Time  `json:"from"`
 	To       *time.Time `json:"to,omitempty"`
 	Reason   string     `json:"reason,omitempty"`
+	// CoveredFrom is how far back the read that ended the outage reached: the oldest
+	// dated post it showed (the read before the outage, when the feed had not changed).
+	// Posts published from From until then may have left the feed unseen. Nil: not
+	// known (outages closed by earlier versions, or by the feed's deletion).
+	CoveredFrom *time.Time `json:"covered_from,omitempty"`
 }
 
 // Covers reports whether the outage covers the whole interval [from, to).

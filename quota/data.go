@@ -1,6 +1,7 @@
 package quota
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ type Data struct {
 	feeds   map[string][]string            // unit → feed IDs
 	states  map[string]models.FeedState    // unit → worst feed state
 	outages map[string][]models.FeedOutage // feed ID → outages
+	byUnit  map[string][]models.FeedOutage // unit → outages, of its deleted feeds too
 	seen    map[string]observed            // unit → what its feeds have shown (units with feeds only)
 	since   int32                          // first day whose counts are held (0 : unbounded)
 	// the unit AddCount added to last: counts come grouped by day and unit, so most
@@ -146,6 +148,7 @@ func NewData(counts []models.DayCount, outages []models.FeedOutage, feeds []mode
 		feeds:   make(map[string][]string),
 		states:  make(map[string]models.FeedState),
 		outages: make(map[string][]models.FeedOutage),
+		byUnit:  make(map[string][]models.FeedOutage),
 		seen:    make(map[string]observed),
 	}
 	for _, c := range counts {
@@ -181,6 +184,7 @@ func (d *Data) AddFeeds(feeds []models.Feed, outages []models.FeedOutage) {
 	}
 	for _, o := range outages {
 		d.outages[o.FeedID] = append(d.outages[o.FeedID], o)
+		d.byUnit[o.UnitCode] = append(d.byUnit[o.UnitCode], o)
 	}
 }
 
@@ -286,6 +290,7 @@ func count(days *unitDays, day0 int32, ndays int, mask uint8) int {
 type unitFacts struct {
 	days     *unitDays
 	outages  [][]models.FeedOutage // the outages of each of the unit's feeds
+	unseen   []span                // when the unit's posts could not be seen, even in hindsight
 	hasFeeds bool
 	seen     observed
 	exempt   bool // an exemption of the policy names the unit or every unit
@@ -294,12 +299,16 @@ type unitFacts struct {
 // factsOf gathers the unit's facts from d.
 func (e Engine) factsOf(u *models.Unit, d *Data) unitFacts {
 	f := unitFacts{days: d.counts[u.Code], seen: d.seen[u.Code]}
-	if ids := d.feeds[u.Code]; len(ids) > 0 {
+	ids := d.feeds[u.Code]
+	if len(ids) > 0 {
 		f.hasFeeds = true
 		f.outages = make([][]models.FeedOutage, len(ids))
 		for i, id := range ids {
 			f.outages[i] = d.outages[id]
 		}
+	}
+	if all := d.byUnit[u.Code]; len(all) > 0 {
+		f.unseen = unseenSpans(f.outages, all, ids)
 	}
 	for _, ex := range e.Policy.Exemptions {
 		if ex.UnitCode == "" || ex.UnitCode == u.Code {
@@ -308,6 +317,88 @@ func (e Engine) factsOf(u *models.Unit, d *Data) unitFacts {
 		}
 	}
 	return f
+}
+
+// span is an interval of time [from, to); a zero to is open-ended.
+type span struct{ from, to time.Time }
+
+func (s span) overlaps(from, to time.Time) bool {
+	return s.from.Before(to) && (s.to.IsZero() || s.to.After(from))
+}
+
+// unseenSpans returns when a unit's posts could not be seen even in hindsight:
+//   - while every feed of the unit was in an outage that the read ending it did not reach
+//     back over (from the outage's start to FeedOutage.CoveredFrom; the whole of an outage
+//     still open) — an outage whose reach is not recorded (closed by an earlier version)
+//     is taken as seen over, as before;
+//   - while a feed since deleted was failing: never read again, nothing of that time was
+//     seen through it (of a unit that had other feeds too, conservatively).
+func unseenSpans(byFeed [][]models.FeedOutage, all []models.FeedOutage, ids []string) []span {
+	var common []span
+	for i, os := range byFeed {
+		var gaps []span
+		for _, o := range os {
+			switch {
+			case o.To == nil:
+				gaps = append(gaps, span{from: o.From})
+			case o.CoveredFrom != nil && o.CoveredFrom.After(o.From):
+				to := *o.CoveredFrom
+				if o.To.Before(to) {
+					to = *o.To
+				}
+				gaps = append(gaps, span{o.From, to})
+			}
+		}
+		if i == 0 {
+			common = gaps
+		} else {
+			common = intersectSpans(common, gaps)
+		}
+		if len(common) == 0 {
+			break
+		}
+	}
+	for _, o := range all {
+		if !slices.Contains(ids, o.FeedID) {
+			s := span{from: o.From}
+			if o.To != nil {
+				s.to = *o.To
+			}
+			common = append(common, s)
+		}
+	}
+	return common
+}
+
+// intersectSpans returns the instants in both a and b, as spans.
+func intersectSpans(a, b []span) []span {
+	var out []span
+	for _, x := range a {
+		for _, y := range b {
+			s := span{from: x.from, to: x.to}
+			if y.from.After(s.from) {
+				s.from = y.from
+			}
+			if !y.to.IsZero() && (s.to.IsZero() || y.to.Before(s.to)) {
+				s.to = y.to
+			}
+			if s.to.IsZero() || s.from.Before(s.to) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// unseenIn reports whether the unit's posts could not be seen, even in hindsight, at some
+// instant of [from, to) (see unseenSpans).
+func (f *unitFacts) unseenIn(from, to time.Time) bool {
+	for _, s := range f.unseen {
+		if s.overlaps(from, to) {
+			return true
+		}
+	}
+	return false
 }
 
 // failing reports whether every feed of the unit was failing at instant at, so posts made

@@ -257,6 +257,12 @@ func (e Engine) judge(u *models.Unit, f *unitFacts, t *compiled, p period, now t
 		}
 		return models.StatusUnknown, retro
 	}
+	if f.unseenIn(p.start, at) {
+		if ps != nil {
+			ps.Note = joinNote(ps.Note, "Nguồn tin của đơn vị bị lỗi trong một phần của kỳ mà lần đọc lại sau đó không cho thấy hết, chưa xác định được số bài")
+		}
+		return models.StatusUnknown, retro
+	}
 	if retro && ps != nil {
 		ps.Note = joinNote(ps.Note, "Đánh giá hồi tố: kỳ này bắt đầu trước lần đầu hệ thống đọc được nguồn tin của đơn vị, nên không gửi cảnh báo")
 	}

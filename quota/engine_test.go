@@ -107,6 +107,11 @@ func TestUnitStatusDaily(t *testing.T) {
 		{name: "feed broken now, open day: unknown", outages: []models.FeedOutage{outageAllDay}, now: at("2026-11-25 16:00"), want: models.StatusUnknown, wantMiss: 1},
 		{name: "feed broken all day but a manual post: met", outages: []models.FeedOutage{outageAllDay}, posts: []post{{"xa-a", at("2026-11-25 10:00"), models.KindGoodNews}}, now: closed, want: models.StatusMet},
 		{name: "feed broken in the morning, read again before close: short", outages: []models.FeedOutage{{FeedID: "f-xa-a", From: at("2026-11-25 01:00"), To: ptr(at("2026-11-25 12:00"))}}, now: closed, want: models.StatusShort, wantMiss: 1},
+		{name: "feed broken in the morning, the read that ended it reaching back over it: short", outages: []models.FeedOutage{{FeedID: "f-xa-a", UnitCode: "xa-a", From: at("2026-11-25 01:00"), To: ptr(at("2026-11-25 12:00")), CoveredFrom: ptr(at("2026-11-23 08:00"))}}, now: closed, want: models.StatusShort, wantMiss: 1},
+		{name: "feed broken in the morning, the read that ended it showing posts only from 11:00: unknown", outages: []models.FeedOutage{{FeedID: "f-xa-a", UnitCode: "xa-a", From: at("2026-11-25 01:00"), To: ptr(at("2026-11-25 12:00")), CoveredFrom: ptr(at("2026-11-25 11:00"))}}, now: closed, want: models.StatusUnknown, wantMiss: 1},
+		{name: "the same the day before: the 25th is seen", outages: []models.FeedOutage{{FeedID: "f-xa-a", UnitCode: "xa-a", From: at("2026-11-24 01:00"), To: ptr(at("2026-11-24 12:00")), CoveredFrom: ptr(at("2026-11-24 11:00"))}}, now: closed, want: models.StatusShort, wantMiss: 1},
+		{name: "the only feed deleted while broken: unknown for the days it was failing", noFeeds: true, outages: []models.FeedOutage{{FeedID: "f-xa-a", UnitCode: "xa-a", From: at("2026-11-20 10:00"), To: ptr(at("2026-11-26 09:00"))}}, now: closed, want: models.StatusUnknown, wantMiss: 1},
+		{name: "the only feed deleted while broken, before the day: short, the unit submits by hand", noFeeds: true, outages: []models.FeedOutage{{FeedID: "f-xa-a", UnitCode: "xa-a", From: at("2026-11-20 10:00"), To: ptr(at("2026-11-24 09:00"))}}, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "outage of another unit's feed does not matter", outages: []models.FeedOutage{{FeedID: "f-xa-b", From: at("2026-11-24 00:00")}}, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "no feed and no posts: short, the unit must submit by hand", noFeeds: true, now: closed, want: models.StatusShort, wantMiss: 1},
 		{name: "unit created the next day: n/a", unit: models.Unit{Code: "xa-a", Kind: models.UnitCommune, ActiveFrom: ptr(at("2026-11-26 00:00"))}, now: closed, want: models.StatusNA},
@@ -376,5 +381,54 @@ func TestStreakNeedsOlderDays(t *testing.T) {
 	}
 	if got := e.StreakDay("2026-W48", at("2026-12-25 10:00")); got != "2026-11-29" {
 		t.Errorf("streak day of past week = %s", got)
+	}
+}
+
+// TestWeekBlindForMostDays: the unit's only feed fails from Monday 00:05 to Sunday 20:00
+// and the unit tells no story. The week is judged by what the read that ended the outage
+// showed: when it reached back only to Sunday 18:00, the week is unknown (stories of the
+// other days may have left the feed unseen), not short; when it reached back over the
+// whole outage, the week is short.
+func TestWeekBlindForMostDays(t *testing.T) {
+	e := NewEngine(DefaultPolicy())
+	good := countsOf(post{"xa-a", at("2026-11-29 19:00"), models.KindGoodNews})
+	for _, c := range []struct {
+		name    string
+		covered time.Time
+		want    models.Status
+	}{
+		{"the read showed posts only from Sunday 18:00", at("2026-11-29 18:00"), models.StatusUnknown},
+		{"the read reached back to the week before", at("2026-11-20 08:00"), models.StatusShort},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := models.FeedOutage{FeedID: "f-xa-a", UnitCode: "xa-a", From: at("2026-11-23 00:05"), To: ptr(at("2026-11-29 20:00")), CoveredFrom: ptr(c.covered)}
+			d := NewData(good, []models.FeedOutage{o}, []models.Feed{feedOf("xa-a")})
+			evals, err := e.Evaluate([]models.Unit{commune}, models.PeriodWeek, "2026-W48", d, at("2026-11-30 07:00"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, ev := range evals {
+				if ev.Target == "commune_weekly_story" && ev.Level == models.LevelBaseline {
+					found = true
+					if ev.Status != c.want {
+						t.Errorf("weekly story = %s (%d/%d), want %s", ev.Status, ev.Actual, ev.Required, c.want)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no weekly story evaluation in %+v", evals)
+			}
+			day, err := e.Evaluate([]models.Unit{commune}, models.PeriodDay, "2026-11-26", d, at("2026-11-30 07:00"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A day the feed was failing at its end stays unknown either way.
+			for _, ev := range day {
+				if ev.Target == "commune_daily_good_news" && ev.Level == models.LevelBaseline && ev.Status != models.StatusUnknown {
+					t.Errorf("Thursday = %s, want unknown", ev.Status)
+				}
+			}
+		})
 	}
 }

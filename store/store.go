@@ -108,8 +108,9 @@ type FeedStore interface {
 
 	// OpenOutage starts an outage for a feed at from, unless one is already open (no-op).
 	OpenOutage(ctx context.Context, o models.FeedOutage) error
-	// CloseOutage ends the feed's open outage at `at` (no-op if none is open).
-	CloseOutage(ctx context.Context, feedID string, at time.Time) error
+	// CloseOutage ends the feed's open outage at `at` (no-op if none is open), recording
+	// how far back the read that ended it reached (FeedOutage.CoveredFrom; nil: unknown).
+	CloseOutage(ctx context.Context, feedID string, at time.Time, coveredFrom *time.Time) error
 	// ListOutages returns outages of the given units (all if empty) overlapping [from, to).
 	ListOutages(ctx context.Context, unitCodes []string, from, to time.Time) ([]models.FeedOutage, error)
 }

@@ -182,7 +182,7 @@ func TestInterruptedCloseOutage(t *testing.T) {
 	interruption{
 		setup: outageSetup,
 		op: func(t *testing.T, s *Store) (any, error) {
-			return nil, s.CloseOutage(t.Context(), "f1", at)
+			return nil, s.CloseOutage(t.Context(), "f1", at, nil)
 		},
 		state: outagesState,
 		check: func(t *testing.T, s *Store, k int) {
@@ -205,7 +205,7 @@ func TestInterruptedOpenOutage(t *testing.T) {
 		setup: func(t *testing.T, s *Store) {
 			outageSetup(t, s)
 			stopBefore(s, 1) // the close is written on the open document, not yet moved
-			if err := s.CloseOutage(t.Context(), "f1", at); !errors.Is(err, errStop) {
+			if err := s.CloseOutage(t.Context(), "f1", at, nil); !errors.Is(err, errStop) {
 				t.Fatalf("CloseOutage stopped half-way: %v", err)
 			}
 			s.stop = nil
@@ -544,7 +544,7 @@ func TestLegacyOutagesMoved(t *testing.T) {
 		t.Errorf("outage documents after the move: %s", got)
 	}
 	must(t, "OpenOutage while open", s.OpenOutage(ctx, models.FeedOutage{FeedID: "f1", UnitCode: "X1", From: faultBase.Add(5 * time.Hour)}))
-	must(t, "CloseOutage", s.CloseOutage(ctx, "f1", faultBase.Add(6*time.Hour)))
+	must(t, "CloseOutage", s.CloseOutage(ctx, "f1", faultBase.Add(6*time.Hour), nil))
 	os, err := s.ListOutages(ctx, []string{"X1"}, farPast, farAhead)
 	must(t, "ListOutages", err)
 	var f1 []models.FeedOutage

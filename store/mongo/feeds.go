@@ -234,6 +234,11 @@ func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
 
 // DeleteFeed removes a feed (its posts stay); ErrNotFound if absent.
 func (s *Store) DeleteFeed(ctx context.Context, id string) error {
+	// Its open outage ends now, never read again: the unit stays unseen through it until
+	// this moment (the outages of a deleted feed are kept).
+	if err := s.CloseOutage(ctx, id, time.Now(), nil); err != nil {
+		return err
+	}
 	res, err := s.col(colFeeds).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return mapErr("delete feed "+id, err)

@@ -41,6 +41,7 @@ type outageDoc struct {
 	To       *time.Time    `bson:"to"`
 	Open     bool          `bson:"open"`
 	Reason   string        `bson:"reason"`
+	Covered  *time.Time    `bson:"covered_from,omitempty"`
 }
 
 func toOutageDoc(o models.FeedOutage) outageDoc {
@@ -48,7 +49,7 @@ func toOutageDoc(o models.FeedOutage) outageDoc {
 }
 
 func (d outageDoc) model() models.FeedOutage {
-	return models.FeedOutage{FeedID: d.FeedID, UnitCode: d.UnitCode, From: d.From, To: d.To, Reason: d.Reason}
+	return models.FeedOutage{FeedID: d.FeedID, UnitCode: d.UnitCode, From: d.From, To: d.To, Reason: d.Reason, CoveredFrom: d.Covered}
 }
 
 // identity is what tells two documents of the same outage: outage_id, or the _id of a
@@ -114,8 +115,8 @@ func (s *Store) OpenOutage(ctx context.Context, o models.FeedOutage) error {
 }
 
 // CloseOutage ends the feed's open outage at `at` (no-op if none is open). The first
-// close of an outage decides its end: a retry keeps it.
-func (s *Store) CloseOutage(ctx context.Context, feedID string, at time.Time) error {
+// close of an outage decides its end (and coverage): a retry keeps it.
+func (s *Store) CloseOutage(ctx context.Context, feedID string, at time.Time, coveredFrom *time.Time) error {
 	what := "close outage of feed " + feedID
 	if err := s.step("CloseOutage"); err != nil {
 		return err
@@ -123,7 +124,7 @@ func (s *Store) CloseOutage(ctx context.Context, feedID string, at time.Time) er
 	var d outageDoc
 	err := s.col(colOutages).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: openOutageID(feedID)}, {Key: "to", Value: nil}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "to", Value: ms(at)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "to", Value: ms(at)}, {Key: "covered_from", Value: msp(coveredFrom)}}}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		// Nothing open, or an earlier close stopped half-way: finish that one.
@@ -244,6 +245,22 @@ func (s *Store) repairOutages(ctx context.Context) error {
 			}
 			if _, err := s.col(colOutages).DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}}); err != nil {
 				return mapErr("move open outage of feed "+d.FeedID, err)
+			}
+		}
+	}
+	// A feed deleted while failing by an earlier version left its outage open for ever
+	// (read as the unit's blind time ever after): it ends now.
+	for _, d := range docs {
+		if d.To != nil {
+			continue
+		}
+		n, err := s.col(colFeeds).CountDocuments(ctx, bson.D{{Key: "_id", Value: d.FeedID}})
+		if err != nil {
+			return mapErr("find the feed of an open outage", err)
+		}
+		if n == 0 {
+			if err := s.CloseOutage(ctx, d.FeedID, time.Now(), nil); err != nil {
+				return err
 			}
 		}
 	}

@@ -186,14 +186,21 @@ func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
 
 // DeleteFeed removes a feed (its posts stay); ErrNotFound if absent.
 func (s *Store) DeleteFeed(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM feeds WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("sqlite: unable to delete feed %s: %w", id, mapErr(err))
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("sqlite: feed %s: %w", id, store.ErrNotFound)
-	}
-	return nil
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM feeds WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("sqlite: unable to delete feed %s: %w", id, mapErr(err))
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("sqlite: feed %s: %w", id, store.ErrNotFound)
+		}
+		// Its open outage ends now, never read again: the unit stays unseen through it
+		// until this moment (the outages of a deleted feed are kept).
+		if _, err := tx.ExecContext(ctx, `UPDATE feed_outages SET to_at = ? WHERE feed_id = ? AND to_at IS NULL`, time.Now().UnixMilli(), id); err != nil {
+			return fmt.Errorf("sqlite: unable to end the outage of deleted feed %s: %w", id, err)
+		}
+		return nil
+	})
 }
 
 // ClaimDueFeeds leases up to limit due feeds whose lease is free or expired, in one write
@@ -252,8 +259,9 @@ func (s *Store) OpenOutage(ctx context.Context, o models.FeedOutage) error {
 }
 
 // CloseOutage ends the feed's open outage at `at` (no-op if none is open).
-func (s *Store) CloseOutage(ctx context.Context, feedID string, at time.Time) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE feed_outages SET to_at = ? WHERE feed_id = ? AND to_at IS NULL`, at.UnixMilli(), feedID)
+func (s *Store) CloseOutage(ctx context.Context, feedID string, at time.Time, coveredFrom *time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE feed_outages SET to_at = ?, covered_from = ? WHERE feed_id = ? AND to_at IS NULL`,
+		at.UnixMilli(), msPtr(coveredFrom), feedID)
 	if err != nil {
 		return fmt.Errorf("sqlite: unable to close outage of feed %s: %w", feedID, err)
 	}
@@ -268,16 +276,16 @@ func (s *Store) ListOutages(ctx context.Context, unitCodes []string, from, to ti
 	}
 	w.add("from_at < ?", to.UnixMilli())
 	w.add("(to_at IS NULL OR to_at > ?)", from.UnixMilli())
-	return queryAll(ctx, s.r, "outages", "outage", scanOutage, `SELECT feed_id, unit_code, from_at, to_at, reason FROM feed_outages`+w.String()+
+	return queryAll(ctx, s.r, "outages", "outage", scanOutage, `SELECT feed_id, unit_code, from_at, to_at, reason, covered_from FROM feed_outages`+w.String()+
 		` ORDER BY unit_code, from_at, id`, w.args...)
 }
 
 func scanOutage(sc rowScanner) (models.FeedOutage, error) {
 	var (
-		o      models.FeedOutage
-		fr, tt sql.NullInt64
+		o           models.FeedOutage
+		fr, tt, cov sql.NullInt64
 	)
-	err := sc.Scan(&o.FeedID, &o.UnitCode, &fr, &tt, &o.Reason)
-	o.From, o.To = fromMS(fr), fromMSPtr(tt)
+	err := sc.Scan(&o.FeedID, &o.UnitCode, &fr, &tt, &o.Reason, &cov)
+	o.From, o.To, o.CoveredFrom = fromMS(fr), fromMSPtr(tt), fromMSPtr(cov)
 	return o, err
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // openAtVersion creates a database at schema version v (the first v migrations), on a
@@ -103,4 +104,48 @@ func procStatusKB(t *testing.T, field string) int64 {
 	}
 	t.Fatalf("no %s in /proc/self/status", field)
 	return 0
+}
+
+// TestMigrationEndsOutagesOfDeletedFeeds: a feed deleted while failing left its outage
+// open for ever (read as the unit's blind time ever after); migration 17 ends it, and
+// leaves the open outage of a feed still there alone.
+func TestMigrationEndsOutagesOfDeletedFeeds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db := openAtVersion(t, path, 16)
+	for _, q := range []string{
+		`INSERT INTO units(code, name, kind, emails, created_at, updated_at) VALUES ('X1', 'Xã 1', 'commune', '[]', 0, 0)`,
+		`INSERT INTO feeds(id, unit_code, url, state, created_at, updated_at) VALUES ('f-kept', 'X1', 'https://x1.vn/rss', 'failing', 0, 0)`,
+		`INSERT INTO feed_outages(feed_id, unit_code, from_at, reason) VALUES ('f-kept', 'X1', 1000, 'HTTP 500'), ('f-gone', 'X1', 1000, 'HTTP 500')`,
+	} {
+		if _, err := db.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	os, err := s.ListOutages(t.Context(), nil, time.Unix(0, 0), time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range os {
+		switch o.FeedID {
+		case "f-kept":
+			if o.To != nil {
+				t.Errorf("the outage of a feed still there was ended: %+v", o)
+			}
+		case "f-gone":
+			if o.To == nil || time.Since(*o.To) > time.Minute {
+				t.Errorf("the outage of a deleted feed = %+v, want ended now", o)
+			}
+		}
+	}
+	if len(os) != 2 {
+		t.Errorf("outages = %+v, want both kept", os)
+	}
 }

@@ -507,6 +507,14 @@ CREATE INDEX alerts_unit ON alerts(unit_code, created_at);
 CREATE INDEX alerts_status ON alerts(status, created_at);
 DROP INDEX IF EXISTS alerts_due;
 `,
+	// 17: how far back the read that ended an outage reached (FeedOutage.CoveredFrom), and
+	// the open outages of feeds deleted while failing end now: they were left open for
+	// ever, and are read as the unit's blind time until their end.
+	`
+ALTER TABLE feed_outages ADD COLUMN covered_from INTEGER;
+UPDATE feed_outages SET to_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
+	WHERE to_at IS NULL AND feed_id NOT IN (SELECT id FROM feeds);
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

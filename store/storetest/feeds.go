@@ -366,6 +366,23 @@ func testFeeds(t *testing.T, open Opener) {
 }
 
 func testOutages(t *testing.T, open Opener) {
+	t.Run("DeletingAFailingFeedEndsItsOutage", func(t *testing.T) {
+		s := open(t)
+		createUnits(t, s, unit("X1", "", models.UnitCommune))
+		f, err := s.CreateFeed(ctx(t), feed("X1", "https://x1.vn/rss"))
+		mustNil(t, "CreateFeed", err)
+		from := time.Now().Add(-48 * time.Hour).Truncate(time.Millisecond)
+		mustNil(t, "OpenOutage", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f.ID, UnitCode: "X1", From: from, Reason: "HTTP 500"}))
+		before := time.Now().Truncate(time.Millisecond)
+		mustNil(t, "DeleteFeed", s.DeleteFeed(ctx(t), f.ID))
+		// Kept, and ended at the deletion: the unit was unseen through the feed until then,
+		// not for ever after.
+		os, err := s.ListOutages(ctx(t), []string{"X1"}, from.Add(-time.Hour), time.Now().Add(time.Hour))
+		mustNil(t, "ListOutages", err)
+		if len(os) != 1 || os[0].To == nil || os[0].To.Before(before) || os[0].To.After(time.Now()) || os[0].CoveredFrom != nil {
+			t.Fatalf("outages after the feed's deletion = %+v, want its outage kept, ended at the deletion, coverage unknown", os)
+		}
+	})
 	t.Run("OpenCloseOverlap", func(t *testing.T) {
 		s := open(t)
 		createUnits(t, s, unit("X1", "", models.UnitCommune), unit("X2", "", models.UnitCommune))
@@ -377,8 +394,8 @@ func testOutages(t *testing.T, open Opener) {
 		mustNil(t, "OpenOutage", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f1.ID, UnitCode: "X1", From: base, Reason: "HTTP 500"}))
 		// A second open while one is open is a no-op: the outage keeps its start.
 		mustNil(t, "OpenOutage again", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f1.ID, UnitCode: "X1", From: base.Add(h)}))
-		mustNil(t, "CloseOutage", s.CloseOutage(ctx(t), f1.ID, base.Add(2*h)))
-		mustNil(t, "CloseOutage with none open", s.CloseOutage(ctx(t), f1.ID, base.Add(3*h)))
+		mustNil(t, "CloseOutage", s.CloseOutage(ctx(t), f1.ID, base.Add(2*h), ptr(base.Add(-h))))
+		mustNil(t, "CloseOutage with none open", s.CloseOutage(ctx(t), f1.ID, base.Add(3*h), nil))
 		mustNil(t, "OpenOutage later", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f1.ID, UnitCode: "X1", From: base.Add(10 * h)}))
 		mustNil(t, "OpenOutage X2", s.OpenOutage(ctx(t), models.FeedOutage{FeedID: f2.ID, UnitCode: "X2", From: base.Add(h)}))
 
@@ -398,8 +415,9 @@ func testOutages(t *testing.T, open Opener) {
 		if x1[0].Reason != "HTTP 500" || x1[0].FeedID != f1.ID || x1[0].UnitCode != "X1" {
 			t.Errorf("first outage = %+v", x1[0])
 		}
-		if x1[1].To != nil {
-			t.Errorf("open outage has To = %v", x1[1].To)
+		sameTimePtr(t, "first outage CoveredFrom", x1[0].CoveredFrom, ptr(base.Add(-h)))
+		if x1[1].To != nil || x1[1].CoveredFrom != nil {
+			t.Errorf("open outage has To = %v, CoveredFrom = %v", x1[1].To, x1[1].CoveredFrom)
 		}
 		cases := []struct {
 			name     string
