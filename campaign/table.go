@@ -79,8 +79,8 @@ func WriteTable(w io.Writer, r models.Review) error {
 			streak = strconv.Itoa(row.Streak)
 		}
 		cells = append(cells, daysMet, prev, streak,
-			strconv.Itoa(row.WeekCounts[models.KindStory]),
-			strconv.Itoa(row.WeekCounts[models.KindIdeology]),
+			row.WeekCountText(models.KindStory),
+			row.WeekCountText(models.KindIdeology),
 			weekly(row), feedLabel(row.FeedState))
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}

@@ -143,8 +143,8 @@ func (l reviewLine) DayCells() []reviewDay {
 	return out
 }
 
-// KindCount is the row's weekly count of one kind.
-func (l reviewLine) KindCount(k models.Kind) int { return l.WeekCounts[k] }
+// KindCount is the row's weekly count of one kind, "?" when not seen (WeekCountText).
+func (l reviewLine) KindCount(k models.Kind) string { return l.WeekCountText(k) }
 
 // BaseDays is the number of days the baseline daily quota was met.
 func (l reviewLine) BaseDays() int { return l.DaysMet[models.LevelBaseline] }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -85,6 +86,32 @@ func (r ReviewRow) DayText(i int) string {
 		return "?"
 	}
 	return strconv.Itoa(r.DailyCounts[i])
+}
+
+// WeekCountText is the week's count of kind k as every screen and export shows it: "?"
+// when nothing of that kind was seen and tintot could not see the whole week — the
+// weekly target counting k is unknown or, for a kind no weekly target counts (good news),
+// a day of the week is unknown — else the count. Like DayText, it never shows a number
+// tintot does not know.
+func (r ReviewRow) WeekCountText(k Kind) string {
+	n := r.WeekCounts[k]
+	if n > 0 {
+		return strconv.Itoa(n)
+	}
+	weekly := false
+	for _, s := range r.Statuses {
+		if s.PeriodKind != PeriodWeek || s.Level != LevelBaseline || !slices.Contains(s.Kinds, k) {
+			continue
+		}
+		weekly = true
+		if s.Status == StatusUnknown {
+			return "?"
+		}
+	}
+	if !weekly && slices.Contains(r.DailyStatus[:], StatusUnknown) {
+		return "?"
+	}
+	return strconv.Itoa(n)
 }
 
 // DaysMetText is the days met as every screen and export shows them: "—" for a unit

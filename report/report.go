@@ -67,11 +67,13 @@ func rows(r models.Review) [][]cell {
 		} else {
 			c = append(c, cell{value: "—"})
 		}
-		c = append(c,
-			cell{value: row.WeekCounts[models.KindGoodNews]},
-			cell{value: row.WeekCounts[models.KindStory]},
-			cell{value: row.WeekCounts[models.KindIdeology]},
-		)
+		for _, k := range []models.Kind{models.KindGoodNews, models.KindStory, models.KindIdeology} {
+			if txt := row.WeekCountText(k); txt == strconv.Itoa(row.WeekCounts[k]) {
+				c = append(c, cell{value: row.WeekCounts[k]})
+			} else {
+				c = append(c, cell{value: txt}) // "?": not seen
+			}
+		}
 		c = append(c, weekly(row.Statuses, models.LevelBaseline), target(row.Statuses))
 		if daily != nil {
 			c = append(c, cell{value: row.Streak})

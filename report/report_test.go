@@ -234,3 +234,47 @@ func TestExportsShowOnlyWhatIsKnown(t *testing.T) {
 		t.Errorf("province days met %q streak %q, want —", p[11], p[17])
 	}
 }
+
+// TestBlindWeekCountsAreNotZero: a unit whose feed was broken all week shows "?" in the
+// week's count columns, as in its day cells, not "0" posts it may well have made.
+func TestBlindWeekCountsAreNotZero(t *testing.T) {
+	r := sampleReview()
+	blind := r.Rows[0]
+	blind.Unit = models.Unit{Code: "P02", Name: "Xã Cẩm Lệ", Kind: models.UnitCommune}
+	blind.DailyCounts = [7]int{}
+	blind.DailyStatus = [7]models.Status{models.StatusUnknown, models.StatusUnknown, models.StatusUnknown, models.StatusUnknown, models.StatusUnknown, models.StatusUnknown, models.StatusUnknown}
+	blind.WeekCounts = map[models.Kind]int{}
+	blind.Statuses = []models.PeriodStatus{
+		{Target: "commune_weekly_story", Kinds: []models.Kind{models.KindStory}, PeriodKind: models.PeriodWeek, Level: models.LevelBaseline, Required: 1, Status: models.StatusUnknown},
+	}
+	// A unit seen all week that made no story: its 0 is known.
+	seen := r.Rows[0]
+	seen.Unit = models.Unit{Code: "P03", Name: "Xã Bình Minh", Kind: models.UnitCommune}
+	seen.WeekCounts = map[models.Kind]int{models.KindGoodNews: 4}
+	seen.DailyStatus = [7]models.Status{models.StatusMet, models.StatusShort, models.StatusMet, models.StatusMet, models.StatusMet, models.StatusMet, models.StatusMet}
+	seen.Statuses = []models.PeriodStatus{
+		{Target: "commune_weekly_story", Kinds: []models.Kind{models.KindStory}, PeriodKind: models.PeriodWeek, Level: models.LevelBaseline, Required: 1, Status: models.StatusShort},
+	}
+	r.Rows = []models.ReviewRow{blind, seen}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for _, c := range []struct {
+		row                   int
+		good, story, ideology string
+	}{{1, "?", "?", "?"}, {2, "4", "0", "0"}} {
+		got := [3]string{recs[c.row][col["Tin tốt (tuần)"]], recs[c.row][col["Câu chuyện đẹp (tuần)"]], recs[c.row][col["Đấu tranh phản bác (tuần)"]]}
+		if got != [3]string{c.good, c.story, c.ideology} {
+			t.Errorf("%s week counts = %v, want [%s %s %s]", recs[c.row][col["Mã đơn vị"]], got, c.good, c.story, c.ideology)
+		}
+	}
+}
