@@ -53,22 +53,29 @@ func structures(doc []byte, jsonDoc bool) int {
 }
 
 // keeper keeps the newest max posts by date (on equal dates the earlier in the document)
-// and drops repeated item keys, remembered as 64-bit hashes.
+// and drops repeated item keys, remembered as 64-bit hashes. A post that says neither
+// where nor when it was published (loose) is kept only when no post of the document
+// does: in a feed whose items have links or dates, an item with neither is a placeholder
+// (`<item><title/><description>No Description</description></item>`), and counting it on
+// the day it was read would credit the unit with a post nobody can open.
 type keeper struct {
-	max     int
-	seed    maphash.Seed
-	seen    map[uint64]struct{}
-	kept    keptHeap
-	n       int // distinct items offered
-	dropped int // repeated keys
+	max      int
+	seed     maphash.Seed
+	seen     map[uint64]struct{}
+	kept     keptHeap
+	n        int // distinct items offered
+	dropped  int // repeated keys, and loose posts left out
+	anchored bool
+	loose    []keptPost // the first max loose posts, until the end of the document
+	looseN   int        // loose posts offered
 }
 
 func newKeeper(max int) *keeper {
 	return &keeper{max: max, seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}}
 }
 
-// add offers a post in document order.
-func (k *keeper) add(p models.Post) {
+// add offers a post in document order; loose: it has no GUID, no link and no usable date.
+func (k *keeper) add(p models.Post, loose bool) {
 	if p.ItemKey == "" {
 		return
 	}
@@ -80,6 +87,19 @@ func (k *keeper) add(p models.Post) {
 	k.seen[h] = struct{}{}
 	kp := keptPost{post: p, idx: k.n}
 	k.n++
+	if loose {
+		k.looseN++
+		if len(k.loose) < k.max {
+			k.loose = append(k.loose, kp)
+		}
+		return
+	}
+	k.anchored = true
+	k.keep(kp)
+}
+
+// keep offers a distinct post to the cap.
+func (k *keeper) keep(kp keptPost) {
 	switch {
 	case len(k.kept) < k.max:
 		// heap.Push without boxing the post in an interface (an allocation per item)
@@ -106,6 +126,15 @@ func (k *keeper) reset() {
 // result returns the kept posts in document order, the number of distinct items offered,
 // how many of them were left out by the cap, and how many repeated keys were dropped.
 func (k *keeper) result() (posts []models.Post, items, capped, dropped int) {
+	if k.anchored {
+		k.dropped += k.looseN
+		k.n -= k.looseN
+	} else {
+		for _, kp := range k.loose {
+			k.keep(kp)
+		}
+	}
+	k.loose = nil
 	kept := []keptPost(k.kept)
 	slices.SortFunc(kept, func(a, b keptPost) int { return a.idx - b.idx })
 	if len(kept) > 0 {

@@ -251,10 +251,12 @@ func TestParseLargeBrokenDocument(t *testing.T) {
 	if err != nil || !pf.Recovered || pf.Items != 20000 || len(pf.Posts) != 500 {
 		t.Errorf("broken: %s, error %v", summary(ParsedFeed{Recovered: pf.Recovered, Items: pf.Items}), err)
 	}
-	// A stray end tag closes every open element: the document ends there, as gofeed reads it.
+	// A stray end tag closes every open element: the document ends there, as gofeed reads
+	// it. The item it cuts keeps only its title: without link, GUID or date it is left out
+	// (loose, among items that have them).
 	stray := bytes.Replace(slices.Clone(body), []byte("<item><title>Tin 20000</title>"), []byte("<item><title>Tin 20000</title></wrong>"), 1)
 	pf, err = Parse(stray, "https://xa3.example.vn/rss", testNow)
-	if err != nil || pf.Recovered || pf.Items != 20001 || len(pf.Posts) != 500 {
+	if err != nil || pf.Recovered || pf.Items != 20000 || pf.Dropped != 1 || len(pf.Posts) != 500 {
 		t.Errorf("stray end tag: %s, error %v", summary(ParsedFeed{Recovered: pf.Recovered, Items: pf.Items}), err)
 	}
 	// Elements nested without end: the scan stops, keeping the items before them.
@@ -445,5 +447,38 @@ func TestCleanXMLKeepsUTF8Body(t *testing.T) {
 		if pf, err := Parse(doc, "https://x.vn/rss", testNow); err != nil || len(pf.Posts) != 1 || pf.Posts[0].Title != "Tin tốt" {
 			t.Errorf("%s: %v %+v", decl, err, pf.Posts)
 		}
+	}
+}
+
+// TestPlaceholderItemIsNoPost: an item with no link, GUID or date among items that have
+// them (a real news feed's "<item><title/><description>No Description</description>")
+// is no post, and does not push a dated item out of the cap; a feed whose items all lack
+// them is read as before, each dated when first seen.
+func TestPlaceholderItemIsNoPost(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Tin</title>
+<item><title>Tuổi trẻ ra quân</title><link>https://xa.example.vn/tin/1</link><pubDate>Thu, 26 Nov 2026 09:00:00 +0700</pubDate></item>
+<item><title/><description><![CDATA[ No Description ]]></description></item>
+<item><title>Hiến máu</title><link>https://xa.example.vn/tin/2</link><pubDate>Wed, 25 Nov 2026 09:00:00 +0700</pubDate></item>
+</channel></rss>`
+	for _, max := range []int{DefaultMaxItems, 2} {
+		pf, err := ParseLimit([]byte(doc), "https://xa.example.vn/rss", testNow, max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, p := range pf.Posts {
+			titles = append(titles, p.Title)
+		}
+		if fmt.Sprint(titles) != "[Tuổi trẻ ra quân Hiến máu]" || pf.Items != 2 || pf.Dropped != 1 {
+			t.Errorf("cap %d: posts %q, items %d, dropped %d; want the two news items, the placeholder dropped", max, titles, pf.Items, pf.Dropped)
+		}
+	}
+	bare := `<?xml version="1.0"?><rss version="0.91"><channel><title>Xã</title>
+<item><title>Ra quân dọn vệ sinh</title><description>Sáng nay đoàn viên…</description></item>
+<item><title>Trao quà</title><description>Chiều nay…</description></item>
+</channel></rss>`
+	pf, err := Parse([]byte(bare), "https://xa.example.vn/rss", testNow)
+	if err != nil || len(pf.Posts) != 2 || !pf.Posts[0].DateInferred || pf.Dropped != 0 {
+		t.Errorf("a feed without links or dates: %d posts, dropped %d, err %v; want both, dated when seen", len(pf.Posts), pf.Dropped, err)
 	}
 }

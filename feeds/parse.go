@@ -47,7 +47,7 @@ type ParsedFeed struct {
 	Format    string // "rss", "atom" or "json"
 	Posts     []models.Post
 	Recovered bool // the document was truncated or broken; only its complete items were read
-	Dropped   int  // items dropped as duplicates of an earlier item key
+	Dropped   int  // items dropped as duplicates of an earlier item key, or as placeholders (keeper)
 	Items     int  // distinct items in the document: len(Posts) + Capped
 	Capped    int  // older items left out because the document has more than the cap
 	Skipped   int  // items too large (or too broken) to be read within the parse's bounds
@@ -236,8 +236,10 @@ func newFeedParser() *gofeed.Parser {
 	return fp
 }
 
-// itemPost converts one gofeed item, within the caps on stored fields.
-func itemPost(it *gofeed.Item, base *url.URL, now time.Time, nuke bool) models.Post {
+// itemPost converts one gofeed item, within the caps on stored fields, and tells whether
+// it is loose: without GUID, link or usable date, it says neither where nor when it was
+// published (see keeper).
+func itemPost(it *gofeed.Item, base *url.URL, now time.Time, nuke bool) (models.Post, bool) {
 	link := resolve(base, it.Link)
 	if link == "" {
 		for _, l := range it.Links {
@@ -283,7 +285,7 @@ func itemPost(it *gofeed.Item, base *url.URL, now time.Time, nuke bool) models.P
 	}
 	p.PublishedAt = pub.UTC()
 	p.LocalDay = models.LocalDay(pub, models.Vietnam)
-	return p
+	return p, !ok && strings.TrimSpace(it.GUID) == "" && normaliseLink(link) == ""
 }
 
 // itemDate picks the first usable date: published, dc:date, updated; our parser first
