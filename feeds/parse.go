@@ -444,7 +444,8 @@ func htmlToText(s string, max int) string {
 }
 
 // tokenizeText returns the text of an HTML fragment as the HTML tokenizer reads it: each
-// text run unescaped and followed by a space, a space for each start tag, and nothing of
+// text run unescaped, a space for each tag but those of inline elements (inlineElement:
+// "<b>Hà Nội</b>, ngày" reads "Hà Nội, ngày", not "Hà Nội , ngày"), and nothing of
 // comments or of script and style elements.
 func tokenizeText(s string) string {
 	var sb strings.Builder
@@ -457,22 +458,49 @@ func tokenizeText(s string) string {
 		case xhtml.TextToken:
 			if skip == 0 {
 				sb.Write(z.Text())
-				sb.WriteByte(' ')
 			}
 		case xhtml.StartTagToken:
 			if tn, _ := z.TagName(); string(tn) == "script" || string(tn) == "style" {
 				skip++
-			} else {
+			} else if !inlineElement(string(tn)) {
 				sb.WriteByte(' ')
 			}
 		case xhtml.EndTagToken:
-			if tn, _ := z.TagName(); (string(tn) == "script" || string(tn) == "style") && skip > 0 {
+			tn, _ := z.TagName()
+			if (string(tn) == "script" || string(tn) == "style") && skip > 0 {
 				skip--
+			} else if !inlineElement(string(tn)) {
+				sb.WriteByte(' ')
 			}
 		case xhtml.SelfClosingTagToken:
-			sb.WriteByte(' ')
+			if tn, _ := z.TagName(); !inlineElement(string(tn)) {
+				sb.WriteByte(' ')
+			}
 		}
 	}
+}
+
+// inlineElement reports whether an element is part of the line of text around it (its
+// tags separate no words); any other tag — a paragraph, a line break, an image, a list
+// item, one tintot does not know — separates the words on either side.
+func inlineElement(name string) bool {
+	if len(name) > 6 {
+		return false
+	}
+	var lower [6]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	switch string(lower[:len(name)]) {
+	case "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp",
+		"small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var":
+		return true
+	}
+	return false
 }
 
 // stripTags is tokenizeText for the fragments feeds mostly hold: text, entities and
@@ -500,16 +528,15 @@ func stripTags(s string) (text string, ok bool) {
 				return "", false
 			}
 			sb.WriteString(xhtml.UnescapeString(run))
-			sb.WriteByte(' ')
 		}
 		if i == len(s) {
 			break
 		}
-		n, start, good := plainTag(s[i:])
+		n, name, good := plainTag(s[i:])
 		if !good {
 			return "", false
 		}
-		if start {
+		if !inlineElement(name) {
 			sb.WriteByte(' ')
 		}
 		s = s[i+n:]
@@ -517,40 +544,41 @@ func stripTags(s string) (text string, ok bool) {
 	return sb.String(), true
 }
 
-// plainTag reads the tag t starts with ('<' first): its length, whether it is a start
-// (or self-closing) tag, and whether it is plain enough for stripTags.
-func plainTag(t string) (n int, start, ok bool) {
+// plainTag reads the tag t starts with ('<' first): its length, its element's name, and
+// whether it is plain enough for stripTags.
+func plainTag(t string) (n int, name string, ok bool) {
 	i := 1
+	start := true
 	if i < len(t) && t[i] == '/' {
 		i++
-	} else {
-		start = true
+		start = false
 	}
 	nameStart := i
 	if i >= len(t) || !asciiLetter(t[i]) {
-		return 0, false, false
+		return 0, "", false
 	}
 	for i < len(t) && !tagSep(t[i]) {
 		if c := t[i]; c == '"' || c == '\'' || c == '<' || c == '=' || c == 0 {
-			return 0, false, false
+			return 0, "", false
 		}
 		i++
 	}
+	nameEnd := i
 	if start && rawTextElement(t[nameStart:i]) {
-		return 0, false, false
+		return 0, "", false
 	}
 	for i < len(t) {
 		switch c := t[i]; {
 		case c == '>':
-			return i + 1, start, true
+			return i + 1, t[nameStart:nameEnd], true
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/':
 			i++
 		case c == '"' || c == '\'' || c == '<' || c == '=' || c == 0:
-			return 0, false, false
+			return 0, "", false
 		default: // an attribute: its name, then maybe "=" and a value
 			for i < len(t) && !tagSep(t[i]) && t[i] != '=' {
 				if t[i] == '"' || t[i] == '\'' || t[i] == '<' || t[i] == 0 {
-					return 0, false, false
+					return 0, "", false
 				}
 				i++
 			}
@@ -562,21 +590,21 @@ func plainTag(t string) (n int, start, ok bool) {
 			if j < len(t) && (t[j] == '"' || t[j] == '\'') {
 				end := strings.IndexByte(t[j+1:], t[j])
 				if end < 0 {
-					return 0, false, false
+					return 0, "", false
 				}
 				i = j + 1 + end + 1
 				continue
 			}
 			for j < len(t) && !tagSep(t[j]) {
 				if t[j] == '"' || t[j] == '\'' || t[j] == '<' || t[j] == '=' || t[j] == '`' || t[j] == 0 {
-					return 0, false, false
+					return 0, "", false
 				}
 				j++
 			}
 			i = j
 		}
 	}
-	return 0, false, false // unterminated
+	return 0, "", false // unterminated
 }
 
 func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

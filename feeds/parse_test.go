@@ -324,6 +324,24 @@ func TestCollapseSpace(t *testing.T) {
 
 // TestStripTagsMatchesTokenizer checks that the quick reading of plain fragments gives
 // the text the HTML tokenizer gives, and that it leaves the rest to the tokenizer.
+// TestInlineTagsSeparateNoWords: a summary reads as its HTML shows: the tags of inline
+// elements (bold, italics, links, spans) part no words and leave no space before a comma
+// ("Hà Nội , ngày 5 /10" before), while paragraphs, line breaks and images part words.
+// Both readers agree (plain fragments, and one the tokenizer must read).
+func TestInlineTagsSeparateNoWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"<p><b>Hà Nội</b>, ngày <i>5</i>/10</p><p>Đoàn viên</p>":                       "Hà Nội, ngày 5/10 Đoàn viên",
+		"<a href=\"https://x.vn/\">Tuổi Trẻ</a>'s <STRONG>tin</STRONG>.":               "Tuổi Trẻ's tin.",
+		"Một<br>Hai<br/>Ba<img src=\"a.jpg\">Bốn</p>Năm":                               "Một Hai Ba Bốn Năm",
+		"<span>Thanh</span><span> niên</span>":                                         "Thanh niên",
+		"<!-- x --><b>Hà Nội</b>, ngày <em>5</em>/10<script>var a;</script><p>kết</p>": "Hà Nội, ngày 5/10 kết",
+	} {
+		if got := htmlToText(in, 0); got != want {
+			t.Errorf("htmlToText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestStripTagsMatchesTokenizer(t *testing.T) {
 	plain := []string{
 		"", "Tin tốt", "  Thanh niên &amp; tình nguyện  ", "a &lt;b&gt; c &nbsp;d &#7899; &#x1EDB; &amp",

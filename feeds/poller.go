@@ -557,7 +557,7 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func(
 
 // readHashVersion names how a body is read into posts; changing what a read stores from
 // the same bytes (parsing, cleaning, caps) must change it, so stored reads are redone.
-const readHashVersion = "tintot-read-1"
+const readHashVersion = "tintot-read-2"
 
 // bodyHash is the hash of a feed's body as read: the body, with what else decides the
 // posts read from it (the feed's default kind, the item cap, readHashVersion).
