@@ -48,6 +48,9 @@ var localLayouts = []string{
 	"2006-01-02 15:04:05",
 	"2006-01-02 15:04",
 	"2006-01-02",
+	"2006/1/2 15:04:05", // yyyy/mm/dd, some Vietnamese CMSs
+	"2006/1/2 15:04",
+	"2006/1/2",
 	"Mon, 2 Jan 2006",
 	"2 Jan 2006",
 	"January 2, 2006 15:04",
@@ -57,7 +60,7 @@ var localLayouts = []string{
 var (
 	gmtOffsetRe = regexp.MustCompile(`(?i)\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b`)
 	parenZoneRe = regexp.MustCompile(`\(\s*([+-]\d{4})\s*\)`)
-	slashDateRe = regexp.MustCompile(`(\d{1,2})/(\d{1,2})/(\d{4})`)
+	slashDateRe = regexp.MustCompile(`(\d{1,2})[/-](\d{1,2})[/-](\d{4})`)
 	clockRe     = regexp.MustCompile(`(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?`)
 	numZoneRe   = regexp.MustCompile(`[+-]\d{4}\b`)
 )
@@ -121,10 +124,22 @@ func fixZone(t time.Time, s string) time.Time {
 	case "PDT":
 		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone("PDT", -7*3600))
 	}
+	// Other unambiguous abbreviations (CST, IST and the like name several zones: left as
+	// they are read).
+	if h, ok := zoneHours[strings.ToUpper(name)]; ok {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(name, h*3600))
+	}
 	return t
 }
 
-// slashDate reads Vietnamese site dates "dd/mm/yyyy [HH:MM[:SS]]", "15:12 21/04/2018",
+// zoneHours are the offsets of zone abbreviations feeds use that Go reads as offset 0.
+var zoneHours = map[string]int{
+	"WIB": 7, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+	"MSK": 3, "EET": 2, "EEST": 3, "CET": 1, "CEST": 2, "BST": 1, "WET": 0, "WEST": 1,
+	"MST": -7, "MDT": -6, "CDT": -5, "AKST": -9, "AKDT": -8, "HST": -10,
+}
+
+// slashDate reads Vietnamese site dates "dd/mm/yyyy [HH:MM[:SS]]" (or "dd-mm-yyyy"), "15:12 21/04/2018",
 // "05:52, Thứ Sáu, 07/10/2022 (+0700)", and US "M/d/yyyy h:mm:ss PM" (Zing) when AM/PM
 // is present. Without an explicit offset the time is Vietnamese local time.
 func slashDate(s string) (time.Time, bool) {
