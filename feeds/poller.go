@@ -307,6 +307,7 @@ func (p *Poller) fetchOne(ctx context.Context, f models.Feed) polled {
 
 // store writes a batch's posts in one call, then its feeds' states in another.
 func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
+	p.dropManualTwins(ctx, batch)
 	// The same item in two feeds of one unit is one post; items of one feed are already
 	// distinct (Parse drops repeated keys), so only units with several feeds here need
 	// the check.
@@ -354,6 +355,68 @@ func (p *Poller) store(ctx context.Context, batch []polled, sum *Summary) {
 		}
 	}
 	p.finish(ctx, batch)
+}
+
+// manualTwinDays is how far before a batch's oldest post a post submitted by hand is
+// looked for: the day an admin gives a submission may be a day or two off the feed's.
+const manualTwinDays = 7
+
+// dropManualTwins leaves out the posts of a batch whose link is that of a post their unit
+// submitted by hand (the admin filled the gap the feed left; the feed then brought the
+// same article under its own key, a GUID such as "?p=123"): the article counts once, as
+// the submitted post. When the submitted posts cannot be read, the batch goes as it is.
+func (p *Poller) dropManualTwins(ctx context.Context, batch []polled) {
+	units := map[string]bool{}
+	oldest := ""
+	for _, b := range batch {
+		if b.err != nil {
+			continue
+		}
+		for _, q := range b.posts {
+			units[q.UnitCode] = true
+			if oldest == "" || q.LocalDay < oldest {
+				oldest = q.LocalDay
+			}
+		}
+	}
+	if len(units) == 0 {
+		return
+	}
+	codes := make([]string, 0, len(units))
+	for c := range units {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	from := oldest
+	if start, err := models.DayStart(oldest, models.Vietnam); err == nil {
+		from = models.LocalDay(start.AddDate(0, 0, -manualTwinDays), models.Vietnam)
+	}
+	manual, err := p.st.ListPosts(ctx, store.PostFilter{UnitCodes: codes, Source: models.SourceManual, FromDay: from})
+	if err != nil {
+		p.log.Warn("unable to look for posts submitted by hand", slog.Any("error", err))
+		return
+	}
+	if len(manual) == 0 {
+		return
+	}
+	submitted := map[[2]string]bool{}
+	for _, m := range manual {
+		if k := models.LinkKey(m.URL); k != "" {
+			submitted[[2]string{m.UnitCode, k}] = true
+		}
+	}
+	for i := range batch {
+		b := &batch[i]
+		out := b.posts[:0]
+		for _, q := range b.posts {
+			if k := models.LinkKey(q.URL); k != "" && submitted[[2]string{q.UnitCode, k}] {
+				p.log.Info("feed item already submitted by hand: counted once", slog.String("unit", q.UnitCode), slog.String("url", q.URL))
+				continue
+			}
+			out = append(out, q)
+		}
+		b.posts = out
+	}
 }
 
 // storePosts writes the posts of a batch in one call. If that fails, it writes each

@@ -752,3 +752,41 @@ func TestPollSummaryListsFailures(t *testing.T) {
 		t.Errorf("the summary says %q, the feed's health %q", f.Reason, got.LastError)
 	}
 }
+
+// TestSubmittedByHandThenInTheFeed: the admin submits an article the feed had not shown
+// yet; the feed then brings it under its own GUID ("?p=123") and its link written another
+// way. It counts once, as the submitted post, in this poll and the next.
+func TestSubmittedByHandThenInTheFeed(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	f := env.addFeed(t, "XM", "/m.rss", "")
+	ctx := context.Background()
+	published := time.Date(2026, 11, 26, 20, 0, 0, 0, models.Vietnam)
+	if _, err := env.st.CreateManualPost(ctx, models.Post{UnitCode: "XM", ItemKey: "https://c1.example.vn/2026/11/thanh-nien-hien-mau",
+		URL: "https://c1.example.vn/2026/11/thanh-nien-hien-mau/", Title: "Thanh niên hiến máu", RuleKind: models.KindGoodNews,
+		PublishedAt: published, LocalDay: "2026-11-26", SubmittedBy: "admin@xm.vn"}); err != nil {
+		t.Fatal(err)
+	}
+	doc := `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Xã M</title>
+<item><title>Thanh niên hiến máu</title><link>http://www.c1.example.vn/2026/11/thanh-nien-hien-mau?utm_source=rss</link><guid isPermaLink="false">https://c1.example.vn/?p=123</guid><pubDate>Thu, 26 Nov 2026 20:05:00 +0700</pubDate></item>
+<item><title>Trao quà</title><link>https://c1.example.vn/2026/11/trao-qua</link><guid>https://c1.example.vn/?p=124</guid><pubDate>Thu, 26 Nov 2026 09:00:00 +0700</pubDate></item>
+</channel></rss>`
+	env.srv.set("/m.rss", doc)
+	for i := range 2 {
+		s := env.poller.PollFeeds(ctx, []models.Feed{env.feed(t, f.ID)})
+		if s.OK != 1 {
+			t.Fatalf("poll %d: %s", i, s)
+		}
+		counts, err := env.st.CountPosts(ctx, store.CountQuery{UnitCodes: []string{"XM"}, FromDay: "2026-11-26", ToDay: "2026-11-26"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range counts {
+			n += c.Count
+		}
+		if n != 2 || len(env.posts(t, "XM")) != 2 {
+			t.Errorf("poll %d: %d posts counted, %d stored; want 2 (the submitted one and the other item)", i, n, len(env.posts(t, "XM")))
+		}
+		env.clock.Add(time.Hour)
+	}
+}

@@ -359,6 +359,17 @@ func (s *server) submitManualPost(c *fiber.Ctx, unitCode string, in manualInput)
 	if !kind.Valid() {
 		return models.Post{}, badField("kind", fmt.Sprintf("Loại bài không hợp lệ: %q (good_news, story, ideology, other)", kind))
 	}
+	// The unit's feed may have brought the article already, under its own key (a GUID
+	// such as "?p=123", the link written another way): it is counted, once.
+	if twin, err := s.linkTwin(c.UserContext(), u.Code, link, published); err != nil {
+		return models.Post{}, errorf("unable to look for %s among the posts of %s: %w", link, u.Code, err)
+	} else if twin != nil {
+		msg := fmt.Sprintf("Bài viết này đã được ghi nhận từ nguồn tin của đơn vị (ngày %s)", twin.PublishedAt.In(s.loc).Format("02/01/2006"))
+		if twin.Source == models.SourceManual {
+			msg = "Bài viết này đã có trong danh sách của đơn vị"
+		}
+		return models.Post{}, &userError{Status: fiber.StatusConflict, Field: "url", Msg: msg}
+	}
 	title := strings.TrimSpace(in.Title)
 	if utf8.RuneCountInString(title) > 500 {
 		return models.Post{}, badField("title", "Tiêu đề quá dài (tối đa 500 ký tự)")
@@ -384,6 +395,30 @@ func (s *server) submitManualPost(c *fiber.Ctx, unitCode string, in manualInput)
 	}
 	s.audit(c.UserContext(), who, "post.submit", "post:"+created.ID, u.Code, nil, created, "")
 	return created, nil
+}
+
+// linkTwinDays is how far either side of a submission's day a post with its link is
+// looked for: the day an admin gives may be off the feed's by a day or more.
+const linkTwinDays = 7
+
+// linkTwin returns a post of the unit, around day published, whose link names the same
+// article as link (models.LinkKey), or nil.
+func (s *server) linkTwin(ctx context.Context, unit, link string, published time.Time) (*models.Post, error) {
+	key := models.LinkKey(link)
+	if key == "" {
+		return nil, nil
+	}
+	posts, err := s.Store.ListPosts(ctx, store.PostFilter{UnitCode: unit,
+		FromDay: models.LocalDay(published.AddDate(0, 0, -linkTwinDays), s.loc), ToDay: models.LocalDay(published.AddDate(0, 0, linkTwinDays), s.loc)})
+	if err != nil {
+		return nil, err
+	}
+	for i := range posts {
+		if models.LinkKey(posts[i].URL) == key {
+			return &posts[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // fetchTitle asks the guarded client for the page title; a failure only loses the title.

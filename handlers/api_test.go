@@ -447,3 +447,26 @@ func TestAdminUpdatesUsers(t *testing.T) {
 	resp, body = e.do("admin", "PATCH", "/api/v1/users/"+e.users["admin"].ID, map[string]any{"disabled": true})
 	wantStatus(t, resp, body, http.StatusConflict)
 }
+
+// TestManualSubmissionOfAnArticleTheFeedBrought: the unit's feed stored the article
+// under its GUID; submitting its link by hand, written another way, is refused: it is
+// counted already, once.
+func TestManualSubmissionOfAnArticleTheFeedBrought(t *testing.T) {
+	e := newEnv(t)
+	at := time.Date(2026, 11, 26, 20, 5, 0, 0, models.Vietnam)
+	if _, err := e.st.UpsertPosts(context.Background(), []models.Post{{UnitCode: "C1", FeedID: "f-c1", ItemKey: "https://c1.example.vn/?p=123",
+		URL: "https://c1.example.vn/2026/11/thanh-nien-hien-mau", Title: "Thanh niên hiến máu", RuleKind: models.KindGoodNews,
+		PublishedAt: at, LocalDay: "2026-11-26", FirstSeenAt: at}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.do("adminC1", "POST", "/api/v1/units/C1/posts",
+		map[string]any{"url": "http://www.c1.example.vn/2026/11/thanh-nien-hien-mau/?utm_source=zalo", "date": "2026-11-25", "kind": "good_news"})
+	wantStatus(t, resp, body, http.StatusConflict)
+	if got := decode[apiError](t, body); got.Field != "url" || !strings.Contains(got.Error, "nguồn tin") {
+		t.Fatalf("error %+v, want one on the url saying the feed brought it", got)
+	}
+	// Another article of the same site is taken.
+	resp, body = e.do("adminC1", "POST", "/api/v1/units/C1/posts",
+		map[string]any{"url": "https://c1.example.vn/2026/11/trao-qua", "date": "2026-11-26", "kind": "good_news", "title": "Trao quà"})
+	wantStatus(t, resp, body, http.StatusCreated)
+}
