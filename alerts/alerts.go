@@ -92,6 +92,27 @@ func kindsVN(ks []models.Kind) string {
 	return strings.Join(parts, " hoặc ")
 }
 
+// strictestDaily returns, for each daily target of sts, the status of its strictest
+// obligatory level, in the order of sts.
+func strictestDaily(sts []models.PeriodStatus) []models.PeriodStatus {
+	var out []models.PeriodStatus
+	at := map[string]int{}
+	for _, ps := range sts {
+		if ps.PeriodKind != models.PeriodDay || (ps.Level != models.LevelBaseline && !ps.Obligatory) {
+			continue
+		}
+		if i, ok := at[ps.Target]; ok {
+			if ps.Required > out[i].Required {
+				out[i] = ps
+			}
+			continue
+		}
+		at[ps.Target] = len(out)
+		out = append(out, ps)
+	}
+	return out
+}
+
 func hoursLeft(d time.Duration) string {
 	if d <= 0 {
 		return "đã hết giờ"
@@ -104,13 +125,14 @@ func hoursLeft(d time.Duration) string {
 	return fmt.Sprintf("%d giờ %d phút", h, m)
 }
 
-// AtRisk records the afternoon reminder for each unit whose baseline daily quota is not met yet.
+// AtRisk records the afternoon reminder for each unit whose daily obligation (the
+// baseline; from its effective date the 2030 target, the stricter) is not met yet.
 func (s *Service) AtRisk(ctx context.Context, day string, reports []models.UnitStatusReport, units map[string]models.Unit) error {
 	var errs []error
 	for _, r := range reports {
 		var lines []string
-		for _, ps := range r.Day {
-			if ps.Level != models.LevelBaseline || ps.Status != models.StatusAtRisk {
+		for _, ps := range strictestDaily(r.Day) {
+			if ps.Status != models.StatusAtRisk {
 				continue
 			}
 			lines = append(lines, fmt.Sprintf("Chỉ tiêu %s: đã có %d/%d bài, còn thiếu %d; còn %s đến hết ngày.",
@@ -132,18 +154,35 @@ func (s *Service) AtRisk(ctx context.Context, day string, reports []models.UnitS
 	return errors.Join(errs...)
 }
 
-// alertable reports whether an evaluation is a baseline shortfall of period kind pk that
-// may cause an alert or count toward an escalation: a retroactive one (the period began
-// before tintot first read the unit) never does.
+// alertable reports whether an evaluation is a shortfall of an obligation (the baseline,
+// or the 2030 target once in force) of period kind pk that may cause an alert or count
+// toward an escalation: a retroactive one (the period began before tintot first read the
+// unit) never does.
 func alertable(e models.Evaluation, pk models.PeriodKind) bool {
-	return e.PeriodKind == pk && e.Level == models.LevelBaseline && e.Status == models.StatusShort && !e.Retroactive
+	return e.PeriodKind == pk && (e.Level == models.LevelBaseline || e.Obligatory) && e.Status == models.StatusShort && !e.Retroactive
 }
 
-// shortByUnit groups baseline evaluations that fell short, by unit.
+// shortByUnit groups, by unit, the shortfalls of each target's strictest obligation
+// (from 2030 a commune owes two good news a day: "1/2", not also the baseline's "0/1").
 func shortByUnit(evals []models.Evaluation, pk models.PeriodKind) map[string][]models.Evaluation {
-	out := map[string][]models.Evaluation{}
+	strictest := map[[2]string]models.Evaluation{}
+	var order [][2]string
 	for _, e := range evals {
-		if alertable(e, pk) {
+		if e.PeriodKind != pk || (e.Level != models.LevelBaseline && !e.Obligatory) {
+			continue
+		}
+		k := [2]string{e.UnitCode, e.Target}
+		prev, seen := strictest[k]
+		if !seen {
+			order = append(order, k)
+		}
+		if !seen || e.Required > prev.Required {
+			strictest[k] = e
+		}
+	}
+	out := map[string][]models.Evaluation{}
+	for _, k := range order {
+		if e := strictest[k]; alertable(e, pk) {
 			out[e.UnitCode] = append(out[e.UnitCode], e)
 		}
 	}

@@ -315,3 +315,45 @@ func TestRenderEscapesHTML(t *testing.T) {
 		t.Errorf("text body altered:\n%s", text)
 	}
 }
+
+// TestTheTargetLevelOnceInForce: from the day the 2030 level is an obligation (two good
+// news a day), a commune with one is short and told so ("1/2"), with one line per target,
+// not the baseline's too; before that day the same figures are no shortfall. Its
+// afternoon reminder follows the same level.
+func TestTheTargetLevelOnceInForce(t *testing.T) {
+	ctx := context.Background()
+	for _, inForce := range []bool{true, false} {
+		f := newFixture(t, vn(2026, 11, 27, 0, 10))
+		base := dayShort("P01", "2026-11-26", 1)
+		base.Status, base.Obligatory = models.StatusMet, true
+		target := dayShort("P01", "2026-11-26", 1)
+		target.Level, target.Required, target.Obligatory = models.LevelTarget, 2, inForce
+		if err := f.svc.DailyShort(ctx, "2026-11-26", []models.Evaluation{base, target}, f.units); err != nil {
+			t.Fatal(err)
+		}
+		got := listAlerts(t, f.st, models.AlertDailyShort)
+		switch {
+		case inForce && (len(got) != 1 || !strings.Contains(got[0].BodyText, "1/2 bài") || strings.Contains(got[0].BodyText, "1/1")):
+			t.Errorf("in force: %d shortfalls %+v, want one saying 1/2", len(got), got)
+		case !inForce && len(got) != 0:
+			t.Errorf("not in force: %d shortfalls, want none", len(got))
+		}
+		st := func(lvl models.Level, req int, obligatory bool) models.PeriodStatus {
+			return models.PeriodStatus{Target: "commune_daily_good_news", Kinds: []models.Kind{models.KindGoodNews}, PeriodKind: models.PeriodDay,
+				Period: "2026-11-27", Level: lvl, Required: req, Actual: 1, Missing: req - 1, Obligatory: obligatory, TimeLeft: 8 * time.Hour,
+				Status: map[bool]models.Status{true: models.StatusMet, false: models.StatusAtRisk}[req == 1]}
+		}
+		rep := models.UnitStatusReport{Unit: f.units["P01"], Date: "2026-11-27", Day: []models.PeriodStatus{
+			st(models.LevelBaseline, 1, true), st(models.LevelTarget, 2, inForce)}}
+		if err := f.svc.AtRisk(ctx, "2026-11-27", []models.UnitStatusReport{rep}, f.units); err != nil {
+			t.Fatal(err)
+		}
+		reminders := listAlerts(t, f.st, models.AlertAtRisk)
+		switch {
+		case inForce && (len(reminders) != 1 || !strings.Contains(reminders[0].BodyText, "1/2")):
+			t.Errorf("in force: reminders %+v, want one saying 1/2", reminders)
+		case !inForce && len(reminders) != 0:
+			t.Errorf("not in force: %d reminders, want none", len(reminders))
+		}
+	}
+}

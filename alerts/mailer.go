@@ -109,7 +109,7 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 		still := false
 		var now []string
 		for _, e := range evals {
-			if e.PeriodKind == pk && e.Level == models.LevelBaseline {
+			if e.PeriodKind == pk && (e.Level == models.LevelBaseline || e.Obligatory) {
 				now = append(now, string(e.Target)+" "+string(e.Status))
 				still = still || alertable(e, pk)
 			}

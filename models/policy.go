@@ -134,7 +134,11 @@ type Evaluation struct {
 	Status     Status     `json:"status"`
 	// Retroactive: the period began before tintot first read the unit's feeds (or, for a
 	// unit without feeds, before it was registered). It is shown and reported, never alerted.
-	Retroactive bool      `json:"retroactive,omitempty"`
+	Retroactive bool `json:"retroactive,omitempty"`
+	// Obligatory: the level is an obligation in the period (the baseline always; the
+	// 2030 target from its effective date, Target.Obligatory). Alerts follow the strictest
+	// obligatory level of each target.
+	Obligatory  bool      `json:"obligatory,omitempty"`
 	EvaluatedAt time.Time `json:"evaluated_at"`
 }
 

@@ -514,7 +514,7 @@ func (e Engine) Evaluate(units []models.Unit, pk models.PeriodKind, key string, 
 			}
 			out = append(out, models.Evaluation{
 				UnitCode: u.Code, Target: t.Name, Period: key, PeriodKind: pk, Level: t.Level,
-				Required: ps.Required, Actual: ps.Actual, Status: ps.Status, Retroactive: ps.Retroactive, EvaluatedAt: now,
+				Required: ps.Required, Actual: ps.Actual, Status: ps.Status, Retroactive: ps.Retroactive, Obligatory: ps.Obligatory, EvaluatedAt: now,
 			})
 		}
 	}

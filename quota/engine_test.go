@@ -432,3 +432,29 @@ func TestWeekBlindForMostDays(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluationsSayWhichLevelIsAnObligation: the stored evaluations carry whether their
+// level is an obligation in the period — the 2030 target only from its effective date —
+// so alerts can follow it.
+func TestEvaluationsSayWhichLevelIsAnObligation(t *testing.T) {
+	e := NewEngine(DefaultPolicy())
+	for _, c := range []struct {
+		day        string
+		targetDuty bool
+	}{{"2026-11-25", false}, {"2030-01-07", true}} {
+		start, _ := models.DayStart(c.day, models.Vietnam)
+		d := NewData(countsOf(post{"xa-a", start.Add(9 * time.Hour), models.KindGoodNews}), nil, []models.Feed{feedOf("xa-a")})
+		evals, err := e.Evaluate([]models.Unit{commune}, models.PeriodDay, c.day, d, start.AddDate(0, 0, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evals {
+			if want := ev.Level == models.LevelBaseline || c.targetDuty; ev.Obligatory != want {
+				t.Errorf("%s %s %s: obligatory %v, want %v", c.day, ev.Target, ev.Level, ev.Obligatory, want)
+			}
+		}
+		if len(evals) == 0 {
+			t.Fatalf("%s: no evaluations", c.day)
+		}
+	}
+}

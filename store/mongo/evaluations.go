@@ -32,6 +32,7 @@ type evaluationDoc struct {
 	Actual      int        `bson:"actual"`
 	Status      string     `bson:"status"`
 	Retroactive bool       `bson:"retroactive,omitempty"`
+	Obligatory  *bool      `bson:"obligatory,omitempty"` // nil: stored before the field`
 	EvaluatedAt time.Time  `bson:"evaluated_at"`
 	SavedBy     string     `bson:"saved_by,omitempty"`
 	Pending     []bson.Raw `bson:"pending,omitempty"`
@@ -43,7 +44,7 @@ func evaluationSet(d evaluationDoc) bson.D {
 	return bson.D{
 		{Key: "unit_code", Value: d.UnitCode}, {Key: "target", Value: d.Target}, {Key: "period", Value: d.Period},
 		{Key: "period_kind", Value: d.PeriodKind}, {Key: "level", Value: d.Level}, {Key: "required", Value: d.Required},
-		{Key: "actual", Value: d.Actual}, {Key: "status", Value: d.Status}, {Key: "retroactive", Value: d.Retroactive},
+		{Key: "actual", Value: d.Actual}, {Key: "status", Value: d.Status}, {Key: "retroactive", Value: d.Retroactive}, {Key: "obligatory", Value: d.Obligatory},
 		{Key: "evaluated_at", Value: d.EvaluatedAt}, {Key: "saved_by", Value: d.SavedBy},
 	}
 }
@@ -51,14 +52,24 @@ func evaluationSet(d evaluationDoc) bson.D {
 func toEvaluationDoc(e models.Evaluation) evaluationDoc {
 	return evaluationDoc{
 		Key: e.Key(), UnitCode: e.UnitCode, Target: e.Target, Period: e.Period, PeriodKind: string(e.PeriodKind),
-		Level: string(e.Level), Required: e.Required, Actual: e.Actual, Status: string(e.Status), Retroactive: e.Retroactive, EvaluatedAt: ms(e.EvaluatedAt),
+		Level: string(e.Level), Required: e.Required, Actual: e.Actual, Status: string(e.Status), Retroactive: e.Retroactive, Obligatory: &e.Obligatory, EvaluatedAt: ms(e.EvaluatedAt),
 	}
+}
+
+// obligatory is the document's Obligatory; documents stored before the field were all of
+// periods before 2030, whose obligation was the baseline.
+func (d evaluationDoc) obligatory() bool {
+	if d.Obligatory != nil {
+		return *d.Obligatory
+	}
+	return models.Level(d.Level) == models.LevelBaseline
 }
 
 func (d evaluationDoc) model() models.Evaluation {
 	return models.Evaluation{
 		UnitCode: d.UnitCode, Target: d.Target, Period: d.Period, PeriodKind: models.PeriodKind(d.PeriodKind),
-		Level: models.Level(d.Level), Required: d.Required, Actual: d.Actual, Status: models.Status(d.Status), Retroactive: d.Retroactive, EvaluatedAt: d.EvaluatedAt,
+		Level: models.Level(d.Level), Required: d.Required, Actual: d.Actual, Status: models.Status(d.Status), Retroactive: d.Retroactive,
+		Obligatory: d.obligatory(), EvaluatedAt: d.EvaluatedAt,
 	}
 }
 

@@ -24,11 +24,11 @@ func (s *Store) SaveEvaluations(ctx context.Context, evals []models.Evaluation, 
 			return fmt.Errorf("sqlite: prepare evaluation lookup: %w", err)
 		}
 		defer find.Close()
-		upsert, err := tx.PrepareContext(ctx, `INSERT INTO evaluations(unit_code, target, period, level, period_kind, required, actual, status, evaluated_at, retroactive)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		upsert, err := tx.PrepareContext(ctx, `INSERT INTO evaluations(unit_code, target, period, level, period_kind, required, actual, status, evaluated_at, retroactive, obligatory)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(unit_code, target, period, level) DO UPDATE SET period_kind = excluded.period_kind,
 				required = excluded.required, actual = excluded.actual, status = excluded.status, evaluated_at = excluded.evaluated_at,
-				retroactive = excluded.retroactive`)
+				retroactive = excluded.retroactive, obligatory = excluded.obligatory`)
 		if err != nil {
 			return fmt.Errorf("sqlite: prepare evaluation upsert: %w", err)
 		}
@@ -44,7 +44,7 @@ func (s *Store) SaveEvaluations(ctx context.Context, evals []models.Evaluation, 
 				return fmt.Errorf("sqlite: unable to read evaluation %s: %w", e.Key(), err)
 			}
 			if _, err := upsert.ExecContext(ctx, e.UnitCode, e.Target, e.Period, string(e.Level), string(e.PeriodKind), e.Required,
-				e.Actual, string(e.Status), ms(e.EvaluatedAt), e.Retroactive); err != nil {
+				e.Actual, string(e.Status), ms(e.EvaluatedAt), e.Retroactive, e.Obligatory); err != nil {
 				return fmt.Errorf("sqlite: unable to save evaluation %s: %w", e.Key(), err)
 			}
 			if !existed || (models.Status(oldStatus) == e.Status && oldActual == e.Actual) {
@@ -79,7 +79,7 @@ func (s *Store) ListEvaluations(ctx context.Context, unitCodes []string, periods
 	if len(periods) > 0 {
 		w.in("period", periods)
 	}
-	return queryAll(ctx, s.r, "evaluations", "evaluation", scanEvaluation, `SELECT unit_code, target, period, period_kind, level, required, actual, status, evaluated_at, retroactive
+	return queryAll(ctx, s.r, "evaluations", "evaluation", scanEvaluation, `SELECT unit_code, target, period, period_kind, level, required, actual, status, evaluated_at, retroactive, obligatory
 		FROM evaluations`+w.String()+` ORDER BY unit_code, period, target, level`, w.args...)
 }
 
@@ -88,7 +88,7 @@ func scanEvaluation(sc rowScanner) (models.Evaluation, error) {
 		e  models.Evaluation
 		at sql.NullInt64
 	)
-	err := sc.Scan(&e.UnitCode, &e.Target, &e.Period, &e.PeriodKind, &e.Level, &e.Required, &e.Actual, &e.Status, &at, &e.Retroactive)
+	err := sc.Scan(&e.UnitCode, &e.Target, &e.Period, &e.PeriodKind, &e.Level, &e.Required, &e.Actual, &e.Status, &at, &e.Retroactive, &e.Obligatory)
 	e.EvaluatedAt = fromMS(at)
 	return e, err
 }

@@ -515,6 +515,13 @@ ALTER TABLE feed_outages ADD COLUMN covered_from INTEGER;
 UPDATE feed_outages SET to_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
 	WHERE to_at IS NULL AND feed_id NOT IN (SELECT id FROM feeds);
 `,
+	// 18: whether an evaluation's level was an obligation in its period (the baseline
+	// always; the 2030 target from its effective date): alerts follow the strictest.
+	// Evaluations stored before were all of periods before 2030.
+	`
+ALTER TABLE evaluations ADD COLUMN obligatory INTEGER NOT NULL DEFAULT 0;
+UPDATE evaluations SET obligatory = 1 WHERE level = 'baseline';
+`,
 }
 
 // migrate applies every migration newer than the recorded version.
