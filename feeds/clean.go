@@ -71,6 +71,31 @@ func cleanXML(b []byte) []byte {
 	return fixAmpersands(b)
 }
 
+// withHTTPCharset decodes a body the server says is in a legacy charset (Content-Type's
+// charset parameter) when the document itself says nothing of its encoding and is not
+// UTF-8: a Vietnamese site serving windows-1258 without an XML declaration would
+// otherwise be read as windows-1252, every accented letter wrong. A document that
+// declares its encoding, or is valid UTF-8, is left as it is (servers often name a
+// charset the bytes are not in).
+func withHTTPCharset(b []byte, charset string) []byte {
+	if charset == "" || strings.HasPrefix(charset, "utf") || utf8.Valid(b) {
+		return b
+	}
+	head := b[:min(len(b), 512)]
+	if m := xmlDeclRe.Find(head); m != nil && encAttrRe.Match(m) {
+		return b
+	}
+	enc, err := htmlindex.Get(charset)
+	if err != nil {
+		return b
+	}
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return b
+	}
+	return out
+}
+
 // toUTF8 converts legacy single-byte content to UTF-8 using the declared charset, falling
 // back to windows-1252 (a superset of ISO-8859-1) when none or a wrong one is declared.
 func toUTF8(b []byte, declared string) []byte {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,6 +27,7 @@ type FetchResult struct {
 	RetryAfter   time.Duration // from Retry-After, 0 if absent
 	MaxAge       time.Duration // from Cache-Control max-age, 0 if absent
 	FinalURL     string        // after redirects
+	Charset      string        // the charset parameter of Content-Type, lower case ("" if none)
 }
 
 // Fetch GETs the feed with If-None-Match / If-Modified-Since from its stored validators.
@@ -55,6 +57,7 @@ func (c *Client) Fetch(ctx context.Context, feed models.Feed) (FetchResult, erro
 		RetryAfter:   retryAfter(resp.Header.Get("Retry-After"), now),
 		MaxAge:       maxAge(resp.Header.Get("Cache-Control")),
 		FinalURL:     resp.Request.URL.String(),
+		Charset:      contentCharset(resp.Header.Get("Content-Type")),
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
@@ -187,3 +190,15 @@ func clean(s string) string {
 
 // parseURL is url.Parse on a trimmed string.
 func parseURL(s string) (*url.URL, error) { return url.Parse(strings.TrimSpace(s)) }
+
+// contentCharset is the charset parameter of a Content-Type header, lower case.
+func contentCharset(ct string) string {
+	if ct == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(params["charset"]))
+}

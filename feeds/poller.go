@@ -567,6 +567,7 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func(
 	if bytes.Equal(sum, f.BodyHash) {
 		return b
 	}
+	body = withHTTPCharset(body, b.fr.Charset)
 	pf, err := p.parseBody(ctx, &body, f.URL)
 	if err != nil {
 		var fe *FetchError

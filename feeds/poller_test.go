@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"tintot/models"
 	"tintot/store"
@@ -85,7 +86,9 @@ func newFeedServer(t testing.TB, etags bool) *feedServer {
 			w.Header().Set("ETag", etag)
 		}
 		fs.full.Add(1)
-		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		}
 		io.WriteString(w, body)
 	}))
 	t.Cleanup(fs.Close)
@@ -788,5 +791,37 @@ func TestSubmittedByHandThenInTheFeed(t *testing.T) {
 			t.Errorf("poll %d: %d posts counted, %d stored; want 2 (the submitted one and the other item)", i, n, len(env.posts(t, "XM")))
 		}
 		env.clock.Add(time.Hour)
+	}
+}
+
+// TestLegacyCharsetFromHTTP: a Vietnamese site serves its feed in windows-1258 with no XML
+// declaration, naming the charset only in Content-Type: the titles read as written (they
+// were read as windows-1252, every accented letter wrong). A UTF-8 body whose server
+// names another charset is read as UTF-8.
+func TestLegacyCharsetFromHTTP(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	title := "Đoàn viên dọn rác"
+	doc := `<rss version="2.0"><channel><title>Xã</title><item><title>%s</title><link>https://xa.example.vn/tin/1</link>` +
+		`<pubDate>Thu, 26 Nov 2026 09:00:00 +0700</pubDate></item></channel></rss>`
+	// windows-1258: Đ D0, à E0, ê EA, the dot below a combining mark (F2) after its vowel, á E1.
+	legacy := fmt.Sprintf(doc, "\xd0o\xe0n vi\xean do\xf2n r\xe1c")
+	if utf8.ValidString(legacy) {
+		t.Fatal("the windows-1258 body is valid UTF-8")
+	}
+	doc = fmt.Sprintf(doc, title)
+	env.srv.set("/w.rss", legacy)
+	env.srv.fail("/w.rss", 0, http.Header{"Content-Type": {"application/rss+xml; charset=windows-1258"}})
+	env.srv.set("/u.rss", doc)
+	env.srv.fail("/u.rss", 0, http.Header{"Content-Type": {"text/xml; charset=ISO-8859-1"}})
+	env.addFeed(t, "XW", "/w.rss", "")
+	env.addFeed(t, "XU", "/u.rss", "")
+	if s := env.pollDue(t); s.OK != 2 {
+		t.Fatalf("poll: %s", s)
+	}
+	for _, unit := range []string{"XW", "XU"} {
+		ps := env.posts(t, unit)
+		if len(ps) != 1 || ps[0].Title != title {
+			t.Errorf("%s: posts %+v, want one titled %q", unit, ps, title)
+		}
 	}
 }
