@@ -343,24 +343,36 @@ func previous(pk models.PeriodKind, period string) (string, error) {
 }
 
 // Corrections tells a unit that a period reported short is now met (a post was found
-// late). Only periods whose shortfall mail went out get a correction notice.
+// late). Only periods whose shortfall mail went out get a correction notice, and only
+// once no obligation of the period is short any more: the strictest level of each target
+// (from 2030 the baseline met at 1/1 while the target is still 1/2 is no "đạt").
 func (s *Service) Corrections(ctx context.Context, corrections []models.Correction, units map[string]models.Unit) error {
-	var errs []error
+	type key struct{ unit, period string }
+	var order []key
+	met := map[key][]models.Correction{}
 	for _, c := range corrections {
-		if c.OldStatus != models.StatusShort || c.NewStatus != models.StatusMet || c.Level != models.LevelBaseline {
+		if c.OldStatus != models.StatusShort || c.NewStatus != models.StatusMet {
 			continue
 		}
-		u, ok := units[c.UnitCode]
+		k := key{c.UnitCode, c.Period}
+		if _, ok := met[k]; !ok {
+			order = append(order, k)
+		}
+		met[k] = append(met[k], c)
+	}
+	var errs []error
+	for _, k := range order {
+		u, ok := units[k.unit]
 		if !ok {
 			continue
 		}
-		typ := models.AlertDailyShort
-		when := "ngày " + dayVN(c.Period)
-		if strings.Contains(c.Period, "-W") {
-			typ = models.AlertWeeklyShort
-			when = weekVN(c.Period)
+		typ, pk := models.AlertDailyShort, models.PeriodDay
+		when := "ngày " + dayVN(k.period)
+		if strings.Contains(k.period, "-W") {
+			typ, pk = models.AlertWeeklyShort, models.PeriodWeek
+			when = weekVN(k.period)
 		}
-		sent, err := s.Store.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{c.UnitCode}, Types: []models.AlertType{typ}})
+		sent, err := s.Store.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{k.unit}, Types: []models.AlertType{typ}})
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -369,12 +381,35 @@ func (s *Service) Corrections(ctx context.Context, corrections []models.Correcti
 		// canceled before it went, or still waiting, was never read as a shortfall.
 		reported := false
 		for _, a := range sent {
-			if a.Period == c.Period && (a.Status == models.AlertSent || a.Status == models.AlertNoMail) {
+			if a.Period == k.period && (a.Status == models.AlertSent || a.Status == models.AlertNoMail) {
 				reported = true
 			}
 		}
 		if !reported {
 			continue
+		}
+		// The period's evaluations as saved by the close that found the late posts.
+		evals, err := s.Store.ListEvaluations(ctx, []string{k.unit}, []string{k.period})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(shortByUnit(evals, pk)[k.unit]) > 0 {
+			continue // an obligation of the period is still short
+		}
+		// The message names the corrected level that is an obligation (the strictest).
+		duty := map[[2]string]int{}
+		for _, e := range evals {
+			if e.Level == models.LevelBaseline || e.Obligatory {
+				duty[[2]string{e.Target, string(e.Level)}] = e.Required
+			}
+		}
+		c := met[k][0]
+		best := -1
+		for _, x := range met[k] {
+			if r, ok := duty[[2]string{x.Target, string(x.Level)}]; ok && r > best {
+				c, best = x, r
+			}
 		}
 		m := Mail{
 			Subject:  fmt.Sprintf("[Điều chỉnh] %s đã đạt chỉ tiêu %s", u.Name, when),
@@ -387,7 +422,7 @@ func (s *Service) Corrections(ctx context.Context, corrections []models.Correcti
 			Link:     s.unitLink(u.Code),
 			LinkText: "Xem chi tiết",
 		}
-		errs = append(errs, s.enqueue(ctx, models.Alert{Type: models.AlertCorrection, UnitCode: u.Code, Period: c.Period, Level: c.Level, Recipients: u.Emails}, m))
+		errs = append(errs, s.enqueue(ctx, models.Alert{Type: models.AlertCorrection, UnitCode: u.Code, Period: k.period, Level: models.LevelBaseline, Recipients: u.Emails}, m))
 	}
 	return errors.Join(errs...)
 }

@@ -357,3 +357,54 @@ func TestTheTargetLevelOnceInForce(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectionWaitsForEveryObligation: once the 2030 level is in force, a late post that
+// meets the baseline (1/1) but leaves the target short (1/2) is no "đạt" notice; the
+// next one, meeting the target, is.
+func TestCorrectionWaitsForEveryObligation(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 10, 0))
+	eval := func(lvl models.Level, req, actual int) models.Evaluation {
+		e := dayShort("P01", "2026-11-26", actual)
+		e.Level, e.Required, e.Obligatory = lvl, req, true
+		if actual >= req {
+			e.Status = models.StatusMet
+		}
+		return e
+	}
+	save := func(evals ...models.Evaluation) []models.Correction {
+		t.Helper()
+		corr, err := f.st.SaveEvaluations(ctx, evals, f.clock.Now(), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return corr
+	}
+	closed := []models.Evaluation{eval(models.LevelBaseline, 1, 0), eval(models.LevelTarget, 2, 0)}
+	save(closed...)
+	if err := f.svc.DailyShort(ctx, "2026-11-26", closed, f.units); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range listAlerts(t, f.st, models.AlertDailyShort) {
+		sent := f.clock.Now()
+		a.Status, a.SentAt = models.AlertSent, &sent
+		if err := f.st.UpdateAlert(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	corr := save(eval(models.LevelBaseline, 1, 1), eval(models.LevelTarget, 2, 1))
+	if err := f.svc.Corrections(ctx, corr, f.units); err != nil {
+		t.Fatal(err)
+	}
+	if c := listAlerts(t, f.st, models.AlertCorrection); len(c) != 0 {
+		t.Fatalf("1/2 of the obligation: corrections %+v, want none", c)
+	}
+	corr = save(eval(models.LevelBaseline, 1, 2), eval(models.LevelTarget, 2, 2))
+	if err := f.svc.Corrections(ctx, corr, f.units); err != nil {
+		t.Fatal(err)
+	}
+	c := listAlerts(t, f.st, models.AlertCorrection)
+	if len(c) != 1 || !strings.Contains(c[0].BodyText, "2 bài") {
+		t.Fatalf("2/2: corrections %+v, want one naming the target's 2 posts", c)
+	}
+}
