@@ -435,23 +435,28 @@ func (s *Service) Digest(ctx context.Context, parent models.Unit, r models.Revie
 	}
 	t := &Table{Header: []string{"Ngày", "Đạt", "Không đạt", "Không xác định", "Tỷ lệ đạt"}}
 	for _, d := range r.DaySummary {
-		t.Rows = append(t.Rows, []string{dayVN(d.Day), fmt.Sprint(d.Met), fmt.Sprint(d.Short), fmt.Sprint(d.Unknown), fmt.Sprintf("%.0f%%", d.ShareMet*100)})
+		t.Rows = append(t.Rows, []string{dayVN(d.Day), fmt.Sprint(d.Met), fmt.Sprint(d.Short), fmt.Sprint(d.Unknown), d.ShareText()})
 	}
 	paras := []string{fmt.Sprintf("Tổng hợp kết quả chiến dịch \"Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp\" %s của %d đơn vị trực thuộc.", weekVN(r.Week), len(r.Rows))}
 	for _, ts := range r.WeekSummary {
 		if ts.Level != models.LevelBaseline {
 			continue
 		}
-		paras = append(paras, fmt.Sprintf("%s: %d đơn vị đạt, %d chưa đạt, %d không xác định (tỷ lệ đạt %.0f%%).", targetVN(ts.Target), ts.Met, ts.Short, ts.Unknown, ts.ShareMet*100))
+		paras = append(paras, fmt.Sprintf("%s: %d đơn vị đạt, %d chưa đạt, %d không xác định (tỷ lệ đạt %s).", targetVN(ts.Target), ts.Met, ts.Short, ts.Unknown, ts.ShareText()))
 	}
 	if line := coverageLine(r.ChannelCoverage); line != "" {
 		paras = append(paras, line)
 	}
+	// The units to urge: the weakest of those with a daily target that tintot could see
+	// (an unseen unit is no unit seen to miss), with their days met of the days judged.
 	var weakest []string
 	for i := len(r.Rows) - 1; i >= 0 && len(weakest) < 10; i-- {
 		row := r.Rows[i]
-		if row.DaysMet[models.LevelBaseline] < 7 {
-			weakest = append(weakest, fmt.Sprintf("%s (%d/7 ngày đạt)", row.Unit.Name, row.DaysMet[models.LevelBaseline]))
+		if !row.HasDaily || row.Unranked() {
+			continue
+		}
+		if n := row.DaysApplied(); row.DaysMet[models.LevelBaseline] < n {
+			weakest = append(weakest, fmt.Sprintf("%s (%s ngày đạt)", row.Unit.Name, row.DaysMetText()))
 		}
 	}
 	if len(weakest) > 0 {

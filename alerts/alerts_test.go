@@ -19,7 +19,10 @@ func sampleReview() models.Review {
 		WeekCounts:  map[models.Kind]int{models.KindGoodNews: 5, models.KindStory: 1},
 		Statuses: []models.PeriodStatus{
 			{Target: "commune_weekly_story", Kinds: []models.Kind{models.KindStory}, PeriodKind: models.PeriodWeek, Level: models.LevelBaseline, Required: 1, Actual: 1, Status: models.StatusMet},
+			// the daily target summarised: 3 days met of the 6 judged (Thursday unknown)
+			{Target: "commune_daily_good_news", Kinds: []models.Kind{models.KindGoodNews}, PeriodKind: models.PeriodDay, Level: models.LevelBaseline, Required: 6, Actual: 3, Status: models.StatusShort},
 		},
+		HasDaily:    true,
 		DaysMet:     map[models.Level]int{models.LevelBaseline: 3},
 		PrevDaysMet: 5,
 		FeedState:   models.FeedOK,

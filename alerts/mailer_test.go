@@ -227,7 +227,7 @@ func TestDigestCarriesTableAndXLSXAttachment(t *testing.T) {
 	if !strings.Contains(got.Subject, "Tổng hợp tuần") || !strings.Contains(got.Subject, "tuần 48 (23/11 – 29/11/2026)") {
 		t.Errorf("subject = %q", got.Subject)
 	}
-	for _, want := range []string{"<th", "Tỷ lệ đạt", "Đoàn phường Hoàn Kiếm (3/7 ngày đạt)", "https://tintot.example.vn/review?week=2026-W48&amp;parent=TD"} {
+	for _, want := range []string{"<th", "Tỷ lệ đạt", "Đoàn phường Hoàn Kiếm (3/6 ngày đạt)", "https://tintot.example.vn/review?week=2026-W48&amp;parent=TD"} {
 		if !strings.Contains(got.HTML, want) {
 			t.Errorf("HTML lacks %q", want)
 		}

@@ -57,7 +57,7 @@ func WriteTable(w io.Writer, r models.Review) error {
 	head = append(head, "Ngày đạt", prevHead, "Chuỗi", "Câu chuyện", "Tư tưởng", "Chỉ tiêu tuần", "Nguồn tin")
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, row := range r.Rows {
-		cells := []string{strconv.Itoa(row.Rank), row.Unit.Code, row.Unit.Name}
+		cells := []string{row.RankText(), row.Unit.Code, row.Unit.Name}
 		for i := 0; i < 7; i++ {
 			switch txt := row.DayText(i); txt {
 			case "", "–", "?":
@@ -73,7 +73,10 @@ func WriteTable(w io.Writer, r models.Review) error {
 		daysMet, prev, streak := "-", "-", "-"
 		if hasDaily(row) {
 			daysMet = row.DaysMetText()
-			if r.CompareDays > 0 {
+			switch {
+			case r.CompareDays > 0 && row.Incomparable:
+				prev = "?"
+			case r.CompareDays > 0:
 				prev = strconv.Itoa(row.PrevDaysMet) + "/" + strconv.Itoa(r.CompareDays)
 			}
 			streak = strconv.Itoa(row.Streak)
@@ -101,7 +104,7 @@ func WriteTable(w io.Writer, r models.Review) error {
 			{"Chưa đạt", func(s models.DaySummary) string { return strconv.Itoa(s.AtRisk) }},
 			{"Không xác định", func(s models.DaySummary) string { return strconv.Itoa(s.Unknown) }},
 			{"Miễn", func(s models.DaySummary) string { return strconv.Itoa(s.Excused) }},
-			{"Tỷ lệ đạt", func(s models.DaySummary) string { return percent(s.ShareMet) }},
+			{"Tỷ lệ đạt", func(s models.DaySummary) string { return s.ShareText() }},
 		}
 		for _, l := range lines {
 			cells := []string{l.label}
@@ -124,7 +127,7 @@ func WriteTable(w io.Writer, r models.Review) error {
 			lvl = "mức 2030"
 		}
 		fmt.Fprintf(&b, "%s (%s): đạt %d, không đạt %d, chưa đạt %d, không xác định %d, miễn %d — tỷ lệ đạt %s\n",
-			targetName(s.Target), lvl, s.Met, s.Short, s.AtRisk, s.Unknown, s.Excused, percent(s.ShareMet))
+			targetName(s.Target), lvl, s.Met, s.Short, s.AtRisk, s.Unknown, s.Excused, s.ShareText())
 	}
 	if len(r.Corrections) > 0 {
 		fmt.Fprintf(&b, "\nĐiều chỉnh sau khi đóng kỳ: %d\n", len(r.Corrections))
@@ -188,8 +191,6 @@ func targetName(name string) string {
 	}
 	return name
 }
-
-func percent(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" }
 
 func shortDay(day string) string {
 	t, err := time.Parse(models.DayLayout, day)

@@ -1,5 +1,7 @@
 package models
 
+import "strconv"
+
 import "time"
 
 // PeriodReport sums up a stretch of the campaign (a month, a quarter, a year) for a
@@ -35,6 +37,17 @@ type PeriodRow struct {
 
 // Count is the row's counted posts of kind k.
 func (r PeriodRow) Count(k Kind) int { return r.Posts[k] }
+
+// CountText is the row's count of kind k as every screen and export shows it: "?" when
+// nothing of it was seen and no day nor week of the period could be judged (the unit's
+// feed broken throughout, never read), else the count — never a 0 tintot does not know.
+func (r PeriodRow) CountText(k Kind) string {
+	n := r.Posts[k]
+	if n == 0 && !r.Days.Known() && !r.Weeks.Known() && (r.Days.Unknown > 0 || r.Weeks.Unknown > 0) {
+		return "?"
+	}
+	return strconv.Itoa(n)
+}
 
 // Add adds o's figures to r.
 func (r *PeriodRow) Add(o PeriodRow) {

@@ -67,10 +67,13 @@ type ReviewRow struct {
 	DaysMet     map[Level]int  `json:"days_met"`          // days met, per level
 	Streak      int            `json:"streak"`
 	PrevDaysMet int            `json:"prev_days_met"` // baseline days met in the same elapsed days of the previous week (Review.CompareDays)
-	FeedState   FeedState      `json:"feed_state"`    // worst state among the unit's feeds ("" if none)
-	Rank        int            `json:"rank"`
-	Extra       map[string]int `json:"extra,omitempty"`
-	Corrections []Correction   `json:"corrections,omitempty"`
+	// Incomparable: a compared day of this week or of the previous one could not be
+	// judged (unknown), so the change in days met is not known and is not shown.
+	Incomparable bool           `json:"incomparable,omitempty"`
+	FeedState    FeedState      `json:"feed_state"` // worst state among the unit's feeds ("" if none)
+	Rank         int            `json:"rank"`
+	Extra        map[string]int `json:"extra,omitempty"`
+	Corrections  []Correction   `json:"corrections,omitempty"`
 }
 
 // DayText is what every screen and export shows for day i (0 = Monday) of the row: ""
@@ -114,6 +117,24 @@ func (r ReviewRow) WeekCountText(k Kind) string {
 	return strconv.Itoa(n)
 }
 
+// Unranked reports whether the row is left out of the ranking: it has a daily target but
+// no day of the week could be judged (tintot could not see the unit), so it is neither
+// better nor worse than any other. Its Rank is 0.
+func (r ReviewRow) Unranked() bool {
+	if !r.HasDaily || r.DaysApplied() > 0 {
+		return false
+	}
+	return slices.Contains(r.DailyStatus[:], StatusUnknown)
+}
+
+// RankText is the rank as every screen and export shows it: "—" for an unranked row.
+func (r ReviewRow) RankText() string {
+	if r.Rank == 0 {
+		return "—"
+	}
+	return strconv.Itoa(r.Rank)
+}
+
 // DaysMetText is the days met as every screen and export shows them: "—" for a unit
 // without a daily target, "?" when no day of the week could be judged yet because
 // tintot could not see the unit, else "met/judged".
@@ -151,6 +172,19 @@ type StatusCounts struct {
 	Unknown  int     `json:"unknown"`
 	Excused  int     `json:"excused"`
 	ShareMet float64 `json:"share_met"` // met / (met + short + at risk): the share among the statuses tintot knows (not unknown, excused or n/a)
+}
+
+// Known reports whether any status was judged (met, short or at risk): only then is
+// ShareMet a share of anything.
+func (c StatusCounts) Known() bool { return c.Met+c.Short+c.AtRisk > 0 }
+
+// ShareText is the share met as every screen, export and e-mail shows it: a whole
+// percentage, or "—" when nothing was judged (0 % would call unseen units all short).
+func (c StatusCounts) ShareText() string {
+	if !c.Known() {
+		return "—"
+	}
+	return strconv.FormatFloat(c.ShareMet*100, 'f', 0, 64) + "%"
 }
 
 // Merge adds o's counts to c and updates ShareMet.

@@ -92,8 +92,14 @@ func (e Engine) Review(week, parent string, units []models.Unit, d *Data, correc
 				row.HasDaily = true
 				row.Statuses = append(row.Statuses, e.dailySummaries(u, &f, kt.day, dayPeriods, wp, now, &row)...)
 				for i := range dayPeriods[:begun] {
-					if e.dayLevelStatus(u, &f, kt.day, models.LevelBaseline, prevPeriods[i], now) == models.StatusMet {
+					switch e.dayLevelStatus(u, &f, kt.day, models.LevelBaseline, prevPeriods[i], now) {
+					case models.StatusMet:
 						row.PrevDaysMet++
+					case models.StatusUnknown:
+						row.Incomparable = true
+					}
+					if row.DailyStatus[i] == models.StatusUnknown {
+						row.Incomparable = true
 					}
 				}
 				row.Streak, _ = e.streakOf(u, &f, kt.day, ref, d, now)
@@ -235,12 +241,14 @@ func (e Engine) dailySummaries(u *models.Unit, f *unitFacts, targets []compiled,
 }
 
 // rank orders rows by baseline days met, then weekly posts of campaign kinds, then code,
-// and numbers them 1, 2, 2, 4… (ties share a rank).
+// and numbers them 1, 2, 2, 4… (ties share a rank). Rows tintot could not see all week
+// (ReviewRow.Unranked) come last, with rank 0: a unit unseen is no unit seen to miss.
 func rank(rows []models.ReviewRow) {
 	type key struct {
 		days, total int
 		code        string
 		i           int
+		unranked    bool
 	}
 	keys := make([]key, len(rows))
 	for i, r := range rows {
@@ -248,10 +256,13 @@ func rank(rows []models.ReviewRow) {
 		for _, k := range rankedKinds {
 			n += r.WeekCounts[k]
 		}
-		keys[i] = key{r.DaysMet[models.LevelBaseline], n, r.Unit.Code, i}
+		keys[i] = key{r.DaysMet[models.LevelBaseline], n, r.Unit.Code, i, r.Unranked()}
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
+		if a.unranked != b.unranked {
+			return b.unranked
+		}
 		if a.days != b.days {
 			return a.days > b.days
 		}
@@ -264,6 +275,9 @@ func rank(rows []models.ReviewRow) {
 	// following the permutation's cycles: a province's rows are not copied.
 	ranks := make([]int, len(keys))
 	for i, k := range keys {
+		if k.unranked {
+			continue // 0
+		}
 		if i > 0 && k.days == keys[i-1].days && k.total == keys[i-1].total {
 			ranks[i] = ranks[i-1]
 		} else {

@@ -107,7 +107,7 @@ func writeSummary(f *excelize.File, r models.Review, header int) error {
 	}
 	for i, d := range r.DaySummary {
 		y := 4 + i
-		for j, v := range []any{d.Day, d.Met, d.Short, d.AtRisk, d.Unknown, d.Excused, fmt.Sprintf("%.0f%%", d.ShareMet*100)} {
+		for j, v := range []any{d.Day, d.Met, d.Short, d.AtRisk, d.Unknown, d.Excused, d.ShareText()} {
 			c, _ := excelize.CoordinatesToCellName(j+1, y)
 			set(c, v)
 		}
@@ -123,7 +123,7 @@ func writeSummary(f *excelize.File, r models.Review, header int) error {
 		if t.Level == models.LevelTarget {
 			lvl = "Mức 2030"
 		}
-		for j, v := range []any{t.Target, lvl, t.Met, t.Short, t.AtRisk, t.Unknown, fmt.Sprintf("%.0f%%", t.ShareMet*100)} {
+		for j, v := range []any{t.Target, lvl, t.Met, t.Short, t.AtRisk, t.Unknown, t.ShareText()} {
 			c, _ := excelize.CoordinatesToCellName(j+1, y+1+i)
 			set(c, v)
 		}

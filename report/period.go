@@ -21,16 +21,24 @@ var PeriodHeaders = []string{
 	"Tuần đạt", "Tuần chưa đạt", "Tuần không xác định", "Tuần được miễn", "Tỉ lệ tuần đạt",
 }
 
+// count is a row's count of kind k: a number, or "?" when not seen (PeriodRow.CountText).
+func count(row models.PeriodRow, k models.Kind) any {
+	if txt := row.CountText(k); txt == "?" {
+		return txt
+	}
+	return row.Posts[k]
+}
+
 // periodCells is one row of a period report; ratios are fractions (0.93), shown as %.
 func periodCells(code, name, kind string, row models.PeriodRow) []any {
 	ratio := func(c models.StatusCounts) any {
-		if c.Met+c.Short+c.AtRisk+c.Unknown == 0 {
-			return "—"
+		if !c.Known() {
+			return "—" // nothing judged: no share, not 0 %
 		}
 		return c.ShareMet
 	}
 	return []any{code, name, kind,
-		row.Posts[models.KindGoodNews], row.Posts[models.KindStory], row.Posts[models.KindIdeology],
+		count(row, models.KindGoodNews), count(row, models.KindStory), count(row, models.KindIdeology),
 		row.Days.Met, row.Days.Short, row.Days.Unknown, row.Days.Excused, ratio(row.Days),
 		row.Weeks.Met, row.Weeks.Short, row.Weeks.Unknown, row.Weeks.Excused, ratio(row.Weeks),
 	}

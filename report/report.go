@@ -48,7 +48,7 @@ func rows(r models.Review) [][]cell {
 	out := make([][]cell, 0, len(r.Rows))
 	for _, row := range r.Rows {
 		c := []cell{
-			{value: row.Rank}, {value: row.Unit.Code}, {value: row.Unit.Name}, {value: row.Unit.Kind.Label()},
+			{value: rankCell(row)}, {value: row.Unit.Code}, {value: row.Unit.Name}, {value: row.Unit.Kind.Label()},
 		}
 		for i := 0; i < 7; i++ {
 			st := row.DailyStatus[i]
@@ -81,14 +81,24 @@ func rows(r models.Review) [][]cell {
 			c = append(c, cell{value: "—"})
 		}
 		diff := ""
-		if daily != nil {
-			d := row.DaysMet[models.LevelBaseline] - row.PrevDaysMet
-			diff = dayDiff(d)
+		switch {
+		case daily != nil && row.Incomparable:
+			diff = "?" // a compared day could not be judged
+		case daily != nil:
+			diff = dayDiff(row.DaysMet[models.LevelBaseline] - row.PrevDaysMet)
 		}
 		c = append(c, cell{value: diff}, cell{value: feedLabel(row.FeedState)})
 		out = append(out, c)
 	}
 	return out
+}
+
+// rankCell is the rank, a number, or "—" for a row left out of the ranking.
+func rankCell(row models.ReviewRow) any {
+	if row.Rank == 0 {
+		return row.RankText()
+	}
+	return row.Rank
 }
 
 func find(sts []models.PeriodStatus, pk models.PeriodKind, lvl models.Level) *models.PeriodStatus {
