@@ -35,11 +35,12 @@ type MailerOptions struct {
 	Log                  *slog.Logger
 	// Attachment supplies the file of an alert that names one (the weekly digest's XLSX).
 	Attachment func(ctx context.Context, a models.Alert) (name string, data []byte, err error)
-	// Reevaluate evaluates a unit's targets for a closed period (a day or an ISO week) as
-	// its close would now (campaign.Service.EvaluateUnit). When set, a shortfall or an
-	// escalation is checked again right before its mail goes: one whose period is no
-	// longer short (a late post was read between the close and the send, often while
-	// quiet hours held the mail) is canceled, not sent.
+	// Reevaluate evaluates a unit's targets for a period (a day or an ISO week) as they
+	// stand now (campaign.Service.EvaluateUnit). When set, a shortfall or an escalation is
+	// checked again right before its mail goes: one whose period is no longer short (a
+	// late post was read between the close and the send, often while quiet hours held
+	// the mail) is canceled, not sent; so is an afternoon reminder whose day is met by the
+	// time it can go (the mail server was down meanwhile).
 	Reevaluate func(ctx context.Context, unitCode, period string) ([]models.Evaluation, error)
 }
 
@@ -91,7 +92,8 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 	n := 0
 	var errs []error
 	for _, a := range due {
-		if a.Type != models.AlertDailyShort && a.Type != models.AlertWeeklyShort && a.Type != models.AlertEscalation || a.Period == "" {
+		if a.Type != models.AlertDailyShort && a.Type != models.AlertWeeklyShort && a.Type != models.AlertEscalation &&
+			a.Type != models.AlertAtRisk || a.Period == "" {
 			keep = append(keep, a)
 			continue
 		}
@@ -111,7 +113,11 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 		for _, e := range evals {
 			if e.PeriodKind == pk && (e.Level == models.LevelBaseline || e.Obligatory) {
 				now = append(now, string(e.Target)+" "+string(e.Status))
-				still = still || alertable(e, pk)
+				if a.Type == models.AlertAtRisk { // today, still open: a reminder stands while a quota is at risk
+					still = still || e.Status == models.StatusAtRisk
+				} else {
+					still = still || alertable(e, pk)
+				}
 			}
 		}
 		if still {
@@ -120,6 +126,9 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 		}
 		a.Status = models.AlertCanceled
 		a.LastError = "period " + a.Period + " no longer short when the mail was due (" + strings.Join(now, ", ") + ")"
+		if a.Type == models.AlertAtRisk {
+			a.LastError = "day " + a.Period + " no longer at risk when the reminder was due (" + strings.Join(now, ", ") + ")"
+		}
 		errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
 		n++
 	}

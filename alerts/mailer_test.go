@@ -369,6 +369,42 @@ func TestShortfallCheckedAgainBeforeItsMail(t *testing.T) {
 	}
 }
 
+// TestReminderOfADayMetMeanwhileIsNotSent: the 16:00 reminder could not go (the mail
+// server refused); by 17:00 the unit has posted: the reminder is canceled, not sent.
+func TestReminderOfADayMetMeanwhileIsNotSent(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, vn(2026, 11, 27, 16, 0))
+	srv := newSMTPServer(t)
+	srv.refuse.Store(true)
+	status := models.StatusAtRisk
+	m := f.mailer(t, srv.url(), func(o *MailerOptions) {
+		o.Reevaluate = func(_ context.Context, unit, period string) ([]models.Evaluation, error) {
+			e := dayShort(unit, period, 0)
+			e.Status = status
+			return []models.Evaluation{e}, nil
+		}
+	})
+	rep := models.UnitStatusReport{Unit: f.units["P01"], Date: "2026-11-27", Day: []models.PeriodStatus{{
+		Target: "commune_daily_good_news", Kinds: []models.Kind{models.KindGoodNews}, PeriodKind: models.PeriodDay, Period: "2026-11-27",
+		Level: models.LevelBaseline, Required: 1, Status: models.StatusAtRisk, Missing: 1, TimeLeft: 8 * time.Hour}}}
+	if err := f.svc.AtRisk(ctx, "2026-11-27", []models.UnitStatusReport{rep}, f.units); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := m.SendDue(ctx); err != nil || sum.Failed != 1 {
+		t.Fatalf("16:00 with the server refusing: %+v %v", sum, err)
+	}
+	srv.refuse.Store(false)
+	status = models.StatusMet
+	f.clock.Set(vn(2026, 11, 27, 17, 0))
+	sum, err := m.SendDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Canceled != 1 || len(srv.messages()) != 0 {
+		t.Errorf("17:00, the day met: %+v, %d messages; want the reminder canceled", sum, len(srv.messages()))
+	}
+}
+
 func TestNewMailerRejectsBadURLs(t *testing.T) {
 	st := openStore(t)
 	for _, tc := range []struct{ url, from, want string }{

@@ -563,31 +563,24 @@ func (s *Service) close(ctx context.Context, pk models.PeriodKind, key, fromDay,
 	return evals, corr, nil
 }
 
-// EvaluateUnit evaluates one unit's targets for a period that is over — a day
-// ("2006-01-02") or an ISO week ("2006-W01") — as its close would now, without saving:
-// whether a shortfall still stands when its mail is about to go.
+// EvaluateUnit evaluates one unit's targets for a period — a day ("2006-01-02") or an
+// ISO week ("2006-W01") — as they stand now, without saving: as its close would for a
+// period that is over, at risk or met for one that is not. Whether a shortfall, or an
+// afternoon reminder, still stands when its mail is about to go.
 func (s *Service) EvaluateUnit(ctx context.Context, code, period string) ([]models.Evaluation, error) {
 	pk, fromDay, toDay := models.PeriodDay, period, period
-	var end time.Time
 	if strings.Contains(period, "-W") {
-		start, e, err := s.Engine.WeekPeriod(period)
+		start, end, err := s.Engine.WeekPeriod(period)
 		if err != nil {
 			return nil, fmt.Errorf("campaign: %w", err)
 		}
-		pk, end = models.PeriodWeek, e
+		pk = models.PeriodWeek
 		fromDay = start.In(s.loc()).Format(models.DayLayout)
-		toDay = e.Add(-time.Hour).In(s.loc()).Format(models.DayLayout)
-	} else {
-		_, e, err := s.Engine.DayPeriod(period)
-		if err != nil {
-			return nil, fmt.Errorf("campaign: %w", err)
-		}
-		end = e
+		toDay = end.Add(-time.Hour).In(s.loc()).Format(models.DayLayout)
+	} else if _, _, err := s.Engine.DayPeriod(period); err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
 	}
 	now := s.now()
-	if now.Before(end) {
-		return nil, fmt.Errorf("campaign: period %s is not over yet", period)
-	}
 	u, err := s.unit(ctx, code)
 	if err != nil {
 		return nil, err
