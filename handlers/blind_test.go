@@ -110,3 +110,25 @@ func TestBlindReportPageBlindPeriod(t *testing.T) {
 		t.Errorf("a unit tintot never saw in the period shows 0 posts of each kind")
 	}
 }
+
+// TestBlindUnitSortsAfterUnitsSeenToMiss: sorted by days met, a unit tintot could not see
+// on any day comes after the units seen to miss every day, not among them.
+func TestBlindUnitSortsAfterUnitsSeenToMiss(t *testing.T) {
+	line := func(code string, met, judged int, st models.Status) reviewLine {
+		row := models.ReviewRow{Unit: models.Unit{Code: code}, HasDaily: true, DaysMet: map[models.Level]int{models.LevelBaseline: met},
+			Statuses: []models.PeriodStatus{{PeriodKind: models.PeriodDay, Level: models.LevelBaseline, Required: judged, Actual: met}}}
+		for i := range row.DailyStatus {
+			row.DailyStatus[i] = st
+		}
+		return reviewLine{ReviewRow: row}
+	}
+	rows := []reviewLine{line("blind", 0, 0, models.StatusUnknown), line("zero", 0, 7, models.StatusShort), line("five", 5, 7, models.StatusMet)}
+	sortReviewLines(rows, "days")
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Unit.Code)
+	}
+	if strings.Join(got, " ") != "five zero blind" {
+		t.Errorf("sorted by days met: %v, want five zero blind", got)
+	}
+}

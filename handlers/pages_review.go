@@ -487,7 +487,11 @@ func sortReviewLines(rows []reviewLine, by string) {
 			return a.Name < b.Name
 		})
 	case "days":
+		// Units tintot could not see on any day come after those seen to miss every day.
 		sort.SliceStable(rows, func(i, j int) bool {
+			if ui, uj := rows[i].Unranked(), rows[j].Unranked(); ui != uj {
+				return uj
+			}
 			return rows[i].DaysMet[models.LevelBaseline] > rows[j].DaysMet[models.LevelBaseline]
 		})
 	case "streak":
