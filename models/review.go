@@ -3,6 +3,7 @@ package models
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -241,6 +242,27 @@ type TargetSummary struct {
 	UnitKinds   []UnitKind `json:"unit_kinds"`
 	ParentKinds []UnitKind `json:"parent_kinds,omitempty"`
 	StatusCounts
+}
+
+// Label names the weekly target for people, in Vietnamese: what it counts and whom it
+// binds ("Câu chuyện đẹp / tuần (Xã/Phường)"); its policy name when it says neither.
+func (t TargetSummary) Label() string {
+	if len(t.Kinds) == 0 {
+		return t.Target
+	}
+	kinds := make([]string, len(t.Kinds))
+	for i, k := range t.Kinds {
+		kinds[i] = k.Label()
+	}
+	s := strings.Join(kinds, " + ") + " / tuần"
+	if len(t.UnitKinds) > 0 {
+		units := make([]string, len(t.UnitKinds))
+		for i, u := range t.UnitKinds {
+			units[i] = u.Label()
+		}
+		s += " (" + strings.Join(units, ", ") + ")"
+	}
+	return s
 }
 
 // Review is the weekly review of a parent unit's subtree.

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -107,7 +108,7 @@ func writeSummary(f *excelize.File, r models.Review, header int) error {
 	}
 	for i, d := range r.DaySummary {
 		y := 4 + i
-		for j, v := range []any{d.Day, d.Met, d.Short, d.AtRisk, d.Unknown, d.Excused, d.ShareText()} {
+		for j, v := range []any{dayText(d.Day), d.Met, d.Short, d.AtRisk, d.Unknown, d.Excused, d.ShareText()} {
 			c, _ := excelize.CoordinatesToCellName(j+1, y)
 			set(c, v)
 		}
@@ -123,7 +124,7 @@ func writeSummary(f *excelize.File, r models.Review, header int) error {
 		if t.Level == models.LevelTarget {
 			lvl = "Mức 2030"
 		}
-		for j, v := range []any{t.Target, lvl, t.Met, t.Short, t.AtRisk, t.Unknown, t.ShareText()} {
+		for j, v := range []any{t.Label(), lvl, t.Met, t.Short, t.AtRisk, t.Unknown, t.ShareText()} {
 			c, _ := excelize.CoordinatesToCellName(j+1, y+1+i)
 			set(c, v)
 		}
@@ -179,4 +180,13 @@ func newWorkbook(sheet string) (*excelize.File, int, error) {
 		return nil, 0, fmt.Errorf("report: %w", err)
 	}
 	return f, head, nil
+}
+
+// dayText is a day key as the exports write dates: "23/11/2026" for "2026-11-23".
+func dayText(day string) string {
+	t, err := time.Parse(models.DayLayout, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("02/01/2006")
 }

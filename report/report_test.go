@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -275,6 +276,38 @@ func TestBlindWeekCountsAreNotZero(t *testing.T) {
 		got := [3]string{recs[c.row][col["Tin tốt (tuần)"]], recs[c.row][col["Câu chuyện đẹp (tuần)"]], recs[c.row][col["Đấu tranh phản bác (tuần)"]]}
 		if got != [3]string{c.good, c.story, c.ideology} {
 			t.Errorf("%s week counts = %v, want [%s %s %s]", recs[c.row][col["Mã đơn vị"]], got, c.good, c.story, c.ideology)
+		}
+	}
+}
+
+// TestSummarySheetSpeaksVietnamese: the review workbook's summary sheet (also the weekly
+// digest's attachment) names weekly targets by what they count and whom they bind, and
+// writes days as the rest of the export does, not policy names and ISO dates.
+func TestSummarySheetSpeaksVietnamese(t *testing.T) {
+	r := sampleReview()
+	r.WeekSummary[0].Kinds, r.WeekSummary[0].UnitKinds = []models.Kind{models.KindStory}, []models.UnitKind{models.UnitCommune}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprint(rows)
+	for _, want := range []string{"23/11/2026", "Câu chuyện đẹp / tuần (" + models.UnitCommune.Label() + ")"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary sheet lacks %q: %v", want, rows)
+		}
+	}
+	for _, bad := range []string{"commune_weekly_story", "2026-11-23"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("summary sheet shows %q: %v", bad, rows)
 		}
 	}
 }
