@@ -32,6 +32,7 @@ type received struct {
 	Subject     string // decoded
 	MessageID   string
 	Auto        string // Auto-Submitted header
+	Date        string
 	Text, HTML  string
 	Attachments map[string][]byte
 }
@@ -138,7 +139,7 @@ func parseMessage(raw []byte) (received, error) {
 	if err != nil {
 		return received{}, err
 	}
-	r := received{Subject: subj, MessageID: msg.Header.Get("Message-Id"), Auto: msg.Header.Get("Auto-Submitted"), Attachments: map[string][]byte{}}
+	r := received{Subject: subj, MessageID: msg.Header.Get("Message-Id"), Auto: msg.Header.Get("Auto-Submitted"), Date: msg.Header.Get("Date"), Attachments: map[string][]byte{}}
 	err = walkPart(msg.Header, msg.Body, &r)
 	return r, err
 }

@@ -71,7 +71,7 @@ func (m *Mailer) dropStale(ctx context.Context, due []models.Alert, now time.Tim
 	for _, a := range due {
 		if a.Type == models.AlertAtRisk && a.Period != "" && a.Period < today {
 			a.Status = models.AlertCanceled
-			a.LastError = "day " + a.Period + " is over; the daily result replaces the reminder"
+			a.LastError = "Ngày " + dayVN(a.Period) + " đã kết thúc; kết quả của ngày thay cho thư nhắc"
 			errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
 			n++
 			continue
@@ -112,7 +112,7 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 		var now []string
 		for _, e := range evals {
 			if e.PeriodKind == pk && (e.Level == models.LevelBaseline || e.Obligatory) {
-				now = append(now, string(e.Target)+" "+string(e.Status))
+				now = append(now, targetVN(e.Target)+": "+strings.ToLower(e.Status.Label()))
 				if a.Type == models.AlertAtRisk { // today, still open: a reminder stands while a quota is at risk
 					still = still || e.Status == models.StatusAtRisk
 				} else {
@@ -125,9 +125,14 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 			continue
 		}
 		a.Status = models.AlertCanceled
-		a.LastError = "period " + a.Period + " no longer short when the mail was due (" + strings.Join(now, ", ") + ")"
+		// Shown on the alerts page: in Vietnamese.
+		when := "ngày " + dayVN(a.Period)
+		if pk == models.PeriodWeek {
+			when = weekVN(a.Period)
+		}
+		a.LastError = "Không gửi: đến giờ gửi, " + when + " không còn chưa đạt (" + strings.Join(now, "; ") + ")"
 		if a.Type == models.AlertAtRisk {
-			a.LastError = "day " + a.Period + " no longer at risk when the reminder was due (" + strings.Join(now, ", ") + ")"
+			a.LastError = "Không gửi: đến giờ gửi, " + when + " đã đạt (" + strings.Join(now, "; ") + ")"
 		}
 		errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
 		n++
@@ -403,7 +408,7 @@ func (m *Mailer) message(ctx context.Context, a models.Alert) (*mail.Msg, error)
 	msg.Subject(a.Subject)
 	msg.SetMessageIDWithValue("alert." + a.ID + "@" + m.idDomain)
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
-	msg.SetDate()
+	msg.SetDateWithValue(m.opts.Clock.Now().In(models.Vietnam)) // the service's clock, in the readers' zone
 	msg.SetBodyString(mail.TypeTextPlain, a.BodyText)
 	if a.BodyHTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, a.BodyHTML)

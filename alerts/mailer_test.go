@@ -49,6 +49,10 @@ func TestDailyShortIsMailedExactlyOnceInVietnamese(t *testing.T) {
 	if want := "[Chưa đạt] Đoàn phường Hoàn Kiếm chưa đạt chỉ tiêu ngày 26/11/2026"; got.Subject != want {
 		t.Errorf("subject = %q, want %q", got.Subject, want)
 	}
+	// Dated by the service's clock, in Vietnam time (not the server's zone).
+	if want := "27 Nov 2026 08:00:00 +0700"; !strings.Contains(got.Date, want) {
+		t.Errorf("Date = %q, want one of %s", got.Date, want)
+	}
 	if got.MessageID == "" {
 		t.Error("no Message-ID")
 	}
@@ -353,7 +357,7 @@ func TestShortfallCheckedAgainBeforeItsMail(t *testing.T) {
 	for _, a := range listAlerts(t, f.st, models.AlertDailyShort) {
 		byUnit[a.UnitCode] = a
 	}
-	if a := byUnit["P01"]; a.Status != models.AlertCanceled || !strings.Contains(a.LastError, "no longer short") {
+	if a := byUnit["P01"]; a.Status != models.AlertCanceled || !strings.Contains(a.LastError, "không còn chưa đạt") {
 		t.Errorf("P01 met by 07:00: %s (%q), want canceled", a.Status, a.LastError)
 	}
 	if a := byUnit["TD"]; a.Status != models.AlertSent {

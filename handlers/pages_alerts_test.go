@@ -120,3 +120,24 @@ func readStatic(t *testing.T, name string) string {
 	wantStatus(t, resp, body, http.StatusOK)
 	return string(body)
 }
+
+// TestAlertsPageReadsAsVietnamese: the alerts page writes periods as people read them
+// ("16/11/2026", "tuần 46 (…)"), not day keys and ISO weeks, and says a mail server's
+// answer is one, instead of leaving its English alone.
+func TestAlertsPageReadsAsVietnamese(t *testing.T) {
+	e := newEnv(t)
+	seedDatedAlerts(t, e)
+	resp, body := e.as("reviewerP", request("GET", "/alerts", nil))
+	wantStatus(t, resp, body, http.StatusOK)
+	page := string(body)
+	for _, want := range []string{">16/11/2026<", "tuần 46 (09/11 – 15/11/2026)", "Lỗi gửi thư: 550 mailbox unavailable"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("alerts page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{">2026-11-16<", ">2026-W46<"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("alerts page shows %q", bad)
+		}
+	}
+}
