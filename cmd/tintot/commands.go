@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -61,7 +63,7 @@ func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
 	return withApp(ctx, env, func(a *app) error {
 		f, err := os.Open(path)
 		if err != nil {
-			return fmt.Errorf("import: %w", err)
+			return env.l.E("import: không mở được tệp %s: %s", path, fileProblem(env.l, err))
 		}
 		defer f.Close()
 		start := time.Now()
@@ -167,7 +169,9 @@ func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 			return reportPoll(env, s)
 		}
 		if *unit != "" {
-			if _, err := a.store.GetUnit(ctx, *unit); err != nil {
+			if _, err := a.store.GetUnit(ctx, *unit); errors.Is(err, store.ErrNotFound) {
+				return env.l.E("poll: không có đơn vị %q", *unit)
+			} else if err != nil {
 				return env.l.E("poll: đơn vị %q: %w", *unit, err)
 			}
 		}
@@ -432,6 +436,9 @@ func cmdBackup(ctx context.Context, env *cliEnv, args []string) error {
 		return errors.New(env.l.T("backup: cơ sở dữ liệu là MongoDB: hãy dùng mongodump (xem deploy/BACKUP.md)"))
 	}
 	dst := fs.Arg(0)
+	if st, err := os.Stat(filepath.Dir(dst)); err != nil || !st.IsDir() {
+		return env.l.E("backup: không có thư mục %s để ghi bản sao lưu", filepath.Dir(dst))
+	}
 	start := time.Now()
 	if err := sqlite.Backup(ctx, cfg.SQLitePath(), dst); err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -443,4 +450,16 @@ func cmdBackup(ctx context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintln(env.stdout, env.l.F("Đã sao lưu %s vào %s (%.1f MB, kiểm tra toàn vẹn đạt) trong %s",
 		cfg.SQLitePath(), dst, float64(size)/(1<<20), time.Since(start).Round(time.Millisecond)))
 	return nil
+}
+
+// fileProblem says in the chosen language why a file could not be opened: missing, not
+// readable, or the system's own words.
+func fileProblem(l tr, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return l.T("tệp không tồn tại")
+	case errors.Is(err, fs.ErrPermission):
+		return l.T("không có quyền đọc tệp")
+	}
+	return err.Error()
 }
