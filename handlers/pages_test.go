@@ -371,6 +371,11 @@ func TestAdminImportShowsRowErrors(t *testing.T) {
 	if _, err := e.st.GetUnit(t.Context(), "X1"); err != nil {
 		t.Fatalf("unit X1 not imported: %v", err)
 	}
+	// A file wrong as a whole is said in Vietnamese, without the package's name.
+	resp, body = upload("")
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "Không đọc được tệp: tệp trống") || strings.Contains(string(body), "registry:") {
+		t.Fatalf("empty file: %d %.500s", resp.StatusCode, body)
+	}
 }
 
 func TestLanguageLinkComesBack(t *testing.T) {

@@ -112,15 +112,15 @@ func decodeText(raw []byte) (string, error) {
 		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
 		out, err := dec.Bytes(raw)
 		if err != nil {
-			return "", fmt.Errorf("registry: tệp UTF-16 bị hỏng, không đọc được: %w", err)
+			return "", fileErr("tệp UTF-16 bị hỏng, không đọc được: %w", err)
 		}
 		raw = out
 	case looksUTF16(raw):
-		return "", errors.New("registry: tệp có vẻ là UTF-16 nhưng không có BOM; hãy lưu lại dưới dạng \"CSV UTF-8\"")
+		return "", fileErr("tệp có vẻ là UTF-16 nhưng không có BOM; hãy lưu lại dưới dạng \"CSV UTF-8\"")
 	}
 	if !utf8.Valid(raw) {
 		line := 1 + bytes.Count(raw[:firstInvalid(raw)], []byte{'\n'})
-		return "", fmt.Errorf("registry: tệp không phải UTF-8 (dòng %d có ký tự không đọc được — có thể tệp được lưu bằng bảng mã cũ như Windows-1258 hoặc TCVN3); hãy mở lại trong Excel và lưu dưới dạng \"CSV UTF-8 (Comma delimited)\"", line)
+		return "", fileErr("tệp không phải UTF-8 (dòng %d có ký tự không đọc được — có thể tệp được lưu bằng bảng mã cũ như Windows-1258 hoặc TCVN3); hãy mở lại trong Excel và lưu dưới dạng \"CSV UTF-8 (Comma delimited)\"", line)
 	}
 	return norm.NFC.String(string(raw)), nil
 }
@@ -171,10 +171,10 @@ func blank(rec []string) bool {
 func parseRows(r io.Reader) ([]row, []RowError, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("registry: unable to read file: %w", err)
+		return nil, nil, fileErr("không đọc được tệp: %w", err)
 	}
 	if len(raw) > MaxFileSize {
-		return nil, nil, fmt.Errorf("registry: tệp quá lớn (tối đa %d MB)", MaxFileSize>>20)
+		return nil, nil, fileErr("tệp quá lớn (tối đa %d MB)", MaxFileSize>>20)
 	}
 	text, err := decodeText(raw)
 	if err != nil {
@@ -201,10 +201,10 @@ func parseRows(r io.Reader) ([]row, []RowError, error) {
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return nil, nil, errors.New("registry: tệp trống, cần một dòng tiêu đề (code,name,kind,parent_code,emails,feeds) và các dòng đơn vị")
+			return nil, nil, fileErr("tệp trống, cần một dòng tiêu đề (code,name,kind,parent_code,emails,feeds) và các dòng đơn vị")
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("registry: không đọc được dòng tiêu đề: %w", err)
+			return nil, nil, fileErr("không đọc được dòng tiêu đề: %w", err)
 		}
 		if !blank(rec) {
 			header = rec
@@ -230,13 +230,13 @@ func parseRows(r io.Reader) ([]row, []RowError, error) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				if pe.StartLine <= lastLine && pe.StartLine != 0 {
-					return nil, nil, fmt.Errorf("registry: không đọc được tệp từ dòng %d: %w", pe.StartLine, err)
+					return nil, nil, fileErr("không đọc được tệp từ dòng %d: %w", pe.StartLine, err)
 				}
 				lastLine = pe.StartLine
 				errs = append(errs, RowError{Line: pe.StartLine, Reason: "dòng không đọc được (dấu ngoặc kép \" không khớp?)"})
 				continue
 			}
-			return nil, nil, fmt.Errorf("registry: unable to read CSV: %w", err)
+			return nil, nil, fileErr("không đọc được CSV: %w", err)
 		}
 		lastLine = line
 		if blank(rec) {
@@ -272,7 +272,7 @@ func mapHeader(header []string) ([]string, error) {
 			continue
 		}
 		if j, dup := pos[col]; dup {
-			return nil, fmt.Errorf("registry: dòng tiêu đề có hai cột cùng là %q (cột %d %q và cột %d %q)", col, j+1, strings.TrimSpace(header[j]), i+1, strings.TrimSpace(h))
+			return nil, fileErr("dòng tiêu đề có hai cột cùng là %q (cột %d %q và cột %d %q)", col, j+1, strings.TrimSpace(header[j]), i+1, strings.TrimSpace(h))
 		}
 		pos[col] = i
 		cols[i] = col
@@ -284,10 +284,10 @@ func mapHeader(header []string) ([]string, error) {
 		}
 	}
 	if len(missing) == len(requiredCols) {
-		return nil, fmt.Errorf("registry: thiếu dòng tiêu đề; dòng đầu tiên phải là tên cột, ví dụ: code,name,kind,parent_code,emails,feeds (hoặc mã,tên,loại,mã cấp trên,email,nguồn tin)")
+		return nil, fileErr("thiếu dòng tiêu đề; dòng đầu tiên phải là tên cột, ví dụ: code,name,kind,parent_code,emails,feeds (hoặc mã,tên,loại,mã cấp trên,email,nguồn tin)")
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("registry: dòng tiêu đề thiếu cột bắt buộc: %s", strings.Join(missing, ", "))
+		return nil, fileErr("dòng tiêu đề thiếu cột bắt buộc: %s", strings.Join(missing, ", "))
 	}
 	return cols, nil
 }
@@ -430,4 +430,17 @@ func parseRecord(rec, cols []string, line int) (rw row, errs []RowError, ok bool
 	}
 	rw = row{line: line, entry: store.RegistryEntry{Unit: u, FeedURLs: goodFeeds}, bad: len(errs) > 0, noTree: failed[ColCode] || failed[ColParent]}
 	return rw, errs, true
+}
+
+// FileError is what is wrong with a registry file as a whole (its encoding, its header,
+// its size), in Vietnamese for the person who gave it; the package's name stays out of
+// the message they read.
+type FileError struct{ err error }
+
+func (e *FileError) Error() string { return e.err.Error() }
+func (e *FileError) Unwrap() error { return e.err }
+
+// fileErr builds a FileError as fmt.Errorf would its message.
+func fileErr(format string, args ...any) error {
+	return &FileError{err: fmt.Errorf(format, args...)}
 }

@@ -350,9 +350,10 @@ func TestServeGCPercent(t *testing.T) {
 	}
 }
 
-// TestCLIErrorsSpeakTheChosenLanguage: a missing unit, a missing file and a missing
-// backup folder are said in Vietnamese (or English with --lang en), with no store or
-// system jargon ("store: not found", "no such file or directory").
+// TestCLIErrorsSpeakTheChosenLanguage: a missing unit, a missing file, a missing backup
+// folder and an empty registry file are said in Vietnamese (or English with --lang en;
+// the registry's file checks are Vietnamese only), with no package names or system
+// jargon ("store: not found", "registry:", "no such file or directory").
 func TestCLIErrorsSpeakTheChosenLanguage(t *testing.T) {
 	c := newCLI(t)
 	for _, tc := range []struct {
@@ -362,11 +363,13 @@ func TestCLIErrorsSpeakTheChosenLanguage(t *testing.T) {
 		{[]string{"poll", "--once", "--unit", "NOPE"}, `tintot: poll: không có đơn vị "NOPE"`, `tintot: poll: no unit "NOPE"`},
 		{[]string{"import", "units", "/nonexistent/units.csv"}, "không mở được tệp /nonexistent/units.csv: tệp không tồn tại", "unable to open /nonexistent/units.csv: no such file"},
 		{[]string{"backup", "/nonexistent/dir/x.db"}, "backup: không có thư mục /nonexistent/dir để ghi bản sao lưu", "backup: no folder /nonexistent/dir to write the backup in"},
+		{[]string{"import", "units", c.file("")}, ": tệp trống, cần một dòng tiêu đề", ": tệp trống, cần một dòng tiêu đề"},
 	} {
 		for _, lang := range []string{"vi", "en"} {
 			want := map[string]string{"vi": tc.vi, "en": tc.en}[lang]
 			rc, _, errs := c.run(append([]string{"--lang", lang}, tc.args...)...)
-			if rc == 0 || !strings.Contains(errs, want) || strings.Contains(errs, "store:") || strings.Contains(errs, "no such file or directory") {
+			if rc == 0 || !strings.Contains(errs, want) || strings.Contains(errs, "store:") || strings.Contains(errs, "registry:") ||
+				strings.Contains(errs, "no such file or directory") {
 				t.Errorf("%s %v: exit %d, %q; want %q", lang, tc.args, rc, errs, want)
 			}
 		}

@@ -78,6 +78,10 @@ func cmdImport(ctx context.Context, env *cliEnv, args []string) error {
 		for _, re := range rep.Errors {
 			fmt.Fprintf(env.stderr, "%s: %s\n", path, re.Error())
 		}
+		var fe *registry.FileError
+		if errors.As(err, &fe) {
+			return env.l.E("import: %s: %w", path, err)
+		}
 		if err != nil {
 			return err
 		}
