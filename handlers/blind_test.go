@@ -132,3 +132,16 @@ func TestBlindUnitSortsAfterUnitsSeenToMiss(t *testing.T) {
 		t.Errorf("sorted by days met: %v, want five zero blind", got)
 	}
 }
+
+// TestWeekHeadingsNameTheirDays: the review and check pages' headings give the week's
+// days as people read them beside its ISO code.
+func TestWeekHeadingsNameTheirDays(t *testing.T) {
+	e := newEnv(t, withCampaign)
+	for _, path := range []string{"/review?week=2026-W46&parent=P", "/check?week=2026-W46"} {
+		resp, body := e.as("reviewerP", request("GET", path, nil))
+		wantStatus(t, resp, body, 200)
+		if h1 := pageSection(string(body), "<h1>", "</h1>"); !strings.Contains(h1, "2026-W46 (09/11 – 15/11/2026)") {
+			t.Errorf("%s: heading %q, want the week's days", path, h1)
+		}
+	}
+}

@@ -166,6 +166,14 @@ var pageFuncs = template.FuncMap{
 		}
 		return t.Format("02/01")
 	},
+	// weekRange is an ISO week's days as people read them: "(30/11 – 06/12/2026)".
+	"weekRange": func(week string) string {
+		start, err := models.WeekStart(week, models.Vietnam)
+		if err != nil {
+			return ""
+		}
+		return "(" + start.Format("02/01") + " – " + start.AddDate(0, 0, 6).Format("02/01/2006") + ")"
+	},
 	"dateVN": func(day string) string {
 		t, err := time.Parse(models.DayLayout, day)
 		if err != nil {

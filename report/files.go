@@ -166,6 +166,12 @@ func WriteCSV(w io.Writer, r models.Review) error {
 // (white bold on dark blue) every export uses.
 func newWorkbook(sheet string) (*excelize.File, int, error) {
 	f := excelize.NewFile()
+	// The file's own properties say who made it and when, not the library's defaults.
+	now := time.Now().UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "tintot", LastModifiedBy: "tintot", Created: now, Modified: now, Language: "vi-VN"}); err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("report: %w", err)
+	}
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("report: %w", err)

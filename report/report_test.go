@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -309,5 +310,13 @@ func TestSummarySheetSpeaksVietnamese(t *testing.T) {
 		if strings.Contains(text, bad) {
 			t.Errorf("summary sheet shows %q: %v", bad, rows)
 		}
+	}
+	// The file says it was made by tintot, now (not excelize's "xuri", 2006).
+	props, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props.Creator != "tintot" || !strings.HasPrefix(props.Created, time.Now().UTC().Format("2006")) {
+		t.Errorf("document properties %+v, want made by tintot this year", props)
 	}
 }
