@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"html"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,6 +143,23 @@ func TestWeekHeadingsNameTheirDays(t *testing.T) {
 		wantStatus(t, resp, body, 200)
 		if h1 := pageSection(string(body), "<h1>", "</h1>"); !strings.Contains(h1, "2026-W46 (09/11 – 15/11/2026)") {
 			t.Errorf("%s: heading %q, want the week's days", path, h1)
+		}
+	}
+}
+
+// TestPageTitlesFollowTheLanguage: with English chosen, the browser tab says it too.
+func TestPageTitlesFollowTheLanguage(t *testing.T) {
+	e := newEnv(t, withCampaign)
+	for path, want := range map[string]string{
+		"/review?week=2026-W46&parent=P": "<title>Weekly review 2026-W46 · tintot</title>",
+		"/feeds":                         "<title>" + english["Nguồn tin"] + " · tintot</title>",
+		"/nope":                          "<title>" + english["Lỗi"] + " 404 · tintot</title>",
+	} {
+		req := request("GET", path, nil)
+		req.AddCookie(&http.Cookie{Name: langCookie, Value: "en"})
+		_, body := e.as("admin", req)
+		if !strings.Contains(string(body), want) {
+			t.Errorf("%s: %q, want %s", path, pageSection(string(body), "<title>", "</title>"), want)
 		}
 	}
 }

@@ -267,7 +267,7 @@ func (s *server) bulletinPage(c *fiber.Ctx) error {
 	}
 	d.Self = "/bulletin?" + v.Encode()
 	d.SentURL = template.URL("/bulletin/sent?" + v.Encode())
-	return s.render(c, fiber.StatusOK, "bulletin", page{Title: "Bản tin " + b.Label, Nav: "bulletin", Data: d})
+	return s.render(c, fiber.StatusOK, "bulletin", page{Title: "Bản tin", TitleTail: b.Label, Nav: "bulletin", Data: d})
 }
 
 // sentBulletinPage is GET /bulletin/sent: the sent issue's HTML exactly as it was mailed.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,7 +140,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		if own := "/units/" + url.PathEscape(pr.User.UnitCode); nav == "unit" && (pr.User.UnitCode == "" || c.Path() != own && !strings.HasPrefix(c.Path(), own+"/")) {
 			nav = "" // "my unit" is not the place of another unit's page
 		}
-		rerr := s.render(c, status, "error", page{Title: fmt.Sprintf("Lỗi %d", status), Nav: nav,
+		rerr := s.render(c, status, "error", page{Title: "Lỗi", TitleTail: strconv.Itoa(status), Nav: nav,
 			Data: errorData{Status: status, Msg: msg, Field: field, Back: errorBack(c, status)}})
 		if rerr == nil {
 			return nil

@@ -119,13 +119,15 @@ type page struct {
 	L     lang
 	User  models.User
 	CSRF  string
-	Title string
-	Nav   string // active menu entry
-	Path  string // current path and query, for the language toggle
-	Flash string // a success message
-	Error string // a user error (wrong field, conflict) shown above the page
-	Field string
-	Data  any
+	Title string // translated when shown (lang.T)
+	// TitleTail follows the title as it is (a week, a quarter, a status code).
+	TitleTail string
+	Nav       string // active menu entry
+	Path      string // current path and query, for the language toggle
+	Flash     string // a success message
+	Error     string // a user error (wrong field, conflict) shown above the page
+	Field     string
+	Data      any
 }
 
 // Admin reports whether the user is an administrator.

@@ -467,7 +467,7 @@ func (s *server) reviewPageView(c *fiber.Ctx) error {
 
 	d.ShareChart = reviewShareChart(l, append(h.weeks, r), all, s.today(), s.loc).render()
 	d.DaysChart = reviewDaysChart(l, r, all).render()
-	return s.render(c, fiber.StatusOK, "review", page{Title: "Tổng hợp tuần " + r.Week, Nav: "review", Data: d})
+	return s.render(c, fiber.StatusOK, "review", page{Title: "Tổng hợp tuần", TitleTail: r.Week, Nav: "review", Data: d})
 }
 
 // sortReviewLines orders rows by name, days met or streak; by rank (the review's order)
