@@ -401,6 +401,9 @@ func (p *Poller) dropManualTwins(ctx context.Context, batch []polled) {
 	}
 	submitted := map[[2]string]bool{}
 	for _, m := range manual {
+		if m.Rejected {
+			continue // a reviewer refused it: the feed's copy is the one to count
+		}
 		if k := models.LinkKey(m.URL); k != "" {
 			submitted[[2]string{m.UnitCode, k}] = true
 		}

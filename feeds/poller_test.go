@@ -825,3 +825,25 @@ func TestLegacyCharsetFromHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectedSubmissionLetsTheFeedCount: a reviewer refused the hand-submitted copy (a
+// link that did not open, say); when the feed brings the article, its copy counts.
+func TestRejectedSubmissionLetsTheFeedCount(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	f := env.addFeed(t, "XR", "/r.rss", "")
+	ctx := context.Background()
+	m, err := env.st.CreateManualPost(ctx, models.Post{UnitCode: "XR", ItemKey: "https://r.example.vn/tin/1", URL: "https://r.example.vn/tin/1",
+		Title: "Tin tốt", RuleKind: models.KindGoodNews, PublishedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, models.Vietnam), LocalDay: "2026-11-26"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.st.SetRejected(ctx, m.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	env.srv.set("/r.rss", `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Xã R</title>`+
+		`<item><title>Tin tốt</title><link>http://www.r.example.vn/tin/1/</link><guid>https://r.example.vn/?p=7</guid>`+
+		`<pubDate>Thu, 26 Nov 2026 09:00:00 +0700</pubDate></item></channel></rss>`)
+	if s := env.poller.PollFeeds(ctx, []models.Feed{env.feed(t, f.ID)}); s.OK != 1 || s.NewPosts != 1 {
+		t.Fatalf("poll: %s, want the feed's copy stored", s)
+	}
+}

@@ -89,8 +89,9 @@ type FeedOutage struct {
 	Reason   string     `json:"reason,omitempty"`
 	// CoveredFrom is how far back the read that ended the outage reached: the oldest
 	// dated post it showed (the read before the outage, when the feed had not changed).
-	// Posts published from From until then may have left the feed unseen. Nil: not
-	// known (outages closed by earlier versions, or by the feed's deletion).
+	// Posts published from From until then may have left the feed unseen. A feed deleted
+	// while failing was read again by nothing: its outage's CoveredFrom is its end. Nil:
+	// not known (outages closed by earlier versions), taken as seen over.
 	CoveredFrom *time.Time `json:"covered_from,omitempty"`
 }
 

@@ -326,27 +326,34 @@ func (s span) overlaps(from, to time.Time) bool {
 	return s.from.Before(to) && (s.to.IsZero() || s.to.After(from))
 }
 
-// unseenSpans returns when a unit's posts could not be seen even in hindsight:
-//   - while every feed of the unit was in an outage that the read ending it did not reach
-//     back over (from the outage's start to FeedOutage.CoveredFrom; the whole of an outage
-//     still open) — an outage whose reach is not recorded (closed by an earlier version)
-//     is taken as seen over, as before;
-//   - while a feed since deleted was failing: never read again, nothing of that time was
-//     seen through it (of a unit that had other feeds too, conservatively).
+// outageGap is the part of an outage whose posts were never seen: from its start to
+// how far back the read that ended it reached (FeedOutage.CoveredFrom; for a feed deleted
+// while failing, its end), all of it while it is open. An outage whose reach is not
+// recorded (closed by an earlier version) is taken as seen over, as before.
+func outageGap(o models.FeedOutage) (span, bool) {
+	switch {
+	case o.To == nil:
+		return span{from: o.From}, true
+	case o.CoveredFrom != nil && o.CoveredFrom.After(o.From):
+		to := *o.CoveredFrom
+		if o.To.Before(to) {
+			to = *o.To
+		}
+		return span{o.From, to}, true
+	}
+	return span{}, false
+}
+
+// unseenSpans returns when a unit's posts could not be seen even in hindsight: while
+// every feed of the unit was in an outage gap (outageGap), and while a feed since deleted
+// was (of a unit that had other feeds too, conservatively).
 func unseenSpans(byFeed [][]models.FeedOutage, all []models.FeedOutage, ids []string) []span {
 	var common []span
 	for i, os := range byFeed {
 		var gaps []span
 		for _, o := range os {
-			switch {
-			case o.To == nil:
-				gaps = append(gaps, span{from: o.From})
-			case o.CoveredFrom != nil && o.CoveredFrom.After(o.From):
-				to := *o.CoveredFrom
-				if o.To.Before(to) {
-					to = *o.To
-				}
-				gaps = append(gaps, span{o.From, to})
+			if g, ok := outageGap(o); ok {
+				gaps = append(gaps, g)
 			}
 		}
 		if i == 0 {
@@ -360,11 +367,9 @@ func unseenSpans(byFeed [][]models.FeedOutage, all []models.FeedOutage, ids []st
 	}
 	for _, o := range all {
 		if !slices.Contains(ids, o.FeedID) {
-			s := span{from: o.From}
-			if o.To != nil {
-				s.to = *o.To
+			if g, ok := outageGap(o); ok {
+				common = append(common, g)
 			}
-			common = append(common, s)
 		}
 	}
 	return common

@@ -236,7 +236,8 @@ func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
 func (s *Store) DeleteFeed(ctx context.Context, id string) error {
 	// Its open outage ends now, never read again: the unit stays unseen through it until
 	// this moment (the outages of a deleted feed are kept).
-	if err := s.CloseOutage(ctx, id, time.Now(), nil); err != nil {
+	now := time.Now()
+	if err := s.CloseOutage(ctx, id, now, &now); err != nil { // read again by nothing: the whole outage unseen
 		return err
 	}
 	res, err := s.col(colFeeds).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})

@@ -259,7 +259,8 @@ func (s *Store) repairOutages(ctx context.Context) error {
 			return mapErr("find the feed of an open outage", err)
 		}
 		if n == 0 {
-			if err := s.CloseOutage(ctx, d.FeedID, time.Now(), nil); err != nil {
+			now := time.Now()
+			if err := s.CloseOutage(ctx, d.FeedID, now, &now); err != nil {
 				return err
 			}
 		}

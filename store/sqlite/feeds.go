@@ -196,7 +196,9 @@ func (s *Store) DeleteFeed(ctx context.Context, id string) error {
 		}
 		// Its open outage ends now, never read again: the unit stays unseen through it
 		// until this moment (the outages of a deleted feed are kept).
-		if _, err := tx.ExecContext(ctx, `UPDATE feed_outages SET to_at = ? WHERE feed_id = ? AND to_at IS NULL`, time.Now().UnixMilli(), id); err != nil {
+		// Read again by nothing: its reach is the deletion itself (the whole outage unseen).
+		now := time.Now().UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE feed_outages SET to_at = ?, covered_from = ? WHERE feed_id = ? AND to_at IS NULL`, now, now, id); err != nil {
 			return fmt.Errorf("sqlite: unable to end the outage of deleted feed %s: %w", id, err)
 		}
 		return nil

@@ -140,8 +140,8 @@ func TestMigrationEndsOutagesOfDeletedFeeds(t *testing.T) {
 				t.Errorf("the outage of a feed still there was ended: %+v", o)
 			}
 		case "f-gone":
-			if o.To == nil || time.Since(*o.To) > time.Minute {
-				t.Errorf("the outage of a deleted feed = %+v, want ended now", o)
+			if o.To == nil || time.Since(*o.To) > time.Minute || o.CoveredFrom == nil || !o.CoveredFrom.Equal(*o.To) {
+				t.Errorf("the outage of a deleted feed = %+v, want ended now, unseen throughout", o)
 			}
 		}
 	}

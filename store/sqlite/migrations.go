@@ -512,7 +512,7 @@ DROP INDEX IF EXISTS alerts_due;
 	// ever, and are read as the unit's blind time until their end.
 	`
 ALTER TABLE feed_outages ADD COLUMN covered_from INTEGER;
-UPDATE feed_outages SET to_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000
+UPDATE feed_outages SET to_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000, covered_from = CAST(strftime('%s', 'now') AS INTEGER) * 1000
 	WHERE to_at IS NULL AND feed_id NOT IN (SELECT id FROM feeds);
 `,
 	// 18: whether an evaluation's level was an obligation in its period (the baseline

@@ -379,8 +379,8 @@ func testOutages(t *testing.T, open Opener) {
 		// not for ever after.
 		os, err := s.ListOutages(ctx(t), []string{"X1"}, from.Add(-time.Hour), time.Now().Add(time.Hour))
 		mustNil(t, "ListOutages", err)
-		if len(os) != 1 || os[0].To == nil || os[0].To.Before(before) || os[0].To.After(time.Now()) || os[0].CoveredFrom != nil {
-			t.Fatalf("outages after the feed's deletion = %+v, want its outage kept, ended at the deletion, coverage unknown", os)
+		if len(os) != 1 || os[0].To == nil || os[0].To.Before(before) || os[0].To.After(time.Now()) || os[0].CoveredFrom == nil || !os[0].CoveredFrom.Equal(*os[0].To) {
+			t.Fatalf("outages after the feed's deletion = %+v, want its outage kept, ended at the deletion, covered from its end (unseen throughout)", os)
 		}
 	})
 	t.Run("OpenCloseOverlap", func(t *testing.T) {
