@@ -129,8 +129,16 @@ func (t *Tasks) Boost(ctx context.Context) error {
 	return nil
 }
 
-// AtRisk records the afternoon reminder for every unit whose today is not yet met.
+// AtRisk records the afternoon reminder for every unit whose today is not yet met. The
+// feeds of the units at risk that were not read in the last BoostAfter are read first
+// (Boost): a feed read every few hours would otherwise have a unit that posted at 15:30
+// told at 16:00 that it has not.
 func (t *Tasks) AtRisk(ctx context.Context) error {
+	if t.Poller != nil {
+		if err := t.Boost(ctx); err != nil {
+			t.log().Warn("feeds of units at risk not read before the reminder", slog.Any("error", err))
+		}
+	}
 	reports, err := t.Campaign.AtRisk(ctx, t.now())
 	if err != nil {
 		return fmt.Errorf("at-risk: %w", err)
