@@ -14,6 +14,7 @@ const (
 	ErrBlocked    ErrorKind = "blocked"
 	ErrTooLarge   ErrorKind = "too_large"
 	ErrParse      ErrorKind = "parse"
+	ErrEmpty      ErrorKind = "empty" // a feed that listed items lists none
 	ErrHTTPStatus ErrorKind = "http_status"
 	ErrRedirects  ErrorKind = "redirects"
 	ErrDNS        ErrorKind = "dns"
@@ -57,6 +58,8 @@ func (e *FetchError) Message() string {
 		return "Nội dung quá lớn"
 	case ErrParse:
 		return "Không đọc được định dạng tin (XML/JSON lỗi)"
+	case ErrEmpty:
+		return "Nguồn tin trả về danh sách trống (trước đó có bài)"
 	case ErrHTTPStatus:
 		switch e.Status {
 		case 404, 410:

@@ -580,6 +580,13 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func(
 		b.err = err
 		return b
 	}
+	// A feed that listed items and now lists none is broken, not silent: a site's
+	// cache or plugin serving an empty channel would otherwise make the unit's days
+	// look seen and empty (short) instead of unseen (unknown).
+	if pf.Items == 0 && pf.Dropped == 0 && f.ItemHashes.Len() > 0 {
+		b.err = &FetchError{Kind: ErrEmpty, Status: b.fr.Status, Err: errors.New("the feed listed items before and lists none now")}
+		return b
+	}
 	// Items stored as they are now are left out: only new and changed ones are
 	// classified and written. Before the feed's first stored read, none counts as stored.
 	stored := f.ItemHashes

@@ -847,3 +847,35 @@ func TestRejectedSubmissionLetsTheFeedCount(t *testing.T) {
 		t.Fatalf("poll: %s, want the feed's copy stored", s)
 	}
 }
+
+// TestEmptyChannelIsAnOutage: a feed that listed items serves an empty channel (a cache
+// or plugin glitch): the read is a failure with its reason, the unit's days unseen
+// rather than empty; a feed that never listed anything is read as before.
+func TestEmptyChannelIsAnOutage(t *testing.T) {
+	env := newPollEnv(t, false, PollerOptions{})
+	f := env.addFeed(t, "XE2", "/e2.rss", "")
+	poll := func() Summary { return env.poller.PollFeeds(context.Background(), []models.Feed{env.feed(t, f.ID)}) }
+	env.srv.set("/e2.rss", rssDoc("Xã E", rssItem{"e1", "Tin tốt", "Thu, 26 Nov 2026 09:00:00 +0700", ""}))
+	if s := poll(); s.OK != 1 {
+		t.Fatalf("first read: %s", s)
+	}
+	env.clock.Add(time.Hour)
+	env.srv.set("/e2.rss", rssDoc("Xã E"))
+	if s := poll(); s.Failed != 1 {
+		t.Fatalf("empty channel: %s, want a failure", s)
+	}
+	got := env.feed(t, f.ID)
+	if got.LastError != "Nguồn tin trả về danh sách trống (trước đó có bài)" || got.FailingSince == nil {
+		t.Errorf("after the empty channel: error %q, failing since %v", got.LastError, got.FailingSince)
+	}
+	outs, _ := env.st.ListOutages(context.Background(), nil, testNow.AddDate(-1, 0, 0), testNow.AddDate(1, 0, 0))
+	if len(outs) != 1 || outs[0].To != nil {
+		t.Errorf("outages %+v, want one open", outs)
+	}
+	// A new site's feed with nothing in it yet is no failure.
+	g := env.addFeed(t, "XE3", "/e3.rss", "")
+	env.srv.set("/e3.rss", rssDoc("Xã mới"))
+	if s := env.poller.PollFeeds(context.Background(), []models.Feed{env.feed(t, g.ID)}); s.OK != 1 {
+		t.Errorf("a feed never listing anything: %s, want read", s)
+	}
+}
