@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	netmail "net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type MailerOptions struct {
 	// the mail) is canceled, not sent; so is an afternoon reminder whose day is met by the
 	// time it can go (the mail server was down meanwhile).
 	Reevaluate func(ctx context.Context, unitCode, period string) ([]models.Evaluation, error)
+	// EscalateDays and EscalateWeeks are the runs of short periods an escalation tells of
+	// (as Service's; default 3 and 2): each of the run's periods is checked again.
+	EscalateDays, EscalateWeeks int
 }
 
 // Mailer sends due alerts from the outbox.
@@ -102,6 +106,14 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 			pk = models.PeriodWeek
 		}
 		evals, err := m.opts.Reevaluate(ctx, a.UnitCode, a.Period)
+		runBroken := false
+		if err == nil && a.Type == models.AlertEscalation {
+			// The run it tells of: every one of its periods must still be short.
+			var short bool
+			if short, err = m.runStillShort(ctx, a, pk); err == nil {
+				runBroken = !short
+			}
+		}
 		if err != nil {
 			m.opts.Log.Warn("shortfall not checked again before its mail", slog.String("alert_id", a.ID),
 				slog.String("unit", a.UnitCode), slog.String("period", a.Period), slog.Any("error", err))
@@ -120,7 +132,7 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 				}
 			}
 		}
-		if still {
+		if still && !runBroken {
 			keep = append(keep, a)
 			continue
 		}
@@ -131,13 +143,44 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 			when = weekVN(a.Period)
 		}
 		a.LastError = "Không gửi: đến giờ gửi, " + when + " không còn chưa đạt (" + strings.Join(now, "; ") + ")"
-		if a.Type == models.AlertAtRisk {
+		switch {
+		case a.Type == models.AlertAtRisk:
 			a.LastError = "Không gửi: đến giờ gửi, " + when + " đã đạt (" + strings.Join(now, "; ") + ")"
+		case still && runBroken:
+			a.LastError = "Không gửi: đến giờ gửi, một kỳ trước " + when + " của chuỗi không còn chưa đạt"
 		}
 		errs = append(errs, m.opts.Store.UpdateAlert(ctx, a))
 		n++
 	}
 	return keep, n, errors.Join(errs...)
+}
+
+// runStillShort reports whether every period of the run an escalation tells of, before
+// its last one, is still short (the last is checked by the caller).
+func (m *Mailer) runStillShort(ctx context.Context, a models.Alert, pk models.PeriodKind) (bool, error) {
+	n := m.opts.EscalateDays
+	if pk == models.PeriodWeek {
+		n = m.opts.EscalateWeeks
+	}
+	if n <= 0 {
+		n = map[models.PeriodKind]int{models.PeriodDay: 3, models.PeriodWeek: 2}[pk]
+	}
+	period := a.Period
+	for i := 1; i < n; i++ {
+		p, err := previous(pk, period)
+		if err != nil {
+			return false, err
+		}
+		period = p
+		evals, err := m.opts.Reevaluate(ctx, a.UnitCode, period)
+		if err != nil {
+			return false, err
+		}
+		if !slices.ContainsFunc(evals, func(e models.Evaluation) bool { return alertable(e, pk) }) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // NewMailer validates the SMTP URL and builds the sender.

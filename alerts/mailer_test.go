@@ -409,6 +409,50 @@ func TestReminderOfADayMetMeanwhileIsNotSent(t *testing.T) {
 	}
 }
 
+// TestEscalationCheckedOverItsRun: "three days in a row" goes only if each of the three
+// is still short when the mail is due; a late post that met the middle day cancels it.
+func TestEscalationCheckedOverItsRun(t *testing.T) {
+	ctx := context.Background()
+	for _, metMeanwhile := range []string{"", "2026-11-25"} {
+		f := newFixture(t, vn(2026, 11, 27, 0, 10))
+		srv := newSMTPServer(t)
+		m := f.mailer(t, srv.url(), func(o *MailerOptions) {
+			o.EscalateDays = 3
+			o.Reevaluate = func(_ context.Context, unit, period string) ([]models.Evaluation, error) {
+				e := dayShort(unit, period, 0)
+				if period == metMeanwhile {
+					e.Status, e.Actual = models.StatusMet, 1
+				}
+				return []models.Evaluation{e}, nil
+			}
+		})
+		for _, day := range []string{"2026-11-24", "2026-11-25", "2026-11-26"} {
+			ev := dayShort("P01", day, 0)
+			if _, err := f.st.SaveEvaluations(ctx, []models.Evaluation{ev}, f.clock.Now(), "test"); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.DailyShort(ctx, day, []models.Evaluation{ev}, f.units); err != nil {
+				t.Fatal(err)
+			}
+		}
+		esc := listAlerts(t, f.st, models.AlertEscalation)
+		if len(esc) != 1 {
+			t.Fatalf("escalations %+v, want one after three short days", esc)
+		}
+		f.clock.Set(vn(2026, 11, 27, 7, 0))
+		if _, err := m.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		esc = listAlerts(t, f.st, models.AlertEscalation)
+		switch {
+		case metMeanwhile == "" && esc[0].Status != models.AlertSent:
+			t.Errorf("every day still short: escalation %s (%q), want sent", esc[0].Status, esc[0].LastError)
+		case metMeanwhile != "" && esc[0].Status != models.AlertCanceled:
+			t.Errorf("the 25th met meanwhile: escalation %s, want canceled", esc[0].Status)
+		}
+	}
+}
+
 func TestNewMailerRejectsBadURLs(t *testing.T) {
 	st := openStore(t)
 	for _, tc := range []struct{ url, from, want string }{

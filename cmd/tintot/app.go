@@ -107,15 +107,17 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	a.campaign = &campaign.Service{Store: a.store, Engine: quota.Engine{Policy: policy, Loc: cfg.Location}, Clock: a.clock}
 	a.alerts = &alerts.Service{Store: a.store, Clock: a.clock, BaseURL: cfg.BaseURL, EscalateDays: cfg.EscalateDays, EscalateWeeks: cfg.EscalateWeeks, Log: a.log}
 	a.mailer, err = alerts.NewMailer(alerts.MailerOptions{
-		Store:      a.store,
-		SMTPURL:    cfg.SMTPURL,
-		From:       cfg.MailFrom,
-		QuietStart: cfg.QuietStart,
-		QuietEnd:   cfg.QuietEnd,
-		Clock:      a.clock,
-		Log:        a.log,
-		Attachment: a.digestAttachment,
-		Reevaluate: a.campaign.EvaluateUnit,
+		Store:         a.store,
+		SMTPURL:       cfg.SMTPURL,
+		From:          cfg.MailFrom,
+		QuietStart:    cfg.QuietStart,
+		QuietEnd:      cfg.QuietEnd,
+		Clock:         a.clock,
+		Log:           a.log,
+		Attachment:    a.digestAttachment,
+		Reevaluate:    a.campaign.EvaluateUnit,
+		EscalateDays:  cfg.EscalateDays,
+		EscalateWeeks: cfg.EscalateWeeks,
 	})
 	if err != nil {
 		a.store.Close()
