@@ -68,21 +68,9 @@ func (s *Service) enqueue(ctx context.Context, a models.Alert, m Mail) error {
 	return nil
 }
 
-func dayVN(day string) string {
-	t, err := time.Parse(models.DayLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.Format("02/01/2006")
-}
+func dayVN(day string) string { return models.DayText(day) }
 
-func weekVN(week string) string {
-	start, err := models.WeekStart(week, models.Vietnam)
-	if err != nil {
-		return week
-	}
-	return fmt.Sprintf("tuần %s (%s – %s)", week[6:], start.Format("02/01"), start.AddDate(0, 0, 6).Format("02/01/2006"))
-}
+func weekVN(week string) string { return models.WeekText(week) }
 
 func kindsVN(ks []models.Kind) string {
 	parts := make([]string, len(ks))
@@ -366,10 +354,10 @@ func (s *Service) Corrections(ctx context.Context, corrections []models.Correcti
 		if !ok {
 			continue
 		}
-		typ, pk := models.AlertDailyShort, models.PeriodDay
+		typ, pk := models.AlertDailyShort, models.PeriodKindOf(k.period)
 		when := "ngày " + dayVN(k.period)
-		if strings.Contains(k.period, "-W") {
-			typ, pk = models.AlertWeeklyShort, models.PeriodWeek
+		if pk == models.PeriodWeek {
+			typ = models.AlertWeeklyShort
 			when = weekVN(k.period)
 		}
 		sent, err := s.Store.ListAlerts(ctx, store.AlertFilter{UnitCodes: []string{k.unit}, Types: []models.AlertType{typ}})

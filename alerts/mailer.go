@@ -101,10 +101,7 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 			keep = append(keep, a)
 			continue
 		}
-		pk := models.PeriodDay
-		if strings.Contains(a.Period, "-W") {
-			pk = models.PeriodWeek
-		}
+		pk := models.PeriodKindOf(a.Period)
 		evals, err := m.opts.Reevaluate(ctx, a.UnitCode, a.Period)
 		runBroken := false
 		if err == nil && a.Type == models.AlertEscalation {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -512,22 +511,35 @@ func (s *Service) weekCorrections(ctx context.Context, codes []string, week stri
 // CloseDay evaluates every unit with daily targets on a day that is over and saves the
 // evaluations; re-closing a day returns the corrections its late posts caused.
 func (s *Service) CloseDay(ctx context.Context, day string) ([]models.Evaluation, []models.Correction, error) {
-	start, end, err := s.Engine.DayPeriod(day)
+	fromDay, toDay, start, end, err := s.span(models.PeriodDay, day)
 	if err != nil {
-		return nil, nil, fmt.Errorf("campaign: %w", err)
+		return nil, nil, err
 	}
-	return s.close(ctx, models.PeriodDay, day, day, day, start, end)
+	return s.close(ctx, models.PeriodDay, day, fromDay, toDay, start, end)
 }
 
 // CloseWeek evaluates every unit with weekly targets on an ISO week that is over and
 // saves the evaluations; re-closing returns corrections.
 func (s *Service) CloseWeek(ctx context.Context, week string) ([]models.Evaluation, []models.Correction, error) {
-	start, end, err := s.Engine.WeekPeriod(week)
+	fromDay, toDay, start, end, err := s.span(models.PeriodWeek, week)
 	if err != nil {
-		return nil, nil, fmt.Errorf("campaign: %w", err)
+		return nil, nil, err
 	}
-	last := end.Add(-time.Hour).In(s.loc()).Format(models.DayLayout)
-	return s.close(ctx, models.PeriodWeek, week, start.In(s.loc()).Format(models.DayLayout), last, start, end)
+	return s.close(ctx, models.PeriodWeek, week, fromDay, toDay, start, end)
+}
+
+// span returns the first and last local days of a day or week key of kind pk, and its
+// instants [start, end).
+func (s *Service) span(pk models.PeriodKind, key string) (fromDay, toDay string, start, end time.Time, err error) {
+	if pk == models.PeriodWeek {
+		start, end, err = s.Engine.WeekPeriod(key)
+	} else {
+		start, end, err = s.Engine.DayPeriod(key)
+	}
+	if err != nil {
+		return "", "", start, end, fmt.Errorf("campaign: %w", err)
+	}
+	return start.In(s.loc()).Format(models.DayLayout), end.Add(-time.Hour).In(s.loc()).Format(models.DayLayout), start, end, nil
 }
 
 func (s *Service) close(ctx context.Context, pk models.PeriodKind, key, fromDay, toDay string, start, end time.Time) ([]models.Evaluation, []models.Correction, error) {
@@ -568,17 +580,10 @@ func (s *Service) close(ctx context.Context, pk models.PeriodKind, key, fromDay,
 // period that is over, at risk or met for one that is not. Whether a shortfall, or an
 // afternoon reminder, still stands when its mail is about to go.
 func (s *Service) EvaluateUnit(ctx context.Context, code, period string) ([]models.Evaluation, error) {
-	pk, fromDay, toDay := models.PeriodDay, period, period
-	if strings.Contains(period, "-W") {
-		start, end, err := s.Engine.WeekPeriod(period)
-		if err != nil {
-			return nil, fmt.Errorf("campaign: %w", err)
-		}
-		pk = models.PeriodWeek
-		fromDay = start.In(s.loc()).Format(models.DayLayout)
-		toDay = end.Add(-time.Hour).In(s.loc()).Format(models.DayLayout)
-	} else if _, _, err := s.Engine.DayPeriod(period); err != nil {
-		return nil, fmt.Errorf("campaign: %w", err)
+	pk := models.PeriodKindOf(period)
+	fromDay, toDay, _, _, err := s.span(pk, period)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	u, err := s.unit(ctx, code)

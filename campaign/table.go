@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"tintot/models"
 )
@@ -192,10 +191,4 @@ func targetName(name string) string {
 	return name
 }
 
-func shortDay(day string) string {
-	t, err := time.Parse(models.DayLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.Format("02/01/2006")
-}
+func shortDay(day string) string { return models.DayText(day) }

@@ -493,8 +493,7 @@ func normalizeURL(raw string) (string, error) {
 	u.Fragment, u.RawFragment = "", ""
 	q := u.Query()
 	for k := range q {
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "utm_") || lk == "fbclid" || lk == "gclid" || lk == "zarsrc" || lk == "mibextid" {
+		if models.TrackingParam(k) {
 			q.Del(k)
 		}
 	}

@@ -168,21 +168,8 @@ var pageFuncs = template.FuncMap{
 		}
 		return t.Format("02/01")
 	},
-	// weekRange is an ISO week's days as people read them: "(30/11 – 06/12/2026)".
-	"weekRange": func(week string) string {
-		start, err := models.WeekStart(week, models.Vietnam)
-		if err != nil {
-			return ""
-		}
-		return "(" + start.Format("02/01") + " – " + start.AddDate(0, 0, 6).Format("02/01/2006") + ")"
-	},
-	"dateVN": func(day string) string {
-		t, err := time.Parse(models.DayLayout, day)
-		if err != nil {
-			return day
-		}
-		return t.Format("02/01/2006")
-	},
+	"weekRange":   models.WeekRange,
+	"dateVN":      models.DayText,
 	"statusClass": func(s models.Status) string { return "st-" + strings.ReplaceAll(string(s), "/", "") },
 	"pct":         func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	// actual is a status's count, or "?" when the status is unknown and nothing was

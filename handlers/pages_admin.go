@@ -129,15 +129,7 @@ type alertRow struct {
 
 // PeriodText is the alert's period as people read it: "27/11/2026", or "tuần 48
 // (23/11 – 29/11/2026)".
-func (r alertRow) PeriodText() string {
-	if start, err := models.WeekStart(r.Period, models.Vietnam); err == nil {
-		return fmt.Sprintf("tuần %s (%s – %s)", r.Period[6:], start.Format("02/01"), start.AddDate(0, 0, 6).Format("02/01/2006"))
-	}
-	if t, err := time.Parse(models.DayLayout, r.Period); err == nil {
-		return t.Format("02/01/2006")
-	}
-	return r.Period
-}
+func (r alertRow) PeriodText() string { return models.PeriodText(r.Period) }
 
 // ErrorText is why the alert was not sent: the mailer's own reasons are Vietnamese; a
 // mail server's answer is technical, and says so.

@@ -27,8 +27,7 @@ func LinkKey(raw string) string {
 	path := strings.TrimRight(u.EscapedPath(), "/")
 	q := u.Query()
 	for k := range q {
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "utm_") || lk == "fbclid" || lk == "gclid" || lk == "zarsrc" || lk == "mibextid" {
+		if TrackingParam(k) {
 			q.Del(k)
 		}
 	}
@@ -37,4 +36,11 @@ func LinkKey(raw string) string {
 		key += "?" + q.Encode() // Encode sorts by key
 	}
 	return key
+}
+
+// TrackingParam reports whether a query parameter only says where a link was shared
+// (utm_*, fbclid, gclid, zarsrc, mibextid): the same article with or without it.
+func TrackingParam(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "utm_") || n == "fbclid" || n == "gclid" || n == "zarsrc" || n == "mibextid"
 }

@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // PeriodKind is the length of a quota period.
 type PeriodKind string
@@ -11,6 +14,15 @@ const (
 	PeriodWeek PeriodKind = "week"
 	PeriodYear PeriodKind = "year"
 )
+
+// PeriodKindOf is the kind of a day or week key: PeriodWeek for "2026-W48", else
+// PeriodDay (an evaluation's or an alert's Period).
+func PeriodKindOf(period string) PeriodKind {
+	if strings.Contains(period, "-W") {
+		return PeriodWeek
+	}
+	return PeriodDay
+}
 
 // Level tells the obligation of today (baseline, the 2025 level) from the 2030 goal (target).
 type Level string

@@ -83,3 +83,42 @@ func WeekDays(week string, loc *time.Location) ([]string, error) {
 	}
 	return days, nil
 }
+
+// DayText is a day key as people read it: "27/11/2026" for "2026-11-27"; anything else
+// as it is.
+func DayText(day string) string {
+	t, err := time.Parse(DayLayout, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("02/01/2006")
+}
+
+// WeekRange is an ISO week's days as people read them: "(23/11 – 29/11/2026)" for
+// "2026-W48"; "" for anything else.
+func WeekRange(week string) string {
+	start, err := WeekStart(week, Vietnam)
+	if err != nil {
+		return ""
+	}
+	return "(" + start.Format("02/01") + " – " + start.AddDate(0, 0, 6).Format("02/01/2006") + ")"
+}
+
+// WeekText is an ISO week as Vietnamese readers read it: "tuần 48 (23/11 – 29/11/2026)";
+// anything else as it is.
+func WeekText(week string) string {
+	r := WeekRange(week)
+	if r == "" {
+		return week
+	}
+	return "tuần " + week[6:] + " " + r
+}
+
+// PeriodText is a day or an ISO week key as Vietnamese readers read it (DayText,
+// WeekText).
+func PeriodText(period string) string {
+	if WeekRange(period) != "" {
+		return WeekText(period)
+	}
+	return DayText(period)
+}

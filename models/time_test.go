@@ -100,3 +100,19 @@ func TestValidFeedURL(t *testing.T) {
 		}
 	}
 }
+
+func TestPeriodTexts(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-27": "27/11/2026", "2026-W48": "tuần 48 (23/11 – 29/11/2026)", "2027-W01": "tuần 01 (04/01 – 10/01/2027)", "nope": "nope",
+	} {
+		if got := PeriodText(in); got != want {
+			t.Errorf("PeriodText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := WeekRange("2026-11-27"); got != "" {
+		t.Errorf("WeekRange of a day = %q, want \"\"", got)
+	}
+	if PeriodKindOf("2026-W48") != PeriodWeek || PeriodKindOf("2026-11-27") != PeriodDay {
+		t.Error("PeriodKindOf mistakes a week for a day or the reverse")
+	}
+}

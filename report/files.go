@@ -108,7 +108,7 @@ func writeSummary(f *excelize.File, r models.Review, header int) error {
 	}
 	for i, d := range r.DaySummary {
 		y := 4 + i
-		for j, v := range []any{dayText(d.Day), d.Met, d.Short, d.AtRisk, d.Unknown, d.Excused, d.ShareText()} {
+		for j, v := range []any{models.DayText(d.Day), d.Met, d.Short, d.AtRisk, d.Unknown, d.Excused, d.ShareText()} {
 			c, _ := excelize.CoordinatesToCellName(j+1, y)
 			set(c, v)
 		}
@@ -186,13 +186,4 @@ func newWorkbook(sheet string) (*excelize.File, int, error) {
 		return nil, 0, fmt.Errorf("report: %w", err)
 	}
 	return f, head, nil
-}
-
-// dayText is a day key as the exports write dates: "23/11/2026" for "2026-11-23".
-func dayText(day string) string {
-	t, err := time.Parse(models.DayLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.Format("02/01/2006")
 }
