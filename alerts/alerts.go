@@ -80,13 +80,19 @@ func kindsVN(ks []models.Kind) string {
 	return strings.Join(parts, " hoặc ")
 }
 
+// binding reports whether a level is an obligation in its period: the baseline always,
+// the 2030 target once in force (obligatory).
+func binding(lvl models.Level, obligatory bool) bool {
+	return lvl == models.LevelBaseline || obligatory
+}
+
 // strictestDaily returns, for each daily target of sts, the status of its strictest
 // obligatory level, in the order of sts.
 func strictestDaily(sts []models.PeriodStatus) []models.PeriodStatus {
 	var out []models.PeriodStatus
 	at := map[string]int{}
 	for _, ps := range sts {
-		if ps.PeriodKind != models.PeriodDay || (ps.Level != models.LevelBaseline && !ps.Obligatory) {
+		if ps.PeriodKind != models.PeriodDay || !binding(ps.Level, ps.Obligatory) {
 			continue
 		}
 		if i, ok := at[ps.Target]; ok {
@@ -147,7 +153,7 @@ func (s *Service) AtRisk(ctx context.Context, day string, reports []models.UnitS
 // toward an escalation: a retroactive one (the period began before tintot first read the
 // unit) never does.
 func alertable(e models.Evaluation, pk models.PeriodKind) bool {
-	return e.PeriodKind == pk && (e.Level == models.LevelBaseline || e.Obligatory) && e.Status == models.StatusShort && !e.Retroactive
+	return e.PeriodKind == pk && binding(e.Level, e.Obligatory) && e.Status == models.StatusShort && !e.Retroactive
 }
 
 // shortByUnit groups, by unit, the shortfalls of each target's strictest obligation
@@ -156,7 +162,7 @@ func shortByUnit(evals []models.Evaluation, pk models.PeriodKind) map[string][]m
 	strictest := map[[2]string]models.Evaluation{}
 	var order [][2]string
 	for _, e := range evals {
-		if e.PeriodKind != pk || (e.Level != models.LevelBaseline && !e.Obligatory) {
+		if e.PeriodKind != pk || !binding(e.Level, e.Obligatory) {
 			continue
 		}
 		k := [2]string{e.UnitCode, e.Target}
@@ -388,7 +394,7 @@ func (s *Service) Corrections(ctx context.Context, corrections []models.Correcti
 		// The message names the corrected level that is an obligation (the strictest).
 		duty := map[[2]string]int{}
 		for _, e := range evals {
-			if e.Level == models.LevelBaseline || e.Obligatory {
+			if binding(e.Level, e.Obligatory) {
 				duty[[2]string{e.Target, string(e.Level)}] = e.Required
 			}
 		}

@@ -120,7 +120,7 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 		still := false
 		var now []string
 		for _, e := range evals {
-			if e.PeriodKind == pk && (e.Level == models.LevelBaseline || e.Obligatory) {
+			if e.PeriodKind == pk && binding(e.Level, e.Obligatory) {
 				now = append(now, targetVN(e.Target)+": "+strings.ToLower(e.Status.Label()))
 				if a.Type == models.AlertAtRisk { // today, still open: a reminder stands while a quota is at risk
 					still = still || e.Status == models.StatusAtRisk
