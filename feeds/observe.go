@@ -17,10 +17,20 @@ func firstRead(f *models.Feed, b polled, now time.Time) {
 	}
 	at := now.UTC()
 	covered := at
-	for _, q := range b.posts {
-		if !q.DateInferred && !q.DateClamped && q.PublishedAt.Before(covered) {
-			covered = q.PublishedAt.UTC()
-		}
+	if o := oldestDated(b.posts); !o.IsZero() && o.Before(at) {
+		covered = o.UTC()
 	}
 	f.FirstReadAt, f.CoveredFrom = &at, &covered
+}
+
+// oldestDated is the publication time of the oldest post with a usable date (not
+// inferred, not clamped from the future): how far back a read reached. Zero: none.
+func oldestDated(posts []models.Post) time.Time {
+	var oldest time.Time
+	for i := range posts {
+		if q := &posts[i]; !q.DateInferred && !q.DateClamped && (oldest.IsZero() || q.PublishedAt.Before(oldest)) {
+			oldest = q.PublishedAt
+		}
+	}
+	return oldest
 }

@@ -597,10 +597,8 @@ func (p *Poller) fetchAndParse(ctx context.Context, f models.Feed, fetched func(
 	var buf []byte
 	changed := pf.Posts[:0]
 	now := p.clock.Now()
+	b.oldest = oldestDated(pf.Posts)
 	for i := range pf.Posts {
-		if q := &pf.Posts[i]; !q.DateInferred && !q.DateClamped && (b.oldest.IsZero() || q.PublishedAt.Before(b.oldest)) {
-			b.oldest = q.PublishedAt
-		}
 		var ih models.ItemHash
 		ih, buf = itemHash(f, &pf.Posts[i], buf)
 		hashes = append(hashes, ih)
