@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"tintot/models"
@@ -370,4 +371,16 @@ func NewID() string {
 		panic("store: no randomness: " + err.Error())
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// WalkPage checks a WalkPosts filter (its Limit, Offset and Tags unset) and returns the
+// page size to use (500 when size is not above 0). Every backend's WalkPosts starts so.
+func WalkPage(f PostFilter, size int) (int, error) {
+	if f.Limit != 0 || f.Offset != 0 || len(f.Tags) > 0 {
+		return 0, fmt.Errorf("walk posts: a limit, an offset or tags cannot be walked: %w", ErrInvalid)
+	}
+	if size <= 0 {
+		size = 500
+	}
+	return size, nil
 }

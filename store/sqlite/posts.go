@@ -423,11 +423,9 @@ func postsWhere(f store.PostFilter) where {
 // may write the posts it is given. A post inserted or moved to another day during the
 // walk may be missed; none is passed twice.
 func (s *Store) WalkPosts(ctx context.Context, f store.PostFilter, size int, fn func([]models.Post) error) error {
-	if f.Limit != 0 || f.Offset != 0 || len(f.Tags) > 0 {
-		return fmt.Errorf("sqlite: walk posts: a limit, an offset or tags cannot be walked: %w", store.ErrInvalid)
-	}
-	if size <= 0 {
-		size = 500
+	size, err := store.WalkPage(f, size)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	var (
 		after *walkCursor
