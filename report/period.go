@@ -21,14 +21,6 @@ var PeriodHeaders = []string{
 	"Tuần đạt", "Tuần chưa đạt", "Tuần không xác định", "Tuần được miễn", "Tỉ lệ tuần đạt",
 }
 
-// count is a row's count of kind k: a number, or "?" when not seen (PeriodRow.CountText).
-func count(row models.PeriodRow, k models.Kind) any {
-	if txt := row.CountText(k); txt == "?" {
-		return txt
-	}
-	return row.Posts[k]
-}
-
 // periodCells is one row of a period report; ratios are fractions (0.93), shown as %.
 func periodCells(code, name, kind string, row models.PeriodRow) []any {
 	ratio := func(c models.StatusCounts) any {
@@ -38,7 +30,8 @@ func periodCells(code, name, kind string, row models.PeriodRow) []any {
 		return c.ShareMet
 	}
 	return []any{code, name, kind,
-		count(row, models.KindGoodNews), count(row, models.KindStory), count(row, models.KindIdeology),
+		number(row.Posts[models.KindGoodNews], row.CountText(models.KindGoodNews)), number(row.Posts[models.KindStory], row.CountText(models.KindStory)),
+		number(row.Posts[models.KindIdeology], row.CountText(models.KindIdeology)),
 		row.Days.Met, row.Days.Short, row.Days.Unknown, row.Days.Excused, ratio(row.Days),
 		row.Weeks.Met, row.Weeks.Short, row.Weeks.Unknown, row.Weeks.Excused, ratio(row.Weeks),
 	}

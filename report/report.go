@@ -48,7 +48,7 @@ func rows(r models.Review) [][]cell {
 	out := make([][]cell, 0, len(r.Rows))
 	for _, row := range r.Rows {
 		c := []cell{
-			{value: rankCell(row)}, {value: row.Unit.Code}, {value: row.Unit.Name}, {value: row.Unit.Kind.Label()},
+			{value: number(row.Rank, row.RankText())}, {value: row.Unit.Code}, {value: row.Unit.Name}, {value: row.Unit.Kind.Label()},
 		}
 		for i := 0; i < 7; i++ {
 			st := row.DailyStatus[i]
@@ -68,11 +68,7 @@ func rows(r models.Review) [][]cell {
 			c = append(c, cell{value: "—"})
 		}
 		for _, k := range []models.Kind{models.KindGoodNews, models.KindStory, models.KindIdeology} {
-			if txt := row.WeekCountText(k); txt == strconv.Itoa(row.WeekCounts[k]) {
-				c = append(c, cell{value: row.WeekCounts[k]})
-			} else {
-				c = append(c, cell{value: txt}) // "?": not seen
-			}
+			c = append(c, cell{value: number(row.WeekCounts[k], row.WeekCountText(k))})
 		}
 		c = append(c, weekly(row.Statuses, models.LevelBaseline), target(row.Statuses))
 		if daily != nil {
@@ -93,12 +89,13 @@ func rows(r models.Review) [][]cell {
 	return out
 }
 
-// rankCell is the rank, a number, or "—" for a row left out of the ranking.
-func rankCell(row models.ReviewRow) any {
-	if row.Rank == 0 {
-		return row.RankText()
+// number is n as a number cell when txt, what screens show for it, writes n; else txt
+// (a "?" or "—" standing for a number tintot does not know or does not give).
+func number(n int, txt string) any {
+	if txt == strconv.Itoa(n) {
+		return n
 	}
-	return row.Rank
+	return txt
 }
 
 func find(sts []models.PeriodStatus, pk models.PeriodKind, lvl models.Level) *models.PeriodStatus {
