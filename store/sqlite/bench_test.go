@@ -28,7 +28,15 @@ const (
 // aside, rebuilt afterwards (sorted index builds are far faster than row-by-row upkeep).
 func benchDB(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("tintot-bench-%s-m%d.db", benchVersion, len(migrations)))
+	return cachedDB(b, "tintot-bench", buildBenchDB)
+}
+
+// cachedDB returns the path of a benchmark database in the temporary directory, named by
+// prefix, the generator version and the schema version, building it with build (into a
+// file of its own, renamed into place once complete) when it is not there yet.
+func cachedDB(b *testing.B, prefix string, build func(b *testing.B, tmp string)) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("%s-%s-m%d.db", prefix, benchVersion, len(migrations)))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -37,6 +45,19 @@ func benchDB(b *testing.B) string {
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		os.Remove(tmp + suffix)
 	}
+	build(b, tmp)
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	b.Logf("built %s in %s", path, time.Since(start).Round(time.Second))
+	return path
+}
+
+// buildBenchDB writes the one-year benchmark database into tmp.
+func buildBenchDB(b *testing.B, tmp string) {
 	ctx := context.Background()
 	s, err := Open(ctx, tmp)
 	if err != nil {
@@ -124,14 +145,7 @@ func benchDB(b *testing.B) string {
 	if err := db.Close(); err != nil {
 		b.Fatal(err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(tmp + suffix)
-	}
-	b.Logf("built %s: %d posts in %s", path, n, time.Since(start).Round(time.Second))
-	return path
+	b.Logf("%d posts", n)
 }
 
 // reportPercentiles reports p50/p95 of per-call wall durations in milliseconds, and the
@@ -313,14 +327,11 @@ func BenchmarkListPostsWeekAll(b *testing.B) {
 // ~3 GB): reading every alert costs less here than on a user's database.
 func benchAlertsDB(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("tintot-bench-alerts-%s-m%d.db", benchVersion, len(migrations)))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	tmp := fmt.Sprintf("%s.building-%d", path, os.Getpid())
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		os.Remove(tmp + suffix)
-	}
+	return cachedDB(b, "tintot-bench-alerts", buildAlertsDB)
+}
+
+// buildAlertsDB writes the year of alerts into tmp.
+func buildAlertsDB(b *testing.B, tmp string) {
 	ctx := context.Background()
 	s, err := Open(ctx, tmp)
 	if err != nil {
@@ -348,13 +359,6 @@ func benchAlertsDB(b *testing.B) string {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(tmp + suffix)
-	}
-	return path
 }
 
 // BenchmarkListAlerts lists alerts as their callers do, on a year of alerts: a commune's
