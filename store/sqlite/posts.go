@@ -116,12 +116,32 @@ const insertPostSQL = `INSERT INTO posts(` + postCols + `, eff_kind, counted, ta
 	ON CONFLICT(unit_code, item_key) DO NOTHING`
 
 // updatePostSQL refreshes what a re-poll may change of a post already stored, with the
-// hashtag terms of its text (post_tags follows through a trigger when they change).
+// hashtag terms of its text (post_tags follows through the trigger post_tags_update when
+// they change).
 const updatePostSQL = `UPDATE posts SET url = ?, title = ?, summary = ?, categories = ?, rule_kind = ?, rule_confidence = ?,
 	rule_reason = ?, updated_at = ?, eff_kind = ` + effKindSQL + `, tags = ? WHERE unit_code = ? AND item_key = ?`
 
-// insertPostArgs are the arguments of insertPostSQL for p.
-func insertPostArgs(p models.Post) ([]any, error) {
+// insertTagSQL records one hashtag term of an inserted post. The store writes post_tags
+// itself rather than through a trigger on posts: a trigger makes every post insert a
+// statement that writes several tables, which SQLite guards with a statement journal (a
+// copy of each page the insert touches), ~15 % of a first poll's writing (migration 19).
+const insertTagSQL = `INSERT INTO post_tags(post_id, tag, unit_code, local_day) VALUES (?, ?, ?, ?)
+	ON CONFLICT(post_id, tag) DO NOTHING`
+
+// insertTags records the hashtag terms of an inserted post with st (insertTagSQL within
+// the post's transaction).
+func insertTags(ctx context.Context, st *sql.Stmt, p models.Post, tags []string) error {
+	for _, tag := range tags {
+		if _, err := st.ExecContext(ctx, p.ID, tag, p.UnitCode, p.LocalDay); err != nil {
+			return fmt.Errorf("sqlite: unable to record hashtag %q of post %s of %s: %w", tag, p.ItemKey, p.UnitCode, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// insertPostArgs are the arguments of insertPostSQL for p, whose hashtag terms are tags
+// (classify.PostTags).
+func insertPostArgs(p models.Post, tags []string) ([]any, error) {
 	ov, err := overrideJSON(p.Override)
 	if err != nil {
 		return nil, err
@@ -132,7 +152,7 @@ func insertPostArgs(p models.Post) ([]any, error) {
 	}
 	return []any{p.ID, p.UnitCode, p.FeedID, p.ItemKey, string(p.Source), p.URL, p.Title, p.Summary, jsonText(p.Categories), ms(p.PublishedAt), p.LocalDay,
 		ms(p.FirstSeenAt), boolInt(p.DateInferred), boolInt(p.DateClamped), string(p.RuleKind), p.RuleReason, ov, p.SubmittedBy, boolInt(p.Rejected), ms(p.UpdatedAt),
-		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted()), jsonText(classify.PostTags(p))}, nil
+		prop, p.RuleConfidence, string(p.Kind()), boolInt(p.Counted()), jsonText(tags)}, nil
 }
 
 // countKey is one post_counts row.
@@ -239,7 +259,7 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
 	insert, count, bump := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.bumpDay)
-	var update *sql.Stmt
+	var update, tag *sql.Stmt
 	counts := pendingCounts{}
 	inserted := 0
 	// The rows' statements run without ctx's cancellation: with it, the driver starts a
@@ -251,7 +271,8 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		args, err := insertPostArgs(p)
+		tags := classify.PostTags(p)
+		args, err := insertPostArgs(p, tags)
 		if err != nil {
 			return res, err
 		}
@@ -267,6 +288,14 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, err)
 		}
 		if n > 0 {
+			if len(tags) > 0 {
+				if tag == nil {
+					tag = tx.StmtContext(ctx, s.insertTag)
+				}
+				if err := insertTags(rowCtx, tag, p, tags); err != nil {
+					return res, err
+				}
+			}
 			posts[inserted] = p // posts is UpsertPosts' own copy: the inserted ones move to its front
 			inserted++
 			counts.add(p)
@@ -302,7 +331,8 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 	if err := preparePost(&p); err != nil {
 		return models.Post{}, err
 	}
-	args, err := insertPostArgs(p)
+	tags := classify.PostTags(p)
+	args, err := insertPostArgs(p, tags)
 	if err != nil {
 		return models.Post{}, err
 	}
@@ -317,6 +347,9 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		}
 		if n == 0 {
 			return fmt.Errorf("sqlite: post %s of %s already exists: %w", p.ItemKey, p.UnitCode, store.ErrConflict)
+		}
+		if err := insertTags(ctx, tx.StmtContext(ctx, s.insertTag), p, tags); err != nil {
+			return err
 		}
 		counts := pendingCounts{}
 		counts.add(p)

@@ -45,7 +45,7 @@ type Store struct {
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
-	insertPost, updatePost, countPosts, updateFeed, bumpDay *sql.Stmt
+	insertPost, insertTag, updatePost, countPosts, updateFeed, bumpDay *sql.Stmt
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.
@@ -166,6 +166,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		sql  string
 	}{
 		{&s.insertPost, "post insert", insertPostSQL},
+		{&s.insertTag, "hashtag insert", insertTagSQL},
 		{&s.updatePost, "post update", updatePostSQL},
 		{&s.countPosts, "day counter update", countPostsSQL},
 		{&s.updateFeed, "feed update", updateFeedSQL},
@@ -182,7 +183,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes the prepared statements and both pools.
 func (s *Store) Close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.insertPost, s.updatePost, s.countPosts, s.updateFeed, s.bumpDay} {
+	for _, st := range []*sql.Stmt{s.insertPost, s.insertTag, s.updatePost, s.countPosts, s.updateFeed, s.bumpDay} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
