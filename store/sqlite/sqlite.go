@@ -42,6 +42,7 @@ type Store struct {
 	units    unitCache
 	dayCache dayCache // whole days of counters, see countDays
 	path     string   // the database file ("" : in memory)
+	ckpt     *checkpointer
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
@@ -139,6 +140,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.SetMaxIdleConns(readConns)
 		r.SetConnMaxIdleTime(0)
 		s.r = r
+		if s.ckpt, err = startCheckpointer(dsn(url.Values{"_pragma": {"busy_timeout(10000)"}})); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -183,6 +188,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes the prepared statements and both pools.
 func (s *Store) Close() error {
 	var errs []error
+	errs = append(errs, s.ckpt.stop())
 	for _, st := range []*sql.Stmt{s.insertPost, s.insertTag, s.updatePost, s.countPosts, s.updateFeed, s.bumpDay} {
 		if st != nil {
 			errs = append(errs, st.Close())
@@ -211,6 +217,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", mapErr(err))
 	}
+	s.ckpt.kick()
 	return nil
 }
 
