@@ -425,3 +425,46 @@ func BenchmarkWalkPosts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUpsertPostsFirstPoll writes what a first poll's writer writes: batches of 64
+// feeds of new units, 20 new posts each (a day apart, with a category), into a growing
+// database. ns/op is one batch of 1,280 posts.
+func BenchmarkUpsertPostsFirstPoll(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "first.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	base := time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
+	summary := strings.Repeat("Đoàn viên thanh niên ra quân làm sạch đường làng, trao quà cho học sinh nghèo. ", 8)
+	cpu0 := processCPU()
+	var ds []time.Duration
+	unit := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := make([]models.Post, 0, 64*20)
+		for range 64 {
+			code := fmt.Sprintf("X%05d", unit)
+			if err := s.CreateUnit(ctx, models.Unit{Code: code, Name: "Đoàn xã " + code, Kind: models.UnitCommune}); err != nil {
+				b.Fatal(err)
+			}
+			for j := range 20 {
+				at := base.Add(-time.Duration(j) * 24 * time.Hour)
+				batch = append(batch, models.Post{UnitCode: code, FeedID: "f" + code, ItemKey: fmt.Sprintf("https://%s.vn/bai-%d", code, j),
+					URL: fmt.Sprintf("https://%s.vn/bai-%d", code, j), Title: fmt.Sprintf("Tin tốt số %d của %s", j, code), Summary: summary,
+					Categories: []string{"Tin tốt"}, PublishedAt: at, LocalDay: models.LocalDay(at, models.Vietnam), FirstSeenAt: at,
+					RuleKind: models.KindGoodNews, RuleConfidence: 0.9, RuleReason: "mô hình: tin tốt (0,90)"})
+			}
+			unit++
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		if _, err := s.UpsertPosts(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, ds, cpu0)
+}

@@ -130,9 +130,9 @@ const insertTagSQL = `INSERT INTO post_tags(post_id, tag, unit_code, local_day) 
 
 // insertTags records the hashtag terms of an inserted post with st (insertTagSQL within
 // the post's transaction).
-func insertTags(ctx context.Context, st *sql.Stmt, p models.Post, tags []string) error {
+func insertTags(ctx context.Context, st *rawStmt, p models.Post, tags []string) error {
 	for _, tag := range tags {
-		if _, err := st.ExecContext(ctx, p.ID, tag, p.UnitCode, p.LocalDay); err != nil {
+		if _, err := st.exec(ctx, p.ID, tag, p.UnitCode, p.LocalDay); err != nil {
 			return fmt.Errorf("sqlite: unable to record hashtag %q of post %s of %s: %w", tag, p.ItemKey, p.UnitCode, mapErr(err))
 		}
 	}
@@ -188,7 +188,7 @@ const countPostsSQL = `INSERT INTO post_counts(local_day, unit_code, kind, count
 // flush writes the collected increments in key order with st (countPostsSQL within the
 // posts' transaction), gives their days new versions with bump (bumpDaySQL), and forgets
 // them.
-func (c pendingCounts) flush(ctx context.Context, st, bump *sql.Stmt) error {
+func (c pendingCounts) flush(ctx context.Context, st, bump *rawStmt) error {
 	if len(c) == 0 {
 		return nil
 	}
@@ -207,7 +207,7 @@ func (c pendingCounts) flush(ctx context.Context, st, bump *sql.Stmt) error {
 	})
 	for _, k := range keys {
 		d := c[k]
-		if _, err := st.ExecContext(ctx, k.day, k.unit, k.kind, d.count, d.manual); err != nil {
+		if _, err := st.exec(ctx, k.day, k.unit, k.kind, d.count, d.manual); err != nil {
 			return fmt.Errorf("sqlite: unable to count posts of %s on %s: %w", k.unit, k.day, err)
 		}
 	}
@@ -217,7 +217,7 @@ func (c pendingCounts) flush(ctx context.Context, st, bump *sql.Stmt) error {
 		if i > 0 && keys[i-1].day == k.day {
 			continue
 		}
-		if _, err := bump.ExecContext(ctx, k.day); err != nil {
+		if _, err := bump.exec(ctx, k.day); err != nil {
 			return fmt.Errorf("sqlite: unable to mark the counters of %s changed: %w", k.day, err)
 		}
 	}
@@ -242,9 +242,9 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 		}
 		prepared[i] = p
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.writePosts(ctx, func(w *postWriter) error {
 		var err error
-		res, err = s.upsertPosts(ctx, tx, prepared)
+		res, err = upsertPosts(ctx, w, prepared)
 		return err
 	})
 	if err != nil {
@@ -253,19 +253,16 @@ func (s *Store) UpsertPosts(ctx context.Context, posts []models.Post) (store.Ups
 	return res, nil
 }
 
-// upsertPosts inserts the new posts and updates the stored ones within tx, keeping the day
-// counters. The posts are already prepared, and reordered: the inserted ones are returned
-// as the front of posts.
-func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post) (store.UpsertResult, error) {
+// upsertPosts inserts the new posts and updates the stored ones within w's transaction,
+// keeping the day counters. The posts are already prepared, and reordered: the inserted
+// ones are returned as the front of posts.
+func upsertPosts(ctx context.Context, w *postWriter, posts []models.Post) (store.UpsertResult, error) {
 	var res store.UpsertResult
-	insert, count, bump := tx.StmtContext(ctx, s.insertPost), tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.bumpDay)
-	var update, tag *sql.Stmt
 	counts := pendingCounts{}
 	inserted := 0
 	// The rows' statements run without ctx's cancellation: with it, the driver starts a
 	// watcher goroutine and a progress handler for every statement (three a post). ctx
-	// is checked before each row instead, and the transaction (begun with ctx) is rolled
-	// back when it ends.
+	// is checked before each row instead, and the transaction rolls back when it ends.
 	rowCtx := context.WithoutCancel(ctx)
 	for _, p := range posts {
 		if err := ctx.Err(); err != nil {
@@ -276,23 +273,13 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		if err != nil {
 			return res, err
 		}
-		r, err := insert.ExecContext(rowCtx, args...)
+		n, err := w.insertPost.exec(rowCtx, args...)
 		if err != nil {
-			if ctx.Err() != nil {
-				return res, ctx.Err() // the transaction ended with ctx
-			}
 			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
-		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return res, fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, err)
 		}
 		if n > 0 {
 			if len(tags) > 0 {
-				if tag == nil {
-					tag = tx.StmtContext(ctx, s.insertTag)
-				}
-				if err := insertTags(rowCtx, tag, p, tags); err != nil {
+				if err := insertTags(rowCtx, w.insertTag, p, tags); err != nil {
 					return res, err
 				}
 			}
@@ -303,20 +290,17 @@ func (s *Store) upsertPosts(ctx context.Context, tx *sql.Tx, posts []models.Post
 		}
 		// Already stored: its counters may move (update trigger), so the pending
 		// increments go first.
-		if err := counts.flush(rowCtx, count, bump); err != nil {
+		if err := counts.flush(rowCtx, w.countPosts, w.bumpDay); err != nil {
 			return res, err
 		}
-		if update == nil {
-			update = tx.StmtContext(ctx, s.updatePost)
-		}
-		_, err = update.ExecContext(rowCtx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
+		_, err = w.updatePost.exec(rowCtx, p.URL, p.Title, p.Summary, jsonText(p.Categories), string(p.RuleKind), p.RuleConfidence,
 			p.RuleReason, ms(p.UpdatedAt), string(p.RuleKind), jsonText(classify.PostTags(p)), p.UnitCode, p.ItemKey)
 		if err != nil {
 			return res, fmt.Errorf("sqlite: unable to update post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 		}
 		res.Updated++
 	}
-	if err := counts.flush(rowCtx, count, bump); err != nil {
+	if err := counts.flush(rowCtx, w.countPosts, w.bumpDay); err != nil {
 		return res, err
 	}
 	if inserted > 0 {
@@ -336,24 +320,20 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 	if err != nil {
 		return models.Post{}, err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.StmtContext(ctx, s.insertPost).ExecContext(ctx, args...)
+	err = s.writePosts(ctx, func(w *postWriter) error {
+		n, err := w.insertPost.exec(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
-		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, err)
 		}
 		if n == 0 {
 			return fmt.Errorf("sqlite: post %s of %s already exists: %w", p.ItemKey, p.UnitCode, store.ErrConflict)
 		}
-		if err := insertTags(ctx, tx.StmtContext(ctx, s.insertTag), p, tags); err != nil {
+		if err := insertTags(ctx, w.insertTag, p, tags); err != nil {
 			return err
 		}
 		counts := pendingCounts{}
 		counts.add(p)
-		return counts.flush(ctx, tx.StmtContext(ctx, s.countPosts), tx.StmtContext(ctx, s.bumpDay))
+		return counts.flush(ctx, w.countPosts, w.bumpDay)
 	})
 	if err != nil {
 		return models.Post{}, err

@@ -46,7 +46,10 @@ type Store struct {
 
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
-	insertPost, insertTag, updatePost, countPosts, updateFeed, bumpDay *sql.Stmt
+	updateFeed *sql.Stmt
+	// The post writes' statements, prepared on the writer's driver connection (see
+	// writePosts); used and replaced only while holding that connection.
+	pw *postWriter
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.
@@ -170,12 +173,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		name string
 		sql  string
 	}{
-		{&s.insertPost, "post insert", insertPostSQL},
-		{&s.insertTag, "hashtag insert", insertTagSQL},
-		{&s.updatePost, "post update", updatePostSQL},
-		{&s.countPosts, "day counter update", countPostsSQL},
 		{&s.updateFeed, "feed update", updateFeedSQL},
-		{&s.bumpDay, "day counter version", bumpDaySQL},
 	} {
 		var err error
 		if *st.dst, err = s.w.PrepareContext(ctx, st.sql); err != nil {
@@ -188,8 +186,8 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes the prepared statements and both pools.
 func (s *Store) Close() error {
 	var errs []error
-	errs = append(errs, s.ckpt.stop())
-	for _, st := range []*sql.Stmt{s.insertPost, s.insertTag, s.updatePost, s.countPosts, s.updateFeed, s.bumpDay} {
+	errs = append(errs, s.ckpt.stop(), s.closePostWriter())
+	for _, st := range []*sql.Stmt{s.updateFeed} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
