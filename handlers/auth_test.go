@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"tintot/config"
 	"tintot/models"
 )
@@ -371,5 +373,29 @@ func TestLoginLimiterWindow(t *testing.T) {
 	l.reset("10.0.0.1|*")
 	if len(l.fails) != 0 {
 		t.Fatalf("limiter keeps %d keys after reset", len(l.fails))
+	}
+}
+
+// The hash an unknown e-mail's password is compared against costs what a real account's
+// does (hashPassword), so a login takes as long whether or not the account exists; and it
+// matches no password anyone could have chosen from the login form's view.
+func TestDummyHashCostsAsARealOne(t *testing.T) {
+	acct, err := hashPassword("một mật khẩu bất kỳ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := bcrypt.Cost([]byte(acct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := bcrypt.Cost(dummyHash)
+	if err != nil {
+		t.Fatalf("dummyHash is not a bcrypt hash: %v", err)
+	}
+	if got != want {
+		t.Errorf("dummyHash has cost %d, accounts' hashes %d: logins of unknown e-mails would answer at another speed", got, want)
+	}
+	if bcrypt.CompareHashAndPassword(dummyHash, []byte("")) == nil {
+		t.Error("dummyHash matches the empty password")
 	}
 }
