@@ -50,6 +50,11 @@ func TrainingCorpus() []CorpusItem {
 	return items
 }
 
+// corpusSize is the number of posts in the training part (its lines but the header).
+func corpusSize() int {
+	return bytes.Count(bytes.TrimRight(corpusTrain, "\n"), []byte("\n"))
+}
+
 // HeldOutCorpus returns the embedded held-out part of the corpus.
 func HeldOutCorpus() []CorpusItem {
 	items, err := ReadCorpus(bytes.NewReader(corpusHeldOut))

@@ -121,37 +121,48 @@ func ReviewerExamples(ctx context.Context, st store.Store) ([]Example, error) {
 	return out, nil
 }
 
-// TrainModel fits a model on the embedded corpus plus the installation's reviewers'
-// decisions, and describes it (its held-out figures with the given rules).
-func TrainModel(ctx context.Context, st store.Store, rules Rules, now time.Time) (*Model, ModelInfo, error) {
-	corpus := TrainingCorpus()
-	ex := make([]Example, 0, len(corpus))
-	for _, it := range corpus {
-		ex = append(ex, it.Example())
-	}
-	var reviewers []Example
+// FitModel fits a model on the embedded corpus plus the installation's reviewers'
+// decisions (the embedded model when there are none), and returns how many of each it
+// learnt from.
+func FitModel(ctx context.Context, st store.Store) (m *Model, corpus, reviewers int, err error) {
+	var rev []Example
 	if st != nil {
-		var err error
-		if reviewers, err = ReviewerExamples(ctx, st); err != nil {
-			return nil, ModelInfo{}, err
+		if rev, err = ReviewerExamples(ctx, st); err != nil {
+			return nil, 0, 0, err
 		}
 	}
-	var m *Model
-	if len(reviewers) == 0 {
+	if len(rev) == 0 {
 		// The corpus alone gives the model embedded at build time: no fit.
 		if cm, err := CorpusModel(); err == nil {
-			m = cm
+			return cm, corpusSize(), 0, nil
 		}
 	}
-	if m == nil {
-		m = Train(append(ex, reviewers...))
+	items := TrainingCorpus()
+	ex := make([]Example, 0, len(items)+len(rev))
+	for _, it := range items {
+		ex = append(ex, it.Example())
+	}
+	return Train(append(ex, rev...)), len(items), len(rev), nil
+}
+
+// TrainModel fits a model (FitModel) and describes it: its held-out figures with the
+// given rules.
+func TrainModel(ctx context.Context, st store.Store, rules Rules, now time.Time) (*Model, ModelInfo, error) {
+	m, corpus, reviewers, err := FitModel(ctx, st)
+	if err != nil {
+		return nil, ModelInfo{}, err
 	}
 	c, err := New(rules, WithModel(m, DefaultReviewConfidence))
 	if err != nil {
 		return nil, ModelInfo{}, err
 	}
-	info := ModelInfo{Version: m.Version(), TrainedAt: now.UTC(), Corpus: len(corpus), Reviewers: len(reviewers), HeldOut: Evaluate(c, HeldOutCorpus())}
+	info := ModelInfo{Version: m.Version(), TrainedAt: now.UTC(), Corpus: corpus, Reviewers: reviewers, HeldOut: EvaluateHeldOut(c)}
 	return m, info, nil
+}
+
+// EvaluateHeldOut measures c (rules and model) on the held-out part of the corpus.
+func EvaluateHeldOut(c *Classifier) Metrics {
+	return Evaluate(c, HeldOutCorpus())
 }
 
 // SaveModelInfo records the model in use.

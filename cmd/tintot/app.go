@@ -29,7 +29,8 @@ type app struct {
 	store      store.Store
 	rules      classify.Rules
 	classifier *classify.Live
-	model      classify.ModelInfo
+	model      classify.ModelInfo // described by ensureModel(ctx, true)
+	fitted     *classify.Model    // the model in use, once ensureModel fitted it
 	client     *feeds.Client
 	poller     *feeds.Poller
 	campaign   *campaign.Service
@@ -141,22 +142,27 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	return a, nil
 }
 
-// ensureModel trains the model (the embedded corpus and this installation's reviewers'
-// decisions) and puts it in use, once; commands that classify posts call it first.
-func (a *app) ensureModel(ctx context.Context) error {
-	if a.model.Version != "" {
-		return nil
+// ensureModel fits the model (the embedded corpus and this installation's reviewers'
+// decisions) and puts it in use, once; commands that classify posts call it first. With
+// describe, the model's description (its held-out figures, shown by `classify info` and
+// the admin page) is made too: a poll, which only classifies, does not wait for it.
+func (a *app) ensureModel(ctx context.Context, describe bool) error {
+	if a.fitted == nil {
+		m, corpus, reviewers, err := classify.FitModel(ctx, a.store)
+		if err != nil {
+			return err
+		}
+		c, err := classify.New(a.rules, classify.WithModel(m, classify.DefaultReviewConfidence))
+		if err != nil {
+			return err
+		}
+		a.classifier.Swap(c)
+		a.fitted = m
+		a.model = classify.ModelInfo{Version: m.Version(), TrainedAt: a.clock.Now().UTC(), Corpus: corpus, Reviewers: reviewers}
 	}
-	m, info, err := classify.TrainModel(ctx, a.store, a.rules, a.clock.Now())
-	if err != nil {
-		return err
+	if describe && a.model.HeldOut.N == 0 {
+		a.model.HeldOut = classify.EvaluateHeldOut(a.classifier.Load())
 	}
-	c, err := classify.New(a.rules, classify.WithModel(m, classify.DefaultReviewConfidence))
-	if err != nil {
-		return err
-	}
-	a.classifier.Swap(c)
-	a.model = info
 	return nil
 }
 
@@ -173,7 +179,7 @@ func (a *app) retrain(ctx context.Context) (classify.ModelInfo, classify.Reclass
 		return info, classify.ReclassifyResult{}, err
 	}
 	a.classifier.Swap(c)
-	a.model = info
+	a.fitted, a.model = m, info
 	if err := classify.SaveModelInfo(ctx, a.store, info); err != nil {
 		return info, classify.ReclassifyResult{}, err
 	}

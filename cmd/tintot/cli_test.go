@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"tintot/classify"
 	"tintot/config"
 	"tintot/models"
 	"tintot/store"
@@ -373,5 +374,20 @@ func TestCLIErrorsSpeakTheChosenLanguage(t *testing.T) {
 				t.Errorf("%s %v: exit %d, %q; want %q", lang, tc.args, rc, errs, want)
 			}
 		}
+	}
+}
+
+// classify info describes the model in use: the posts it learnt from and its figures on
+// the held-out part of the corpus, measured in this process (a poll fits the model without
+// measuring it; the description must not come out empty).
+func TestClassifyInfoGivesHeldOutFigures(t *testing.T) {
+	c := newCLI(t)
+	out := mustRun(t, c, "classify", "info")
+	n := len(classify.HeldOutCorpus())
+	if !strings.Contains(out, fmt.Sprintf("%d bài mẫu của bộ dữ liệu", len(classify.TrainingCorpus()))) {
+		t.Errorf("classify info does not give the corpus size %d:\n%s", len(classify.TrainingCorpus()), out)
+	}
+	if !strings.Contains(out, fmt.Sprintf("Trên phần giữ lại (%d bài", n)) || strings.Contains(out, "đúng loại 0 %") {
+		t.Errorf("classify info does not give the held-out figures of %d posts:\n%s", n, out)
 	}
 }

@@ -159,7 +159,7 @@ func cmdPoll(ctx context.Context, env *cliEnv, args []string) error {
 	return withApp(ctx, env, func(a *app) (err error) {
 		// The model is fitted only if a post needs classifying: a cycle of unchanged
 		// feeds does not pay for it.
-		a.classifier.FitOnFirstUse(func() error { return a.ensureModel(ctx) })
+		a.classifier.FitOnFirstUse(func() error { return a.ensureModel(ctx, false) })
 		defer func() {
 			if ferr := a.classifier.FitErr(); ferr != nil && err == nil {
 				err = env.l.E("poll: không huấn luyện được mô hình phân loại, các bài mới đã được phân loại chỉ bằng quy tắc: %w", ferr)
@@ -319,7 +319,7 @@ func cmdReclassify(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	return withApp(ctx, env, func(a *app) error {
-		if err := a.ensureModel(ctx); err != nil {
+		if err := a.ensureModel(ctx, false); err != nil {
 			return err
 		}
 		res, err := classify.Reclassify(ctx, a.store, a.classifier.Load(), *unit, *since)
@@ -337,7 +337,7 @@ func cmdClassify(ctx context.Context, env *cliEnv, args []string) error {
 		return errUsage
 	}
 	return withApp(ctx, env, func(a *app) error {
-		if err := a.ensureModel(ctx); err != nil {
+		if err := a.ensureModel(ctx, true); err != nil {
 			return err
 		}
 		info := a.model

@@ -45,7 +45,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureModel(ctx); err != nil {
+	if err := a.ensureModel(ctx, true); err != nil {
 		return err
 	}
 	log := a.log
