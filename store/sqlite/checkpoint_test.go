@@ -52,3 +52,21 @@ func TestWritesAreCheckpointedInTheBackground(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// The writer checkpoints by itself only past walAutoCheckpoint pages of log, when the
+// checkpointer falls behind: at SQLite's default (1,000) a poll's writer checkpointed in
+// the middle of its batches anyway.
+func TestWriterCheckpointsOnlyAsASafetyNet(t *testing.T) {
+	st, err := Open(t.Context(), filepath.Join(t.TempDir(), "tintot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var pages int
+	if err := st.w.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if want := "wal_autocheckpoint(" + strconv.Itoa(pages) + ")"; want != walAutoCheckpoint || pages < 4000 {
+		t.Errorf("writer's automatic checkpoint at %d pages, want %s", pages, walAutoCheckpoint)
+	}
+}

@@ -97,6 +97,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wq[k] = slices.Clone(v)
 	}
 	wq.Add("_pragma", writerCache)
+	if !memory {
+		wq.Add("_pragma", walAutoCheckpoint)
+	}
 	dsn := func(q url.Values) string {
 		if memory {
 			return path + "?" + q.Encode()
