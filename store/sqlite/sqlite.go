@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -282,16 +283,55 @@ func fromMSPtr(v sql.NullInt64) *time.Time {
 	return &t
 }
 
-// jsonText encodes a slice as JSON text ("[]" for nil).
+// jsonText encodes a slice as JSON text ("[]" for nil), as json.Marshal does.
 func jsonText[T any](v []T) string {
 	if len(v) == 0 {
 		return "[]"
+	}
+	if ss, ok := any(v).([]string); ok {
+		if s, ok := plainJSONStrings(ss); ok {
+			return s
+		}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "[]"
 	}
 	return string(b)
+}
+
+// plainJSONStrings writes ss as json.Marshal would when no string needs escaping (no
+// quote, backslash, control character, '<', '>', '&', U+2028, U+2029 nor invalid UTF-8),
+// without its reflection: a post's categories and hashtags are written with every post.
+func plainJSONStrings(ss []string) (string, bool) {
+	n := 1
+	for _, s := range ss {
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
+				return "", false
+			case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+				return "", false // U+2028, U+2029
+			}
+		}
+		if !utf8.ValidString(s) {
+			return "", false
+		}
+		n += len(s) + 3
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte('[')
+	for i, s := range ss {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String(), true
 }
 
 // fromJSON decodes JSON text into a slice; nil for empty arrays.
