@@ -159,17 +159,20 @@ func (s *Store) UpdateFeeds(ctx context.Context, feeds []models.Feed) error {
 		return nil
 	}
 	var missing []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	// Below database/sql, as a poll's posts are written (writePosts): one batch's feeds
+	// are written right after its posts.
+	err := s.writePosts(ctx, func(w *postWriter) error {
 		missing = missing[:0]
-		st := tx.StmtContext(ctx, s.updateFeed)
+		rowCtx := context.WithoutCancel(ctx)
 		for _, f := range feeds {
-			res, err := st.ExecContext(ctx, updateFeedArgs(f)...)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			n, err := w.updateFeed.exec(rowCtx, updateFeedArgs(f)...)
 			if err != nil {
 				return fmt.Errorf("sqlite: unable to update feed %s: %w", f.ID, mapErr(err))
 			}
-			if n, err := res.RowsAffected(); err != nil {
-				return fmt.Errorf("sqlite: unable to update feed %s: %w", f.ID, err)
-			} else if n == 0 {
+			if n == 0 {
 				missing = append(missing, f.ID)
 			}
 		}

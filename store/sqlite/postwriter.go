@@ -40,10 +40,11 @@ func (r *rawStmt) exec(ctx context.Context, vals ...any) (int64, error) {
 	return res.RowsAffected()
 }
 
-// postWriter holds the post writes' statements, prepared on one driver connection.
+// postWriter holds the statements of a poll's writes (its posts, then its feeds' states),
+// prepared on one driver connection.
 type postWriter struct {
-	conn                                                   any // the driver connection they belong to
-	insertPost, insertTag, updatePost, countPosts, bumpDay *rawStmt
+	conn                                                               any // the driver connection they belong to
+	insertPost, insertTag, updatePost, countPosts, bumpDay, updateFeed *rawStmt
 }
 
 // postWriterOn returns the statements prepared on dc, preparing them if dc is a
@@ -67,6 +68,7 @@ func (s *Store) postWriterOn(ctx context.Context, dc any) (*postWriter, error) {
 		{&w.updatePost, "post update", updatePostSQL},
 		{&w.countPosts, "day counter update", countPostsSQL},
 		{&w.bumpDay, "day counter version", bumpDaySQL},
+		{&w.updateFeed, "feed update", updateFeedSQL},
 	} {
 		p, err := pc.PrepareContext(ctx, st.sql)
 		if err != nil {
@@ -82,7 +84,7 @@ func (s *Store) postWriterOn(ctx context.Context, dc any) (*postWriter, error) {
 // close closes the statements prepared so far.
 func (w *postWriter) close() error {
 	var errs []error
-	for _, st := range []*rawStmt{w.insertPost, w.insertTag, w.updatePost, w.countPosts, w.bumpDay} {
+	for _, st := range []*rawStmt{w.insertPost, w.insertTag, w.updatePost, w.countPosts, w.bumpDay, w.updateFeed} {
 		if st != nil {
 			errs = append(errs, st.st.Close())
 		}
