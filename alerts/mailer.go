@@ -43,6 +43,12 @@ type MailerOptions struct {
 	// the mail) is canceled, not sent; so is an afternoon reminder whose day is met by the
 	// time it can go (the mail server was down meanwhile).
 	Reevaluate func(ctx context.Context, unitCode, period string) ([]models.Evaluation, error)
+	// Refresh, when set, reads the feeds of the given units that were not read lately
+	// (feeds.Poller.PollStale), once for the batch, before their shortfall, escalation and
+	// reminder mails are checked again: a feed read every few hours, last read before
+	// the unit's late post, would otherwise have the check confirm a shortfall the unit
+	// has made good. Its failure leaves the check to what is stored.
+	Refresh func(ctx context.Context, unitCodes []string) error
 	// EscalateDays and EscalateWeeks are the runs of short periods an escalation tells of
 	// (as Service's; default 3 and 2): each of the run's periods is checked again.
 	EscalateDays, EscalateWeeks int
@@ -92,12 +98,28 @@ func (m *Mailer) dropResolved(ctx context.Context, due []models.Alert) ([]models
 	if m.opts.Reevaluate == nil {
 		return due, 0, nil
 	}
+	rechecked := func(a models.Alert) bool {
+		return (a.Type == models.AlertDailyShort || a.Type == models.AlertWeeklyShort || a.Type == models.AlertEscalation ||
+			a.Type == models.AlertAtRisk) && a.Period != ""
+	}
+	if m.opts.Refresh != nil {
+		var codes []string
+		for _, a := range due {
+			if rechecked(a) && !slices.Contains(codes, a.UnitCode) {
+				codes = append(codes, a.UnitCode)
+			}
+		}
+		if len(codes) > 0 {
+			if err := m.opts.Refresh(ctx, codes); err != nil {
+				m.opts.Log.Warn("feeds not read before shortfall mails were checked again", slog.Int("units", len(codes)), slog.Any("error", err))
+			}
+		}
+	}
 	keep := due[:0:0]
 	n := 0
 	var errs []error
 	for _, a := range due {
-		if a.Type != models.AlertDailyShort && a.Type != models.AlertWeeklyShort && a.Type != models.AlertEscalation &&
-			a.Type != models.AlertAtRisk || a.Period == "" {
+		if !rechecked(a) {
 			keep = append(keep, a)
 			continue
 		}

@@ -196,6 +196,31 @@ func (p *Poller) PollDue(ctx context.Context) (Summary, error) {
 	return p.PollFeeds(ctx, fs), nil
 }
 
+// PollStale polls now the feeds of the given units that were not read in the last
+// olderThan (never read ones included), but for broken feeds, which the health check
+// retries: what a unit posted since its feeds were last read is seen before a decision
+// about it (the afternoon reminder, the late-day boost, a shortfall mail about to go).
+func (p *Poller) PollStale(ctx context.Context, unitCodes []string, olderThan time.Duration) (Summary, error) {
+	if len(unitCodes) == 0 {
+		return Summary{}, nil
+	}
+	fl, err := p.st.ListFeeds(ctx, store.FeedFilter{UnitCodes: unitCodes})
+	if err != nil {
+		return Summary{}, fmt.Errorf("feeds: unable to list the feeds of %d units: %w", len(unitCodes), err)
+	}
+	now := p.clock.Now()
+	stale := fl[:0]
+	for _, f := range fl {
+		if f.State == models.FeedBroken {
+			continue
+		}
+		if f.LastCheckAt == nil || now.Sub(*f.LastCheckAt) >= olderThan {
+			stale = append(stale, f)
+		}
+	}
+	return p.PollFeeds(ctx, stale), nil
+}
+
 // PollFeeds polls the given feeds now, whatever their schedule (forced polls, one unit,
 // the end-of-day boost). Workers fetch and parse in parallel; one writer stores the posts
 // of a batch of polled feeds together (one UpsertPosts call, so SQLite commits once for

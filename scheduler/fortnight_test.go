@@ -194,6 +194,7 @@ func startInstance(t *testing.T, st store.Store, smtpURL string, log *slog.Logge
 	client := feeds.NewClient(feeds.ClientOptions{ConnectTimeout: 5 * time.Second, Timeout: 10 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 5, UserAgent: "tintot/test", AllowPrivate: true, DisableKeepAlives: true})
 	camp := &campaign.Service{Store: st, Engine: quota.Engine{Policy: quota.DefaultPolicy(), Loc: vn}, Clock: clock}
 	al := &alerts.Service{Store: st, Clock: clock, BaseURL: "https://tintot.example.vn", EscalateDays: 3, EscalateWeeks: 2, Log: log}
+	var tasks *Tasks
 	mailer, err := alerts.NewMailer(alerts.MailerOptions{
 		Store: st, SMTPURL: smtpURL, From: "tintot <no-reply@tintot.example.vn>", QuietStart: 21, QuietEnd: 7, Clock: clock, Log: log,
 		Attachment: func(ctx context.Context, a models.Alert) (string, []byte, error) {
@@ -204,11 +205,15 @@ func startInstance(t *testing.T, st store.Store, smtpURL string, log *slog.Logge
 			return alerts.DigestAttachment(r)
 		},
 		Reevaluate: camp.EvaluateUnit,
+		Refresh: func(ctx context.Context, units []string) error { // as cmd/tintot wires it
+			_, err := tasks.Poller.PollStale(ctx, units, 15*time.Minute)
+			return err
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks := &Tasks{Store: st, Campaign: camp, Alerts: al, Mailer: mailer, Clock: clock, Log: log}
+	tasks = &Tasks{Store: st, Campaign: camp, Alerts: al, Mailer: mailer, Clock: clock, Log: log}
 	tasks.Poller = feeds.NewPoller(st, client, cls, clock, feeds.PollerOptions{
 		Workers: 4, PerHost: 2, Interval: 30 * time.Minute, MaxInterval: 2 * time.Hour,
 		BrokenAfterFails: 6, BrokenAfter: 12 * time.Hour, Holder: "test", Log: log,

@@ -104,29 +104,22 @@ func (t *Tasks) Boost(ctx context.Context) error {
 	for _, r := range reports {
 		codes = append(codes, r.Unit.Code)
 	}
-	fl, err := t.Store.ListFeeds(ctx, store.FeedFilter{UnitCodes: codes})
+	s, err := t.Poller.PollStale(ctx, codes, t.boostAfter())
 	if err != nil {
 		return fmt.Errorf("boost: %w", err)
 	}
-	after := t.BoostAfter
-	if after <= 0 {
-		after = 15 * time.Minute
-	}
-	now := t.now()
-	var stale []models.Feed
-	for _, f := range fl {
-		if f.State == models.FeedBroken {
-			continue
-		}
-		if f.LastCheckAt == nil || now.Sub(*f.LastCheckAt) >= after {
-			stale = append(stale, f)
-		}
-	}
-	if len(stale) > 0 {
-		s := t.Poller.PollFeeds(ctx, stale)
+	if s.Feeds > 0 {
 		t.log().Info("end-of-day boost", slog.Int("units_at_risk", len(reports)), slog.String("summary", s.String()))
 	}
 	return nil
+}
+
+// boostAfter is BoostAfter, 15 minutes if unset.
+func (t *Tasks) boostAfter() time.Duration {
+	if t.BoostAfter <= 0 {
+		return 15 * time.Minute
+	}
+	return t.BoostAfter
 }
 
 // AtRisk records the afternoon reminder for every unit whose today is not yet met. The

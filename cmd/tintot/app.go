@@ -108,15 +108,19 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 	a.campaign = &campaign.Service{Store: a.store, Engine: quota.Engine{Policy: policy, Loc: cfg.Location}, Clock: a.clock}
 	a.alerts = &alerts.Service{Store: a.store, Clock: a.clock, BaseURL: cfg.BaseURL, EscalateDays: cfg.EscalateDays, EscalateWeeks: cfg.EscalateWeeks, Log: a.log}
 	a.mailer, err = alerts.NewMailer(alerts.MailerOptions{
-		Store:         a.store,
-		SMTPURL:       cfg.SMTPURL,
-		From:          cfg.MailFrom,
-		QuietStart:    cfg.QuietStart,
-		QuietEnd:      cfg.QuietEnd,
-		Clock:         a.clock,
-		Log:           a.log,
-		Attachment:    a.digestAttachment,
-		Reevaluate:    a.campaign.EvaluateUnit,
+		Store:      a.store,
+		SMTPURL:    cfg.SMTPURL,
+		From:       cfg.MailFrom,
+		QuietStart: cfg.QuietStart,
+		QuietEnd:   cfg.QuietEnd,
+		Clock:      a.clock,
+		Log:        a.log,
+		Attachment: a.digestAttachment,
+		Reevaluate: a.campaign.EvaluateUnit,
+		Refresh: func(ctx context.Context, units []string) error {
+			_, err := a.poller.PollStale(ctx, units, staleBeforeMail)
+			return err
+		},
 		EscalateDays:  cfg.EscalateDays,
 		EscalateWeeks: cfg.EscalateWeeks,
 	})
@@ -141,6 +145,10 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 		Retrain: func(ctx context.Context) error { _, _, err := a.retrain(ctx); return err }}
 	return a, nil
 }
+
+// staleBeforeMail: a feed of a unit whose shortfall mail is about to go is read first
+// when it was last read longer ago than this (as the late-day boost's default).
+const staleBeforeMail = 15 * time.Minute
 
 // ensureModel fits the model (the embedded corpus and this installation's reviewers'
 // decisions) and puts it in use, once; commands that classify posts call it first. With
