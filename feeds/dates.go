@@ -68,7 +68,7 @@ var (
 // parseDate reads a feed date. Dates without a zone are Asia/Ho_Chi_Minh local time.
 // ok is false when nothing usable was found.
 func parseDate(s string) (time.Time, bool) {
-	s = strings.Join(strings.Fields(s), " ")
+	s = collapseSpace(s) // as strings.Join(strings.Fields(s), " "), without copying a date already so
 	if s == "" {
 		return time.Time{}, false
 	}
