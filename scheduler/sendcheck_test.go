@@ -4,19 +4,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"tintot/alerts"
 	"tintot/campaign"
-	"tintot/classify"
-	"tintot/feeds"
 	"tintot/models"
 	"tintot/quota"
 	"tintot/store"
-	"tintot/store/sqlite"
 )
 
 // TestShortfallMailReadsStaleFeedsFirst: a unit posts at 23:50, but its site's feed is
@@ -26,11 +22,6 @@ import (
 // again: the post is found, the day is met, and the shortfall is not sent.
 func TestShortfallMailReadsStaleFeedsFirst(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/sendcheck.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	box, smtpURL := startSMTP(t)
 	good := "Đoàn viên ra quân dọn vệ sinh môi trường #MoiNgayMotTinTot"
 	fs := &feedServer{posts: map[string][]scenarioPost{"G": {
@@ -38,24 +29,11 @@ func TestShortfallMailReadsStaleFeedsFirst(t *testing.T) {
 		{guid: "G-1", title: good, published: at(3, 10, 0), visible: at(3, 10, 0)},
 		{guid: "G-2", title: good, published: at(4, 23, 50), visible: at(5, 1, 0)}, // the feed's cache
 	}}}
-	feedSrv := httptest.NewServer(fs)
-	defer feedSrv.Close()
-	since := at(2, 0, 0).UTC()
-	u := models.Unit{Code: "G", Name: "Xã Gia Lâm", Kind: models.UnitCommune, Emails: []string{"g@td.vn"}, ActiveFrom: &since}
-	if _, err := st.ApplyRegistry(ctx, []store.RegistryEntry{{Unit: u, FeedURLs: []string{feedSrv.URL + "/G.xml"}}}); err != nil {
-		t.Fatal(err)
-	}
+	st := unitG(t, fs)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	synctest.Test(t, func(t *testing.T) {
 		clock := models.SystemClock{} // virtual inside the bubble
-		cls, err := classify.New(classify.DefaultRules())
-		if err != nil {
-			t.Fatal(err)
-		}
-		client := feeds.NewClient(feeds.ClientOptions{ConnectTimeout: 5 * time.Second, Timeout: 10 * time.Second, MaxBodyBytes: 1 << 20, MaxRedirects: 5,
-			UserAgent: "tintot/test", AllowPrivate: true, DisableKeepAlives: true})
-		poller := feeds.NewPoller(st, client, cls, clock, feeds.PollerOptions{Workers: 2, PerHost: 2, Interval: 6 * time.Hour,
-			MaxInterval: 6 * time.Hour, Holder: "test", Log: log})
+		poller := slowPoller(t, st, log)
 		camp := &campaign.Service{Store: st, Engine: quota.Engine{Policy: quota.DefaultPolicy(), Loc: vn}, Clock: clock}
 		mailer, err := alerts.NewMailer(alerts.MailerOptions{
 			Store: st, SMTPURL: smtpURL, From: "tintot <no-reply@tintot.example.vn>", QuietStart: 21, QuietEnd: 7, Clock: clock, Log: log,
@@ -70,17 +48,7 @@ func TestShortfallMailReadsStaleFeedsFirst(t *testing.T) {
 		}
 		tasks := &Tasks{Store: st, Clock: clock, Log: log, Poller: poller, Campaign: camp, Mailer: mailer,
 			Alerts: &alerts.Service{Store: st, Clock: clock, BaseURL: "https://tintot.example.vn", Log: log}}
-		for _, when := range []time.Time{at(2, 12, 0), at(3, 12, 0), at(4, 12, 0), at(5, 0, 5)} {
-			time.Sleep(time.Until(when))
-			fs.now.Store(time.Now().Unix())
-			fl, err := st.ListFeeds(ctx, store.FeedFilter{UnitCode: "G"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s := poller.PollFeeds(ctx, fl); s.OK != 1 {
-				t.Fatalf("read at %s: %s", when, s)
-			}
-		}
+		readAt(t, st, fs, poller, at(2, 12, 0), at(3, 12, 0), at(4, 12, 0), at(5, 0, 5))
 		time.Sleep(time.Until(at(5, 0, 10)))
 		if err := tasks.DailyClose(ctx); err != nil {
 			t.Fatal(err)
