@@ -11,7 +11,14 @@
 // It prints feeds/s, CPU time, posts written and peak RSS for each cycle, then the in-process
 // BenchmarkPoll of the same machine for comparison.
 //
+// With -against OTHER it times first cycles of the binary and of OTHER interleaved, each
+// on a fresh database, and prints their medians and ratios: a shared machine's speed
+// moves during the day, so only builds timed at the same moments compare. With -python
+// the corpus is served by the shared Python script instead (all-304 and first cycles;
+// its validators cannot be turned off while it runs).
+//
 //	go run ./tools/benche2e [-feeds 2000] [-skip-inprocess]
+//	go run ./tools/benche2e -bin BIN -against OLDBIN -runs 10 [-python ../shared/bench/corpus_server.py]
 package main
 
 import (
@@ -28,6 +35,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -161,6 +169,9 @@ func main() {
 	prebuilt := flag.String("bin", "", "measure this tintot binary instead of building ./cmd/tintot")
 	keep := flag.Bool("keep", false, "keep the work directory (database, CSV) and print its path")
 	profile := flag.String("profile", "", "write the first cycle's CPU profile to this file (TINTOT_CPUPROFILE)")
+	against := flag.String("against", "", "another tintot binary: time RUNS first cycles of each, interleaved (a fresh database each), and print their medians and ratios")
+	runs := flag.Int("runs", 5, "with -against: first cycles of each binary")
+	python := flag.String("python", "", "serve the corpus with this script (../shared/bench/corpus_server.py) instead of the server built in")
 	flag.Parse()
 	work, err := os.MkdirTemp("", "tintot-bench-e2e")
 	check(err)
@@ -181,9 +192,17 @@ func main() {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
 	base := "http://" + l.Addr().String()
-	anchor := time.Now().Truncate(24 * time.Hour)
-	c := newCorpus(*n, base, anchor)
-	go http.Serve(l, c)
+	var c *corpus
+	if *python != "" {
+		// The script takes the port: the one just reserved, freed for it.
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		stop := startPython(*python, port, *n, base)
+		defer stop()
+	} else {
+		c = newCorpus(*n, base, time.Now().Truncate(24*time.Hour))
+		go http.Serve(l, c)
+	}
 
 	var csv strings.Builder
 	csv.WriteString("code,name,kind,parent_code,emails,feeds\nTD,Thành đoàn Thử,Thành đoàn,,,\n")
@@ -192,54 +211,41 @@ func main() {
 	}
 	csvPath := filepath.Join(work, "units.csv")
 	check(os.WriteFile(csvPath, []byte(csv.String()), 0o644))
-	env := append(os.Environ(), "TINTOT_DATABASE_URL=sqlite://"+filepath.Join(work, "tintot.db"), "TINTOT_ALLOW_PRIVATE_FEEDS=true", "TINTOT_LOG_LEVEL=warn",
-		"TINTOT_LANG=en") // the summary line is parsed in its English (key=value) form
-	if out, errs, err := run(bin, env, "import", "units", csvPath); err != nil {
-		fmt.Fprintln(os.Stderr, out, errs)
-		check(err)
+	envFor := func(db string) []string {
+		return append(os.Environ(), "TINTOT_DATABASE_URL=sqlite://"+filepath.Join(work, db), "TINTOT_ALLOW_PRIVATE_FEEDS=true", "TINTOT_LOG_LEVEL=warn",
+			"TINTOT_LANG=en") // the summary line is parsed in its English (key=value) form
 	}
+	imported := func(bin, db string) []string {
+		env := envFor(db)
+		if out, errs, err := run(bin, env, "import", "units", csvPath); err != nil {
+			fmt.Fprintln(os.Stderr, out, errs)
+			check(err)
+		}
+		return env
+	}
+	if *against != "" {
+		compare(bin, *against, *runs, c, imported)
+		return
+	}
+	env := imported(bin, "tintot.db")
 
 	var cycles []cycle
 	for _, step := range []struct {
 		name string
 		bare bool
 	}{{"first cycle", false}, {"all 304", false}, {"unchanged 200 (no validators)", true}, {"unchanged 200 again", true}} {
-		c.bare.Store(step.bare)
-		c.reset()
+		if step.bare && c == nil {
+			break // the script sends validators unless started --bare
+		}
 		cycleEnv := env
 		if *profile != "" && len(cycles) == 0 {
 			cycleEnv = append(append([]string(nil), env...), "TINTOT_CPUPROFILE="+*profile)
 		}
-		start := time.Now()
-		out, errs, err := run(bin, cycleEnv, "poll", "--once", "--force")
-		wall := time.Since(start)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, out, errs)
-			check(err)
-		}
-		cy := cycle{name: step.name, wall: wall, served: c.reset()}
-		if m := summaryRe.FindStringSubmatch(out + errs); m != nil {
-			cy.feeds, _ = strconv.Atoi(m[1])
-			cy.newPosts, _ = strconv.Atoi(m[2])
-			cy.upd, _ = strconv.Atoi(m[3])
-			cy.summary = m[0]
-		}
-		if m := rssRe.FindStringSubmatch(errs); m != nil {
-			cy.rssKiB, _ = strconv.ParseInt(m[1], 10, 64)
-		}
-		for _, m := range cpuRe.FindAllStringSubmatch(errs, -1) {
-			sec, _ := strconv.ParseFloat(m[2], 64)
-			cy.cpu += time.Duration(sec * float64(time.Second))
-		}
-		cycles = append(cycles, cy)
+		cycles = append(cycles, timedPoll(bin, cycleEnv, step.name, c, step.bare))
 	}
 	fmt.Printf("\nend to end, %d feeds × 20 items, %s/%s, %d CPUs (tintot poll --once --force, default settings)\n", *n, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	// CPU time (user + system) varies less than wall time on a shared machine.
-	fmt.Printf("%-32s %10s %12s %10s %10s %10s %12s  %s\n", "cycle", "wall", "feeds/s", "CPU", "new posts", "updated", "peak RSS", "responses")
-	for _, cy := range cycles {
-		fmt.Printf("%-32s %10s %12.0f %10s %10d %10d %9.1f MiB  %s\n", cy.name, cy.wall.Round(time.Millisecond), float64(cy.feeds)/cy.wall.Seconds(),
-			cy.cpu.Round(10*time.Millisecond), cy.newPosts, cy.upd, float64(cy.rssKiB)/1024, cy.served)
-	}
+	printCycles(cycles)
 	if *skipIn {
 		return
 	}
@@ -253,6 +259,98 @@ func main() {
 		}
 	}
 	check(err)
+}
+
+// timedPoll runs one `tintot poll --once --force` under /usr/bin/time. c is the corpus
+// server built in (nil: the Python script), bare whether it sends no validators.
+func timedPoll(bin string, env []string, name string, c *corpus, bare bool) cycle {
+	if c != nil {
+		c.bare.Store(bare)
+		c.reset()
+	}
+	start := time.Now()
+	out, errs, err := run(bin, env, "poll", "--once", "--force")
+	wall := time.Since(start)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, out, errs)
+		check(err)
+	}
+	cy := cycle{name: name, wall: wall}
+	if c != nil {
+		cy.served = c.reset()
+	}
+	if m := summaryRe.FindStringSubmatch(out + errs); m != nil {
+		cy.feeds, _ = strconv.Atoi(m[1])
+		cy.newPosts, _ = strconv.Atoi(m[2])
+		cy.upd, _ = strconv.Atoi(m[3])
+		cy.summary = m[0]
+	}
+	if m := rssRe.FindStringSubmatch(errs); m != nil {
+		cy.rssKiB, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	for _, m := range cpuRe.FindAllStringSubmatch(errs, -1) {
+		sec, _ := strconv.ParseFloat(m[2], 64)
+		cy.cpu += time.Duration(sec * float64(time.Second))
+	}
+	return cy
+}
+
+func (cy cycle) rate() float64 { return float64(cy.feeds) / cy.wall.Seconds() }
+
+func printCycles(cycles []cycle) {
+	fmt.Printf("%-32s %10s %12s %10s %10s %10s %12s  %s\n", "cycle", "wall", "feeds/s", "CPU", "new posts", "updated", "peak RSS", "responses")
+	for _, cy := range cycles {
+		fmt.Printf("%-32s %10s %12.0f %10s %10d %10d %9.1f MiB  %s\n", cy.name, cy.wall.Round(time.Millisecond), cy.rate(),
+			cy.cpu.Round(10*time.Millisecond), cy.newPosts, cy.upd, float64(cy.rssKiB)/1024, cy.served)
+	}
+}
+
+// compare times runs first cycles of a and b, interleaved (a, b, a, b, …), each on a fresh
+// database: on a shared machine whose speed moves during the day, only builds measured
+// at the same moments compare.
+func compare(a, b string, runs int, c *corpus, imported func(bin, db string) []string) {
+	var ra, rb, ratios []float64
+	for i := 0; i < runs; i++ {
+		var pair [2]cycle
+		for j, bin := range []string{a, b} {
+			db := fmt.Sprintf("run%d-%d.db", i, j)
+			pair[j] = timedPoll(bin, imported(bin, db), filepath.Base(bin), c, false)
+		}
+		fmt.Printf("run %d\n", i+1)
+		printCycles(pair[:])
+		ra, rb = append(ra, pair[0].rate()), append(rb, pair[1].rate())
+		ratios = append(ratios, pair[0].rate()/pair[1].rate())
+	}
+	fmt.Printf("\nfirst cycle, %d interleaved runs: %s median %.0f feeds/s (%.0f–%.0f), %s median %.0f (%.0f–%.0f); ratio median %.2f (%.2f–%.2f)\n",
+		runs, a, median(ra), slices.Min(ra), slices.Max(ra), b, median(rb), slices.Min(rb), slices.Max(rb), median(ratios), slices.Min(ratios), slices.Max(ratios))
+}
+
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// startPython starts the corpus script on port and waits until it serves feed 0.
+func startPython(script string, port, n int, base string) func() {
+	cmd := exec.Command("python3", script, strconv.Itoa(port), strconv.Itoa(n))
+	cmd.Stderr = os.Stderr
+	check(cmd.Start())
+	stop := func() { cmd.Process.Kill(); cmd.Wait() }
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if r, err := http.Get(base + "/feed/0.xml"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				return stop
+			}
+		}
+		if time.Now().After(deadline) {
+			stop()
+			check(fmt.Errorf("%s did not serve %s/feed/0.xml within 20 s", script, base))
+		}
+	}
 }
 
 func check(err error) {
