@@ -321,19 +321,25 @@ func (s *Store) CreateManualPost(ctx context.Context, p models.Post) (models.Pos
 		return models.Post{}, err
 	}
 	err = s.writePosts(ctx, func(w *postWriter) error {
-		n, err := w.insertPost.exec(ctx, args...)
+		// Without ctx's cancellation (see writePosts); a request that ends meanwhile still
+		// rolls back, at the next check.
+		rowCtx := context.WithoutCancel(ctx)
+		n, err := w.insertPost.exec(rowCtx, args...)
 		if err != nil {
 			return fmt.Errorf("sqlite: unable to insert post %s of %s: %w", p.ItemKey, p.UnitCode, mapErr(err))
 		}
 		if n == 0 {
 			return fmt.Errorf("sqlite: post %s of %s already exists: %w", p.ItemKey, p.UnitCode, store.ErrConflict)
 		}
-		if err := insertTags(ctx, w.insertTag, p, tags); err != nil {
+		if err := insertTags(rowCtx, w.insertTag, p, tags); err != nil {
 			return err
 		}
 		counts := pendingCounts{}
 		counts.add(p)
-		return counts.flush(ctx, w.countPosts, w.bumpDay)
+		if err := counts.flush(rowCtx, w.countPosts, w.bumpDay); err != nil {
+			return err
+		}
+		return ctx.Err()
 	})
 	if err != nil {
 		return models.Post{}, err

@@ -10,18 +10,31 @@ import (
 // The posts of a poll are written below database/sql, on the writer's driver connection:
 // database/sql copies and converts the arguments of every statement into a new slice
 // (a sixth of a first poll's allocations, three statements a post) and wraps each call
-// in its own locks. postWriter keeps the statements of the post writes prepared on the
-// connection and reuses one argument slice per statement.
+// in its own locks. A postWriter prepares the statements of one write transaction on the
+// connection as they are first used, reuses one argument slice per statement, and
+// finalizes them all before the connection goes back to the pool: a statement left
+// prepared keeps a connection the pool drops open, with its transaction and its lock.
 
-// rawStmt is a statement prepared on the writer's driver connection.
+// rawStmt is a statement of a write transaction on the writer's driver connection,
+// prepared when first run.
 type rawStmt struct {
+	pc   driver.ConnPrepareContext
+	name string // what it does, for errors
+	sql  string
 	st   driver.Stmt
 	args []driver.NamedValue
 }
 
-// exec runs the statement with vals (strings, int64, int, float64 or nil) and returns
-// the number of rows it changed.
+// exec runs the statement with vals (strings, int64, int, float64, []byte or nil) and
+// returns the number of rows it changed.
 func (r *rawStmt) exec(ctx context.Context, vals ...any) (int64, error) {
+	if r.st == nil {
+		st, err := r.pc.PrepareContext(ctx, r.sql)
+		if err != nil {
+			return 0, fmt.Errorf("sqlite: prepare %s: %w", r.name, err)
+		}
+		r.st = st
+	}
 	if cap(r.args) < len(vals) {
 		r.args = make([]driver.NamedValue, len(vals))
 	}
@@ -40,53 +53,31 @@ func (r *rawStmt) exec(ctx context.Context, vals ...any) (int64, error) {
 	return res.RowsAffected()
 }
 
-// postWriter holds the statements of a poll's writes (its posts, then its feeds' states),
-// prepared on one driver connection.
+// postWriter holds the statements of a poll's writes (its posts, then its feeds' states)
+// for one transaction.
 type postWriter struct {
-	conn                                                               any // the driver connection they belong to
 	insertPost, insertTag, updatePost, countPosts, bumpDay, updateFeed *rawStmt
 }
 
-// postWriterOn returns the statements prepared on dc, preparing them if dc is a
-// connection they were not prepared on (the first write, or the pool replaced it).
-func (s *Store) postWriterOn(ctx context.Context, dc any) (*postWriter, error) {
-	if s.pw != nil && s.pw.conn == dc {
-		return s.pw, nil
+func newPostWriter(pc driver.ConnPrepareContext) *postWriter {
+	st := func(name, sql string) *rawStmt { return &rawStmt{pc: pc, name: name, sql: sql} }
+	return &postWriter{
+		insertPost: st("post insert", insertPostSQL),
+		insertTag:  st("hashtag insert", insertTagSQL),
+		updatePost: st("post update", updatePostSQL),
+		countPosts: st("day counter update", countPostsSQL),
+		bumpDay:    st("day counter version", bumpDaySQL),
+		updateFeed: st("feed update", updateFeedSQL),
 	}
-	pc, ok := dc.(driver.ConnPrepareContext)
-	if !ok {
-		return nil, errors.New("sqlite: the driver cannot prepare statements")
-	}
-	w := &postWriter{conn: dc}
-	for _, st := range []struct {
-		dst  **rawStmt
-		name string
-		sql  string
-	}{
-		{&w.insertPost, "post insert", insertPostSQL},
-		{&w.insertTag, "hashtag insert", insertTagSQL},
-		{&w.updatePost, "post update", updatePostSQL},
-		{&w.countPosts, "day counter update", countPostsSQL},
-		{&w.bumpDay, "day counter version", bumpDaySQL},
-		{&w.updateFeed, "feed update", updateFeedSQL},
-	} {
-		p, err := pc.PrepareContext(ctx, st.sql)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("sqlite: prepare %s: %w", st.name, err)
-		}
-		*st.dst = &rawStmt{st: p}
-	}
-	s.pw = w // statements of a connection the pool dropped are dropped with it
-	return w, nil
 }
 
-// close closes the statements prepared so far.
+// close finalizes the statements that were prepared.
 func (w *postWriter) close() error {
 	var errs []error
 	for _, st := range []*rawStmt{w.insertPost, w.insertTag, w.updatePost, w.countPosts, w.bumpDay, w.updateFeed} {
-		if st != nil {
+		if st.st != nil {
 			errs = append(errs, st.st.Close())
+			st.st = nil
 		}
 	}
 	return errors.Join(errs...)
@@ -94,39 +85,49 @@ func (w *postWriter) close() error {
 
 // writePosts runs fn in a write transaction on the writer's driver connection, with the
 // post writes' statements. fn's statements should run with a context that is not
-// canceled (cancellation makes the driver watch every statement); ctx is checked by fn
-// between rows, and the transaction rolls back if fn fails.
+// canceled: an interrupted statement makes SQLite end the transaction by itself, and the
+// driver watches every statement run with a cancelable one. fn checks ctx between rows;
+// the transaction rolls back if fn fails or panics.
 func (s *Store) writePosts(ctx context.Context, fn func(w *postWriter) error) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
+	err = conn.Raw(func(dc any) (err error) {
 		ec, ok := dc.(driver.ExecerContext)
 		if !ok {
 			return errors.New("sqlite: the driver cannot execute statements")
 		}
-		w, err := s.postWriterOn(ctx, dc)
-		if err != nil {
-			return err
+		pc, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return errors.New("sqlite: the driver cannot prepare statements")
 		}
 		if _, err := ec.ExecContext(ctx, "BEGIN IMMEDIATE", nil); err != nil {
 			return fmt.Errorf("sqlite: begin: %w", err)
 		}
 		end := context.WithoutCancel(ctx)
-		rollback := func(cause error) error {
-			if _, err := ec.ExecContext(end, "ROLLBACK", nil); err != nil {
-				// A connection left inside a transaction must not serve anyone else.
-				return errors.Join(cause, fmt.Errorf("sqlite: rollback: %w", err), driver.ErrBadConn)
+		w := newPostWriter(pc)
+		finished := false
+		defer func() {
+			cerr := w.close()
+			if p := recover(); p != nil {
+				if !finished {
+					_ = endTx(ec, end, nil)
+				}
+				panic(p) // the pool closes the connection (its statements are finalized)
 			}
-			return cause
-		}
+			if cerr != nil && err == nil {
+				err = fmt.Errorf("sqlite: finalize statements: %w", cerr)
+			}
+		}()
 		if err := fn(w); err != nil {
-			return rollback(err)
+			finished = true
+			return endTx(ec, end, err)
 		}
+		finished = true
 		if _, err := ec.ExecContext(end, "COMMIT", nil); err != nil {
-			return rollback(fmt.Errorf("sqlite: commit: %w", mapErr(err)))
+			return endTx(ec, end, fmt.Errorf("sqlite: commit: %w", mapErr(err)))
 		}
 		return nil
 	})
@@ -137,22 +138,18 @@ func (s *Store) writePosts(ctx context.Context, fn func(w *postWriter) error) er
 	return nil
 }
 
-// closePostWriter closes the post writes' statements (Close, before the pool).
-func (s *Store) closePostWriter() error {
-	if s.pw == nil {
-		return nil
+// endTx rolls back the connection's transaction after cause and returns cause. SQLite
+// ends a transaction by itself after some errors, so a ROLLBACK that fails is checked:
+// a connection outside any transaction (a BEGIN then succeeds) is fine; one whose
+// transaction cannot be ended must not serve anyone else (driver.ErrBadConn).
+func endTx(ec driver.ExecerContext, ctx context.Context, cause error) error {
+	if _, err := ec.ExecContext(ctx, "ROLLBACK", nil); err == nil {
+		return cause
 	}
-	conn, err := s.w.Conn(context.Background())
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		if s.pw.conn != dc {
-			return nil // its connection is gone, and its statements with it
+	if _, err := ec.ExecContext(ctx, "BEGIN", nil); err == nil {
+		if _, err := ec.ExecContext(ctx, "ROLLBACK", nil); err == nil {
+			return cause
 		}
-		err := s.pw.close()
-		s.pw = nil
-		return err
-	})
+	}
+	return errors.Join(cause, errors.New("sqlite: the writer's transaction could not be ended"), driver.ErrBadConn)
 }

@@ -48,9 +48,6 @@ type Store struct {
 	// Statements of the poll path, prepared once on the writer connection (compiling
 	// them for every batch cost as much as a tenth of the writes).
 	updateFeed *sql.Stmt
-	// The post writes' statements, prepared on the writer's driver connection (see
-	// writePosts); used and replaced only while holding that connection.
-	pw *postWriter
 }
 
 // uriEscaper escapes the characters that would end the path part of a file: URI.
@@ -190,7 +187,7 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close closes the prepared statements and both pools.
 func (s *Store) Close() error {
 	var errs []error
-	errs = append(errs, s.ckpt.stop(), s.closePostWriter())
+	errs = append(errs, s.ckpt.stop())
 	for _, st := range []*sql.Stmt{s.updateFeed} {
 		if st != nil {
 			errs = append(errs, st.Close())
