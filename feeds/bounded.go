@@ -61,17 +61,18 @@ func structures(doc []byte, jsonDoc bool) int {
 type keeper struct {
 	max      int
 	seed     maphash.Seed
-	seen     map[uint64]struct{}
+	seen     map[uint64]uint64 // key hash → title hash of the item kept under it
 	kept     keptHeap
 	n        int // distinct items offered
 	dropped  int // repeated keys, and loose posts left out
+	clashes  int // of the repeated keys, those of an item with another title
 	anchored bool
 	loose    []keptPost // the first max loose posts, until the end of the document
 	looseN   int        // loose posts offered
 }
 
 func newKeeper(max int) *keeper {
-	return &keeper{max: max, seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}}
+	return &keeper{max: max, seed: maphash.MakeSeed(), seen: map[uint64]uint64{}}
 }
 
 // add offers a post in document order; loose: it has no GUID, no link and no usable date.
@@ -79,12 +80,15 @@ func (k *keeper) add(p models.Post, loose bool) {
 	if p.ItemKey == "" {
 		return
 	}
-	h := maphash.String(k.seed, p.ItemKey)
-	if _, dup := k.seen[h]; dup {
+	h, th := maphash.String(k.seed, p.ItemKey), maphash.String(k.seed, p.Title)
+	if first, dup := k.seen[h]; dup {
 		k.dropped++
+		if first != th {
+			k.clashes++ // another post under the same GUID or link: a CMS's fault, and a post not counted
+		}
 		return
 	}
-	k.seen[h] = struct{}{}
+	k.seen[h] = th
 	kp := keptPost{post: p, idx: k.n}
 	k.n++
 	if loose {

@@ -187,7 +187,10 @@ func TestParseKeepsNewestItems(t *testing.T) {
 			if pf.Items != len(want) || pf.Capped != len(want)-500 || pf.Dropped != 3000-len(want) {
 				t.Errorf("items %d capped %d dropped %d; want %d, %d, %d", pf.Items, pf.Capped, pf.Dropped, len(want), len(want)-500, 3000-len(want))
 			}
-			if note := fmt.Sprintf("Nguồn tin có %d mục; chỉ đọc 500 mục mới nhất", len(want)); pf.Note() != note {
+			// The repeated keys here carry other titles ("Tin i"): the note says so.
+			note := fmt.Sprintf("Nguồn tin có %d mục; chỉ đọc 500 mục mới nhất; %d mục có cùng mã (GUID hoặc liên kết) với một mục khác tiêu đề nên không được tính: trang cần sửa mã của từng bài",
+				len(want), 3000-len(want))
+			if pf.Note() != note {
 				t.Errorf("note %q, want %q", pf.Note(), note)
 			}
 		})
@@ -480,5 +483,31 @@ func TestPlaceholderItemIsNoPost(t *testing.T) {
 	pf, err := Parse([]byte(bare), "https://xa.example.vn/rss", testNow)
 	if err != nil || len(pf.Posts) != 2 || !pf.Posts[0].DateInferred || pf.Dropped != 0 {
 		t.Errorf("a feed without links or dates: %d posts, dropped %d, err %v; want both, dated when seen", len(pf.Posts), pf.Dropped, err)
+	}
+}
+
+// Two different posts under one GUID are one item to any reader: the later one is not
+// counted, and the feed's health note says why. The same item listed twice is no clash.
+func TestNoteNamesKeyClashes(t *testing.T) {
+	doc := func(items string) []byte {
+		return []byte(`<rss version="2.0"><channel><title>Xã</title>` + items + `</channel></rss>`)
+	}
+	item := func(guid, title string) string {
+		return `<item><title>` + title + `</title><guid>` + guid + `</guid><pubDate>Fri, 20 Nov 2026 09:30:00 +0700</pubDate></item>`
+	}
+	same, err := Parse(doc(item("1", "Ra quân dọn vệ sinh")+item("1", "Ra quân dọn vệ sinh")+item("2", "Hiến máu")), "https://xa.example.vn/rss", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.Dropped != 1 || same.Clashes != 0 || same.Note() != "" {
+		t.Errorf("an item listed twice: dropped %d, clashes %d, note %q; want 1, 0, none", same.Dropped, same.Clashes, same.Note())
+	}
+	clash, err := Parse(doc(item("1", "Ra quân dọn vệ sinh")+item("1", "Trao quà Trung thu")+item("1", "Hiến máu")), "https://xa.example.vn/rss", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2 mục có cùng mã (GUID hoặc liên kết) với một mục khác tiêu đề nên không được tính: trang cần sửa mã của từng bài"
+	if len(clash.Posts) != 1 || clash.Clashes != 2 || clash.Note() != want {
+		t.Errorf("three posts under one GUID: %d kept, clashes %d, note %q; want 1, 2, %q", len(clash.Posts), clash.Clashes, clash.Note(), want)
 	}
 }

@@ -48,6 +48,7 @@ type ParsedFeed struct {
 	Posts     []models.Post
 	Recovered bool // the document was truncated or broken; only its complete items were read
 	Dropped   int  // items dropped as duplicates of an earlier item key, or as placeholders (keeper)
+	Clashes   int  // of those, items whose key (GUID, else link) an item with another title had
 	Items     int  // distinct items in the document: len(Posts) + Capped
 	Capped    int  // older items left out because the document has more than the cap
 	Skipped   int  // items too large (or too broken) to be read within the parse's bounds
@@ -66,6 +67,11 @@ func (pf ParsedFeed) Note() string {
 			skip = "bỏ qua"
 		}
 		parts = append(parts, fmt.Sprintf("%s %d mục quá lớn hoặc bị lỗi", skip, pf.Skipped))
+	}
+	if pf.Clashes > 0 {
+		// Two different posts under one GUID (or link) are one item to any reader: the
+		// later ones are not counted, and the unit's admin should know why.
+		parts = append(parts, fmt.Sprintf("%d mục có cùng mã (GUID hoặc liên kết) với một mục khác tiêu đề nên không được tính: trang cần sửa mã của từng bài", pf.Clashes))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -123,6 +129,7 @@ func parseWith(body []byte, feedURL string, now time.Time, lim parseLimits) (Par
 		return ParsedFeed{}, &FetchError{Kind: ErrParse, Err: err}
 	}
 	out.Posts, out.Items, out.Capped, out.Dropped = k.result()
+	out.Clashes = k.clashes
 	return out, nil
 }
 
