@@ -72,6 +72,12 @@ func (s *Store) SaveEvaluations(ctx context.Context, evals []models.Evaluation, 
 
 // ListEvaluations returns stored evaluations for units (all if empty) and periods (all if empty).
 func (s *Store) ListEvaluations(ctx context.Context, unitCodes []string, periods []string) ([]models.Evaluation, error) {
+	q, args := listEvaluationsSQL(unitCodes, periods)
+	return queryAll(ctx, s.r, "evaluations", "evaluation", scanEvaluation, q, args...)
+}
+
+// listEvaluationsSQL is ListEvaluations' query, and its arguments.
+func listEvaluationsSQL(unitCodes []string, periods []string) (string, []any) {
 	var w where
 	if len(unitCodes) > 0 {
 		w.in("unit_code", unitCodes)
@@ -79,8 +85,8 @@ func (s *Store) ListEvaluations(ctx context.Context, unitCodes []string, periods
 	if len(periods) > 0 {
 		w.in("period", periods)
 	}
-	return queryAll(ctx, s.r, "evaluations", "evaluation", scanEvaluation, `SELECT unit_code, target, period, period_kind, level, required, actual, status, evaluated_at, retroactive, obligatory
-		FROM evaluations`+w.String()+` ORDER BY unit_code, period, target, level`, w.args...)
+	return `SELECT unit_code, target, period, period_kind, level, required, actual, status, evaluated_at, retroactive, obligatory
+		FROM evaluations` + w.String() + ` ORDER BY unit_code, period, target, level`, w.args
 }
 
 func scanEvaluation(sc rowScanner) (models.Evaluation, error) {

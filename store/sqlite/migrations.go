@@ -529,6 +529,13 @@ UPDATE evaluations SET obligatory = 1 WHERE level = 'baseline';
 	`
 DROP TRIGGER IF EXISTS post_tags_insert;
 `,
+	// 20: the evaluations of some units in some periods (the escalation history: each
+	// unit's last dozen days or weeks) are found through both: the primary key leads with
+	// the unit and then the target, so SQLite read every evaluation a unit ever had (a
+	// year: ~1,700 rows a commune) to keep a dozen periods.
+	`
+CREATE INDEX evaluations_unit_period ON evaluations(unit_code, period);
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -186,3 +186,32 @@ func TestAlertQueriesUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// The escalation history (alerts.shortHistory: a chunk of units, their last dozen days or
+// weeks) reads only those periods of those units, not every evaluation the units ever had.
+func TestEvaluationHistoryUsesUnitAndPeriod(t *testing.T) {
+	s := openTest(t)
+	units := make([]string, 500)
+	for i := range units {
+		units[i] = fmt.Sprintf("X%04d", i)
+	}
+	periods := []string{"2026-11-30", "2026-11-29", "2026-11-28", "2026-11-27", "2026-11-26", "2026-11-25"}
+	q, args := listEvaluationsSQL(units, periods)
+	rows, err := s.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if p := strings.Join(plan, "\n"); !strings.Contains(p, "(unit_code=? AND period=?)") {
+		t.Errorf("plan of the escalation history's query:\n%s\nwant a search on both the unit and the period", p)
+	}
+}
