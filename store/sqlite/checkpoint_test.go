@@ -18,14 +18,7 @@ import (
 func TestWritesAreCheckpointedInTheBackground(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "tintot.db")
-	st, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
-		t.Fatal(err)
-	}
+	st := openWithCommune(t, path)
 	fileSize := func() int64 {
 		fi, err := os.Stat(path)
 		if err != nil {

@@ -45,14 +45,7 @@ func TestNewPostIDs(t *testing.T) {
 // between rows and the transaction rolls back.
 func TestUpsertPostsCanceled(t *testing.T) {
 	ctx := t.Context()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
-		t.Fatal(err)
-	}
+	st := openWithCommune(t, filepath.Join(t.TempDir(), "tintot.db"))
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, models.Vietnam)
 	var posts []models.Post
 	for i := range 500 {

@@ -21,14 +21,7 @@ import (
 // an in-memory database the connection is the whole database.
 func TestCanceledManualPostKeepsTheDatabase(t *testing.T) {
 	ctx := t.Context()
-	st, err := Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
-		t.Fatal(err)
-	}
+	st := openWithCommune(t, ":memory:")
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, models.Vietnam)
 	for i := range 3000 {
 		rctx, cancel := context.WithCancel(ctx)
@@ -47,16 +40,9 @@ func TestCanceledManualPostKeepsTheDatabase(t *testing.T) {
 // fails, and the connection, outside any transaction, is kept.
 func TestWriteAfterSQLiteEndedTheTransactionKeepsTheConnection(t *testing.T) {
 	ctx := t.Context()
-	st, err := Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
-		t.Fatal(err)
-	}
+	st := openWithCommune(t, ":memory:")
 	cause := errors.New("a write failed after SQLite rolled back")
-	err = st.writePosts(ctx, func(w *postWriter) error {
+	err := st.writePosts(ctx, func(w *postWriter) error {
 		end := &rawStmt{pc: w.insertPost.pc, name: "rollback", sql: "ROLLBACK"}
 		if _, err := end.exec(ctx); err != nil {
 			return err
@@ -80,14 +66,7 @@ func TestWriteAfterSQLiteEndedTheTransactionKeepsTheConnection(t *testing.T) {
 // and releases the write lock: later writes go through.
 func TestPanicInPostWriteReleasesTheWriteLock(t *testing.T) {
 	ctx := t.Context()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "tintot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
-		t.Fatal(err)
-	}
+	st := openWithCommune(t, filepath.Join(t.TempDir(), "tintot.db"))
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, models.Vietnam)
 	func() {
 		defer func() { _ = recover() }()
@@ -135,14 +114,7 @@ func TestDroppedWriterConnectionsClose(t *testing.T) {
 		t.Run(via, func(t *testing.T) {
 			ctx := t.Context()
 			path := filepath.Join(t.TempDir(), "tintot.db")
-			st, err := Open(ctx, path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if err := st.CreateUnit(ctx, models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
-				t.Fatal(err)
-			}
+			st := openWithCommune(t, path)
 			at := time.Date(2026, 11, 20, 9, 0, 0, 0, models.Vietnam)
 			n := 0
 			post := func() models.Post {

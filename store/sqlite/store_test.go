@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"tintot/models"
 	"tintot/store"
 	"tintot/store/storetest"
 )
@@ -38,4 +39,19 @@ func TestContractInMemory(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+// openWithCommune opens the database at path (":memory:" for one in memory) with one
+// commune, X1, and closes it when the test ends.
+func openWithCommune(t *testing.T, path string) *Store {
+	t.Helper()
+	st, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.CreateUnit(t.Context(), models.Unit{Code: "X1", Name: "Đoàn X1", Kind: models.UnitCommune}); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
