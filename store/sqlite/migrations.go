@@ -536,6 +536,11 @@ DROP TRIGGER IF EXISTS post_tags_insert;
 	`
 CREATE INDEX evaluations_unit_period ON evaluations(unit_code, period);
 `,
+	// 21: expired sessions are removed at each login (CreateSession), through their expiry.
+	`
+CREATE INDEX sessions_expires ON sessions(expires_at);
+DELETE FROM sessions WHERE expires_at < CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+`,
 }
 
 // migrate applies every migration newer than the recorded version.

@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"tintot/models"
 	"tintot/store"
@@ -54,4 +57,37 @@ func openWithCommune(t *testing.T, path string) *Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// Expired sessions are removed when someone logs in (MongoDB's TTL index does it there):
+// a year of logins does not stay in the table; live sessions stay.
+func TestExpiredSessionsGoAtLogin(t *testing.T) {
+	s := openTest(t)
+	ctx := t.Context()
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, models.Vietnam)
+	for i, exp := range []time.Time{now.Add(-48 * time.Hour), now.Add(-time.Minute), now.Add(time.Hour)} {
+		se := models.Session{ID: fmt.Sprint("s", i), UserID: "u1", CreatedAt: exp.Add(-12 * time.Hour), ExpiresAt: exp}
+		if err := s.CreateSession(ctx, se); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateSession(ctx, models.Session{ID: "login", UserID: "u2", CreatedAt: now, ExpiresAt: now.Add(12 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM sessions ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if got := strings.Join(ids, ","); got != "login,s2" {
+		t.Errorf("sessions after a login: %s, want login,s2 (s0 and s1 had expired)", got)
+	}
 }

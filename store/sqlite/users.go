@@ -89,12 +89,22 @@ func (s *Store) CreateSession(ctx context.Context, se models.Session) error {
 	if se.ID == "" {
 		return fmt.Errorf("sqlite: session without an ID: %w", store.ErrInvalid)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions(id, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		se.ID, se.UserID, se.CSRFToken, ms(se.CreatedAt), se.ExpiresAt.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("sqlite: unable to create session: %w", mapErr(err))
+	// Sessions expired by now go at each login, as MongoDB's TTL index removes them: a
+	// year of logins would otherwise stay in the table.
+	now := se.CreatedAt
+	if now.IsZero() {
+		now = time.Now()
 	}
-	return nil
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			se.ID, se.UserID, se.CSRFToken, ms(se.CreatedAt), se.ExpiresAt.UnixMilli()); err != nil {
+			return fmt.Errorf("sqlite: unable to create session: %w", mapErr(err))
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, now.UnixMilli()); err != nil {
+			return fmt.Errorf("sqlite: unable to remove expired sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 // GetSession returns an unexpired session by ID (at now) or ErrNotFound.
