@@ -62,6 +62,7 @@ type Config struct {
 	QuietEnd      int
 	EscalateDays  int
 	EscalateWeeks int
+	AlertBodyDays int // the e-mail bodies of settled alerts older than this are emptied (0: kept)
 
 	// HTTP.
 	SecureCookies  bool           // set Secure on cookies (behind TLS)
@@ -195,6 +196,7 @@ func Load(getenv func(string) string) (Config, error) {
 		QuietStart:        integer("TINTOT_QUIET_START", 21),
 		QuietEnd:          integer("TINTOT_QUIET_END", 7),
 		EscalateDays:      integer("TINTOT_ESCALATE_DAYS", 3),
+		AlertBodyDays:     integer("TINTOT_ALERT_BODY_DAYS", 180),
 		EscalateWeeks:     integer("TINTOT_ESCALATE_WEEKS", 2),
 		SecureCookies:     boolean("TINTOT_SECURE_COOKIES", false),
 		MetricsToken:      str("TINTOT_METRICS_TOKEN", ""),
@@ -305,6 +307,9 @@ func (c *Config) Validate() error {
 	}
 	if c.EscalateDays < 1 || c.EscalateWeeks < 1 {
 		bad("TINTOT_ESCALATE_DAYS", "escalation thresholds must be at least 1")
+	}
+	if c.AlertBodyDays < 0 {
+		bad("TINTOT_ALERT_BODY_DAYS", "must be 0 (keep) or a number of days")
 	}
 	return errors.Join(errs...)
 }

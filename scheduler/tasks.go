@@ -37,6 +37,10 @@ type Tasks struct {
 	// BoostAfter: in the boost window a feed of an at-risk unit is re-polled when its
 	// last check is older than this (default 15m).
 	BoostAfter time.Duration
+	// AlertBodyDays: the daily close empties the e-mail bodies of settled alerts older
+	// than this many days (0: kept for ever). What each alert was (unit, period, subject,
+	// recipients, status, when it went) stays.
+	AlertBodyDays int
 }
 
 // Jobs returns the jobs with their specs. Cluster-wide jobs run under the leader lease;
@@ -196,6 +200,16 @@ func (t *Tasks) DailyClose(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("recheck %s: %w", lastWeek, err))
 		} else if len(corr) > 0 {
 			errs = append(errs, t.Alerts.Corrections(ctx, corr, units))
+		}
+	}
+	if t.AlertBodyDays > 0 {
+		// A year of alerts for a large province is ~730,000 e-mails: their bodies were
+		// most of the database.
+		n, err := t.Store.PruneAlertBodies(ctx, now.AddDate(0, 0, -t.AlertBodyDays))
+		if err != nil {
+			errs = append(errs, err)
+		} else if n > 0 {
+			t.log().Info("bodies of old alerts emptied", slog.Int("alerts", n), slog.Int("older_than_days", t.AlertBodyDays))
 		}
 	}
 	return errors.Join(errs...)

@@ -238,6 +238,10 @@ type AlertStore interface {
 	GetAlert(ctx context.Context, id string) (models.Alert, error)
 	// ListAlerts returns alerts matching the filter, newest first.
 	ListAlerts(ctx context.Context, f AlertFilter) ([]models.Alert, error)
+	// PruneAlertBodies empties the e-mail bodies (text and HTML) of the alerts created
+	// before before that are no longer pending; everything else of them stays. It returns
+	// how many it emptied.
+	PruneAlertBodies(ctx context.Context, before time.Time) (int, error)
 }
 
 // AlertFilter selects alerts. Zero fields match everything.

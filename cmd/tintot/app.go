@@ -142,7 +142,8 @@ func openApp(ctx context.Context, env *cliEnv, cfg config.Config) (*app, error) 
 		OnStateChange:    a.feedStateChanged,
 	})
 	a.tasks = &scheduler.Tasks{Store: a.store, Poller: a.poller, Campaign: a.campaign, Alerts: a.alerts, Mailer: a.mailer, Clock: a.clock, Log: a.log,
-		Retrain: func(ctx context.Context) error { _, _, err := a.retrain(ctx); return err }}
+		AlertBodyDays: cfg.AlertBodyDays,
+		Retrain:       func(ctx context.Context) error { _, _, err := a.retrain(ctx); return err }}
 	return a, nil
 }
 

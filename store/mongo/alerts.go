@@ -135,6 +135,19 @@ func (s *Store) UpdateAlert(ctx context.Context, a models.Alert) error {
 	return nil
 }
 
+// PruneAlertBodies empties the bodies of the settled alerts created before before.
+func (s *Store) PruneAlertBodies(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.col(colAlerts).UpdateMany(ctx, bson.D{
+		{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{string(models.AlertSent), string(models.AlertFailed), string(models.AlertNoMail), string(models.AlertCanceled)}}}},
+		{Key: "created_at", Value: bson.D{{Key: "$lt", Value: ms(before)}}},
+		{Key: "$or", Value: bson.A{bson.D{{Key: "body_text", Value: bson.D{{Key: "$ne", Value: ""}}}}, bson.D{{Key: "body_html", Value: bson.D{{Key: "$ne", Value: ""}}}}}},
+	}, bson.D{{Key: "$set", Value: bson.D{{Key: "body_text", Value: ""}, {Key: "body_html", Value: ""}}}})
+	if err != nil {
+		return 0, mapErr("empty the bodies of old alerts", err)
+	}
+	return int(res.ModifiedCount), nil
+}
+
 // GetAlert returns one alert or ErrNotFound.
 func (s *Store) GetAlert(ctx context.Context, id string) (models.Alert, error) {
 	var d alertDoc

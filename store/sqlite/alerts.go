@@ -102,6 +102,32 @@ func (s *Store) UpdateAlert(ctx context.Context, a models.Alert) error {
 	return nil
 }
 
+// PruneAlertBodies empties the bodies of the settled alerts created before before, a
+// batch per transaction (a year of alerts is hundreds of thousands), each batch found
+// through alerts_status.
+func (s *Store) PruneAlertBodies(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		res, err := s.w.ExecContext(ctx, `UPDATE alerts SET body_text = '', body_html = '' WHERE rowid IN (`+prunableAlertsSQL+`)`,
+			string(models.AlertSent), string(models.AlertFailed), string(models.AlertNoMail), string(models.AlertCanceled), before.UnixMilli(), pruneBatch)
+		if err != nil {
+			return total, fmt.Errorf("sqlite: unable to empty the bodies of old alerts: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += int(n)
+		if n < pruneBatch {
+			return total, nil
+		}
+	}
+}
+
+// prunableAlertsSQL finds a batch of settled alerts created before a time whose bodies
+// are not yet emptied.
+const prunableAlertsSQL = `SELECT rowid FROM alerts WHERE status IN (?, ?, ?, ?) AND created_at < ? AND (body_text <> '' OR body_html <> '') LIMIT ?`
+
+// pruneBatch is how many alerts PruneAlertBodies empties per transaction.
+const pruneBatch = 5000
+
 // GetAlert returns one alert or ErrNotFound.
 func (s *Store) GetAlert(ctx context.Context, id string) (models.Alert, error) {
 	return getOne(ctx, s.r, "alert "+id, scanAlert, `SELECT `+alertCols+` FROM alerts WHERE id = ?`, id)

@@ -161,9 +161,10 @@ func TestAlertQueriesUseIndexes(t *testing.T) {
 		"/alerts":                                 {Limit: 301},
 	}
 	queries := map[string]planQuery{
-		"DueAlerts":             {dueAlertsSQL, []any{"pending", 0}},
-		"GetAlert":              {`SELECT ` + alertCols + ` FROM alerts WHERE id = ?`, []any{"x"}},
-		"EnqueueAlert's lookup": {`SELECT ` + alertCols + ` FROM alerts WHERE dedup_key = ?`, []any{"x"}},
+		"DueAlerts":               {dueAlertsSQL, []any{"pending", 0}},
+		"GetAlert":                {`SELECT ` + alertCols + ` FROM alerts WHERE id = ?`, []any{"x"}},
+		"EnqueueAlert's lookup":   {`SELECT ` + alertCols + ` FROM alerts WHERE dedup_key = ?`, []any{"x"}},
+		"PruneAlertBodies' batch": {prunableAlertsSQL, []any{"sent", "failed", "recorded", "canceled", 0, 5000}},
 	}
 	for name, f := range filters {
 		q, args := listAlertsSQL(f)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +127,46 @@ func alertKeys(as []models.Alert) []string {
 }
 
 func testAlerts(t *testing.T, open Opener) {
+	t.Run("PruneBodies", func(t *testing.T) {
+		s := open(t)
+		old, recent := base.Add(-200*24*time.Hour), base.Add(-10*24*time.Hour)
+		ids := map[string]string{}
+		for _, c := range []struct {
+			key     string
+			created time.Time
+			status  models.AlertStatus
+		}{
+			{"old-sent", old, models.AlertSent}, {"old-canceled", old, models.AlertCanceled}, {"old-failed", old, models.AlertFailed},
+			{"old-recorded", old, models.AlertNoMail}, {"old-pending", old, models.AlertPending}, {"recent-sent", recent, models.AlertSent},
+		} {
+			a, _, err := s.EnqueueAlert(ctx(t), alert(c.key, models.AlertDailyShort, "X1", c.created, c.created))
+			mustNil(t, "EnqueueAlert", err)
+			a.Status = c.status
+			mustNil(t, "UpdateAlert", s.UpdateAlert(ctx(t), a))
+			ids[c.key] = a.ID
+		}
+		n, err := s.PruneAlertBodies(ctx(t), base.Add(-180*24*time.Hour))
+		mustNil(t, "PruneAlertBodies", err)
+		if n != 4 {
+			t.Errorf("PruneAlertBodies emptied %d alerts, want the 4 settled ones older than the cut", n)
+		}
+		for key, id := range ids {
+			a, err := s.GetAlert(ctx(t), id)
+			mustNil(t, "GetAlert", err)
+			emptied := strings.HasPrefix(key, "old-") && key != "old-pending"
+			if got := a.BodyText == "" && a.BodyHTML == ""; got != emptied {
+				t.Errorf("%s: body %q / %q, want emptied %v", key, a.BodyText, a.BodyHTML, emptied)
+			}
+			if a.Subject != "Đơn vị chưa đạt chỉ tiêu" || len(a.Recipients) != 2 || a.Period != "2026-11-27" {
+				t.Errorf("%s: %+v lost more than its body", key, a)
+			}
+		}
+		n, err = s.PruneAlertBodies(ctx(t), base.Add(-180*24*time.Hour))
+		mustNil(t, "PruneAlertBodies again", err)
+		if n != 0 {
+			t.Errorf("PruneAlertBodies again emptied %d, want 0", n)
+		}
+	})
 	t.Run("EnqueueDedup", func(t *testing.T) {
 		s := open(t)
 		a := alert("k1", models.AlertDailyShort, "X1", base, base)
